@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs whatever the playground needs that is missing; idempotent and quick when all is present.
+# Usage: scripts/setup.sh [--browser]   (--browser also installs Chromium + ChromeDriver and npm test deps)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WASM_BINDGEN_VERSION=0.2.130
+WASM_PACK_VERSION=0.13.1
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! command -v wasm-pack >/dev/null 2>&1; then
+  log "installing wasm-pack (a few minutes, once)"
+  cargo install wasm-pack --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+  # --locked fails on a missing webpki-roots version (see DESIGN.md)
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# npm's binaryen (Debian's wasm-opt corrupts wasm-bindgen output) and the e2e driver.
+if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = --browser ] && [ ! -d node_modules/playwright-core ]; }; then
+  log "installing npm dev tools (binaryen, playwright-core)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = --browser ]; then
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing chromium and chromium-driver from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
+log "toolchain ready"

@@ -1,0 +1,672 @@
+//! Python's `queue` module (CPython 3.13 `Lib/queue.py`): FIFO, LIFO and priority queues that
+//! many threads can share.
+//!
+//! One [`Mutex`] guards the whole state, and three [`Condvar`]s, all paired with that mutex,
+//! say what changed — exactly CPython's design:
+//! - `not_empty` is notified when an item is added: a waiting [`get`](BaseQueue::get) may go on;
+//! - `not_full` is notified when an item is removed: a waiting [`put`](BaseQueue::put) may go on;
+//! - `all_tasks_done` is notified when the count of unfinished tasks drops to zero:
+//!   [`join`](BaseQueue::join) may return.
+//!
+//! Every blocking call has a `_timeout` and a `try_` twin beside it, as in `std::sync::mpsc`.
+//! A failed put hands the item back inside [`PutError`]; a failed call changes nothing.
+//!
+//! # Example: the background consumer of a web app
+//!
+//! ```
+//! use queue_playground::queue::Queue;
+//! use std::thread;
+//!
+//! let messages = Queue::new(0); // unbounded, like Python's `queue.Queue()`
+//! thread::scope(|s| {
+//!     s.spawn(|| {
+//!         // Take, process, mark done; stop once the queue is shut down and empty.
+//!         while let Ok(message) = messages.get() {
+//!             println!("processing {message}");
+//!             messages.task_done().unwrap();
+//!         }
+//!     });
+//!     for message in ["hello", "world"] {
+//!         messages.put(message).unwrap(); // what the `/produce/<message>` route does
+//!     }
+//!     messages.join(); // returns once both messages have been processed
+//!     messages.shutdown(false); // the consumer's next `get` fails and its loop ends
+//! });
+//! assert!(messages.is_empty());
+//! ```
+#![warn(missing_docs)]
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::error::Error;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// A first-in, first-out queue: Python's `queue.Queue`.
+///
+/// ```
+/// use queue_playground::queue::{GetError, Queue};
+///
+/// let q = Queue::new(0);
+/// q.put(1).unwrap();
+/// q.put(2).unwrap();
+/// assert_eq!(q.get(), Ok(1));
+/// assert_eq!(q.try_get(), Ok(2));
+/// assert_eq!(q.try_get(), Err(GetError::Empty));
+/// ```
+pub type Queue<T> = BaseQueue<T, Fifo<T>>;
+
+/// A last-in, first-out queue (a stack): Python's `queue.LifoQueue`.
+///
+/// ```
+/// use queue_playground::queue::LifoQueue;
+///
+/// let q = LifoQueue::new(0);
+/// q.put(1).unwrap();
+/// q.put(2).unwrap();
+/// assert_eq!(q.get(), Ok(2));
+/// assert_eq!(q.get(), Ok(1));
+/// ```
+pub type LifoQueue<T> = BaseQueue<T, Lifo<T>>;
+
+/// A queue that hands out its smallest item first: Python's `queue.PriorityQueue`.
+///
+/// Items are often `(priority, data)` tuples, as in Python.
+///
+/// ```
+/// use queue_playground::queue::PriorityQueue;
+///
+/// let q = PriorityQueue::new(0);
+/// q.put((2, "write")).unwrap();
+/// q.put((1, "read")).unwrap();
+/// q.put((3, "sleep")).unwrap();
+/// assert_eq!(q.get(), Ok((1, "read")));
+/// assert_eq!(q.snapshot(), [(2, "write"), (3, "sleep")]);
+/// ```
+pub type PriorityQueue<T> = BaseQueue<T, MinHeap<T>>;
+
+/// How a queue orders its items: CPython's `_qsize`, `_put` and `_get` hooks.
+///
+/// [`BaseQueue`] calls these only while it holds its lock, so they need no synchronisation of
+/// their own. Implement it to build another organization, as Python code subclasses `Queue`.
+pub trait Store<T>: Default {
+    /// Adds an item.
+    fn push(&mut self, item: T);
+    /// Removes the next item in get order, if any.
+    fn pop(&mut self) -> Option<T>;
+    /// The number of items held.
+    fn len(&self) -> usize;
+    /// Whether no item is held.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A copy of the items in the order `pop` would return them.
+    fn snapshot(&self) -> Vec<T>
+    where
+        T: Clone;
+}
+
+/// The [`Store`] of [`Queue`]: adds at the back, takes from the front.
+pub struct Fifo<T>(VecDeque<T>);
+
+/// The [`Store`] of [`LifoQueue`]: adds and takes at the top.
+pub struct Lifo<T>(Vec<T>);
+
+/// The [`Store`] of [`PriorityQueue`]: a min-heap, like Python's `heapq`.
+pub struct MinHeap<T>(BinaryHeap<Reverse<T>>);
+
+impl<T> Default for Fifo<T> {
+    fn default() -> Self {
+        Fifo(VecDeque::new())
+    }
+}
+
+impl<T> Store<T> for Fifo<T> {
+    fn push(&mut self, item: T) {
+        self.0.push_back(item);
+    }
+    fn pop(&mut self) -> Option<T> {
+        self.0.pop_front()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn snapshot(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.0.iter().cloned().collect()
+    }
+}
+
+impl<T> Default for Lifo<T> {
+    fn default() -> Self {
+        Lifo(Vec::new())
+    }
+}
+
+impl<T> Store<T> for Lifo<T> {
+    fn push(&mut self, item: T) {
+        self.0.push(item);
+    }
+    fn pop(&mut self) -> Option<T> {
+        self.0.pop()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn snapshot(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.0.iter().rev().cloned().collect()
+    }
+}
+
+impl<T: Ord> Default for MinHeap<T> {
+    fn default() -> Self {
+        MinHeap(BinaryHeap::new())
+    }
+}
+
+impl<T: Ord> Store<T> for MinHeap<T> {
+    fn push(&mut self, item: T) {
+        self.0.push(Reverse(item));
+    }
+    fn pop(&mut self) -> Option<T> {
+        self.0.pop().map(|Reverse(item)| item)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn snapshot(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        // Popping a copy gives exactly the get order, even among items that compare equal.
+        let mut copy = self.0.clone();
+        std::iter::from_fn(|| copy.pop().map(|Reverse(item)| item)).collect()
+    }
+}
+
+/// The error of a failed put; it hands the item back.
+///
+/// ```
+/// use queue_playground::queue::{PutError, Queue};
+///
+/// let q = Queue::new(1);
+/// q.put("first").unwrap();
+/// let err = q.try_put("second").unwrap_err();
+/// assert_eq!(err, PutError::Full("second"));
+/// assert_eq!(format!("{err:?}"), "Full(..)");
+/// assert_eq!(err.into_inner(), "second");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PutError<T> {
+    /// The queue stayed full (Python's `queue.Full`).
+    Full(T),
+    /// The queue has been shut down (Python's `queue.ShutDown`).
+    ShutDown(T),
+}
+
+impl<T> PutError<T> {
+    /// Returns the item that could not be put.
+    pub fn into_inner(self) -> T {
+        match self {
+            PutError::Full(item) | PutError::ShutDown(item) => item,
+        }
+    }
+}
+
+impl<T> fmt::Debug for PutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PutError::Full(_) => f.write_str("Full(..)"),
+            PutError::ShutDown(_) => f.write_str("ShutDown(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for PutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PutError::Full(_) => f.write_str("putting on a full queue"),
+            PutError::ShutDown(_) => f.write_str("putting on a shut-down queue"),
+        }
+    }
+}
+
+impl<T> Error for PutError<T> {}
+
+/// The error of a failed get.
+///
+/// ```
+/// use queue_playground::queue::{GetError, Queue};
+///
+/// let q = Queue::<u8>::new(0);
+/// assert_eq!(q.try_get(), Err(GetError::Empty));
+/// q.shutdown(false);
+/// assert_eq!(q.try_get(), Err(GetError::ShutDown));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GetError {
+    /// The queue stayed empty (Python's `queue.Empty`).
+    Empty,
+    /// The queue has been shut down and is empty (Python's `queue.ShutDown`).
+    ShutDown,
+}
+
+impl fmt::Display for GetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GetError::Empty => f.write_str("getting from an empty queue"),
+            GetError::ShutDown => f.write_str("getting from an empty, shut-down queue"),
+        }
+    }
+}
+
+impl Error for GetError {}
+
+/// The error of [`task_done`](BaseQueue::task_done) called more often than items were put
+/// (Python's `ValueError`).
+///
+/// ```
+/// use queue_playground::queue::{Queue, TaskDoneError};
+///
+/// let q = Queue::<u8>::new(0);
+/// assert_eq!(q.task_done(), Err(TaskDoneError));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TaskDoneError;
+
+impl fmt::Display for TaskDoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task_done() called too many times")
+    }
+}
+
+impl Error for TaskDoneError {}
+
+/// The queue shared by [`Queue`], [`LifoQueue`] and [`PriorityQueue`]; `S` orders the items.
+pub struct BaseQueue<T, S> {
+    maxsize: usize,
+    state: Mutex<State<S>>,
+    not_empty: Condvar,
+    not_full: Condvar,
+    all_tasks_done: Condvar,
+    // The store owns the items; `fn() -> T` only names T, leaving Send and Sync to the Mutex.
+    items: PhantomData<fn() -> T>,
+}
+
+/// Everything the mutex guards.
+struct State<S> {
+    store: S,
+    unfinished_tasks: usize,
+    is_shutdown: bool,
+}
+
+/// How long a put or get may block.
+#[derive(Clone, Copy)]
+enum Wait {
+    Never,
+    Until(Instant),
+    Forever,
+}
+
+impl Wait {
+    fn timeout(timeout: Duration) -> Wait {
+        // A deadline, not a duration: a spurious wakeup must not restart the clock.
+        Instant::now()
+            .checked_add(timeout)
+            .map_or(Wait::Forever, Wait::Until)
+    }
+}
+
+/// Waits once on `cv`, or returns `None` if `wait` allows no more waiting.
+/// Callers loop and re-check their condition: wakeups may be spurious or stolen.
+fn wait_on<'a, G>(cv: &Condvar, guard: MutexGuard<'a, G>, wait: Wait) -> Option<MutexGuard<'a, G>> {
+    let remaining = match wait {
+        Wait::Never => return None,
+        Wait::Forever => return Some(cv.wait(guard).unwrap_or_else(PoisonError::into_inner)),
+        Wait::Until(deadline) => deadline.saturating_duration_since(Instant::now()),
+    };
+    if remaining.is_zero() {
+        return None;
+    }
+    let (guard, _) = cv
+        .wait_timeout(guard, remaining)
+        .unwrap_or_else(PoisonError::into_inner);
+    Some(guard)
+}
+
+impl<T, S: Store<T>> BaseQueue<T, S> {
+    /// Creates a queue that holds at most `maxsize` items; `0` means unbounded.
+    pub fn new(maxsize: usize) -> Self {
+        BaseQueue {
+            maxsize,
+            state: Mutex::new(State {
+                store: S::default(),
+                unfinished_tasks: 0,
+                is_shutdown: false,
+            }),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            all_tasks_done: Condvar::new(),
+            items: PhantomData,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<S>> {
+        // Recover from poison, never panic: only an item's `Ord` or `Drop` can panic under the
+        // lock, and that leaves State usable, as a raising `_put` leaves Python's queue.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds an item, blocking while the queue is full.
+    ///
+    /// Fails with [`PutError::ShutDown`] if the queue is, or while blocked becomes, shut down.
+    pub fn put(&self, item: T) -> Result<(), PutError<T>> {
+        self.put_inner(item, Wait::Forever)
+    }
+
+    /// Adds an item, blocking at most `timeout` while the queue is full.
+    ///
+    /// Fails with [`PutError::Full`] if no slot freed up in time. The timeout counts from the
+    /// call (CPython starts its clock after taking the lock). Needs a clock: not on wasm32.
+    ///
+    /// ```
+    /// use queue_playground::queue::{PutError, Queue};
+    /// use std::time::Duration;
+    ///
+    /// let q = Queue::new(1);
+    /// q.put(1).unwrap();
+    /// let result = q.put_timeout(2, Duration::from_millis(10));
+    /// assert_eq!(result, Err(PutError::Full(2)));
+    /// ```
+    pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutError<T>> {
+        self.put_inner(item, Wait::timeout(timeout))
+    }
+
+    /// Adds an item if a slot is free now, or fails at once with [`PutError::Full`].
+    pub fn try_put(&self, item: T) -> Result<(), PutError<T>> {
+        self.put_inner(item, Wait::Never)
+    }
+
+    fn put_inner(&self, item: T, wait: Wait) -> Result<(), PutError<T>> {
+        let mut state = self.lock();
+        loop {
+            if state.is_shutdown {
+                return Err(PutError::ShutDown(item));
+            }
+            if self.maxsize == 0 || state.store.len() < self.maxsize {
+                break;
+            }
+            match wait_on(&self.not_full, state, wait) {
+                Some(guard) => state = guard,
+                None => return Err(PutError::Full(item)),
+            }
+        }
+        state.store.push(item);
+        state.unfinished_tasks += 1;
+        self.not_empty.notify_one();
+        Ok(())
+    }
+
+    /// Removes and returns the next item, blocking while the queue is empty.
+    ///
+    /// Fails with [`GetError::ShutDown`] once the queue is shut down and empty.
+    pub fn get(&self) -> Result<T, GetError> {
+        self.get_inner(Wait::Forever)
+    }
+
+    /// Removes and returns the next item, blocking at most `timeout` while the queue is empty.
+    ///
+    /// Fails with [`GetError::Empty`] if no item came in time. Needs a clock: not on wasm32.
+    ///
+    /// ```
+    /// use queue_playground::queue::{GetError, Queue};
+    /// use std::time::Duration;
+    ///
+    /// let q = Queue::<u8>::new(0);
+    /// assert_eq!(q.get_timeout(Duration::from_millis(10)), Err(GetError::Empty));
+    /// ```
+    pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
+        self.get_inner(Wait::timeout(timeout))
+    }
+
+    /// Removes and returns the next item if there is one now, or fails at once.
+    pub fn try_get(&self) -> Result<T, GetError> {
+        self.get_inner(Wait::Never)
+    }
+
+    fn get_inner(&self, wait: Wait) -> Result<T, GetError> {
+        let mut state = self.lock();
+        loop {
+            if let Some(item) = state.store.pop() {
+                self.not_full.notify_one();
+                return Ok(item);
+            }
+            if state.is_shutdown {
+                return Err(GetError::ShutDown);
+            }
+            state = wait_on(&self.not_empty, state, wait).ok_or(GetError::Empty)?;
+        }
+    }
+
+    /// Removes up to `max` items at once, in get order: a consumer's batch.
+    ///
+    /// Counts like that many gets: each removal may wake one blocked putter, and each item
+    /// still needs its [`task_done`](Self::task_done). Never blocks and never fails; on an
+    /// empty queue, shut down or not, the batch is empty.
+    ///
+    /// ```
+    /// use queue_playground::queue::Queue;
+    ///
+    /// let q = Queue::new(0);
+    /// for n in 1..=5 {
+    ///     q.put(n).unwrap();
+    /// }
+    /// assert_eq!(q.drain(3), [1, 2, 3]);
+    /// assert_eq!(q.drain(10), [4, 5]);
+    /// ```
+    pub fn drain(&self, max: usize) -> Vec<T> {
+        let mut state = self.lock();
+        let batch: Vec<T> = std::iter::from_fn(|| state.store.pop()).take(max).collect();
+        for _ in &batch {
+            self.not_full.notify_one();
+        }
+        batch
+    }
+
+    /// A copy of the items in get order, removing nothing: Python's `list(q.queue)`.
+    ///
+    /// Unlike Python, which shows its internal list, LIFO and priority copies come in get order.
+    ///
+    /// ```
+    /// use queue_playground::queue::LifoQueue;
+    ///
+    /// let q = LifoQueue::new(0);
+    /// q.put('a').unwrap();
+    /// q.put('b').unwrap();
+    /// assert_eq!(q.snapshot(), ['b', 'a']);
+    /// assert_eq!(q.len(), 2);
+    /// ```
+    pub fn snapshot(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.lock().store.snapshot()
+    }
+
+    /// Marks one item taken by a get as processed.
+    ///
+    /// When every item put has been marked, blocked [`join`](Self::join)s return. Fails, and
+    /// changes nothing, if called more often than items were put.
+    pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        let mut state = self.lock();
+        state.unfinished_tasks = state.unfinished_tasks.checked_sub(1).ok_or(TaskDoneError)?;
+        if state.unfinished_tasks == 0 {
+            self.all_tasks_done.notify_all();
+        }
+        Ok(())
+    }
+
+    /// Blocks until every item put has been marked done with [`task_done`](Self::task_done).
+    ///
+    /// ```
+    /// use queue_playground::queue::Queue;
+    /// use std::thread;
+    ///
+    /// let q = Queue::new(0);
+    /// q.put("job").unwrap();
+    /// thread::scope(|s| {
+    ///     s.spawn(|| {
+    ///         q.get().unwrap();
+    ///         q.task_done().unwrap();
+    ///     });
+    ///     q.join(); // returns after the worker's task_done
+    /// });
+    /// ```
+    pub fn join(&self) {
+        let state = self.lock();
+        drop(
+            self.all_tasks_done
+                .wait_while(state, |state| state.unfinished_tasks > 0)
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+    }
+
+    /// Shuts the queue down and wakes every blocked caller.
+    ///
+    /// Puts then fail with [`PutError::ShutDown`]; gets keep returning the items left and then
+    /// fail with [`GetError::ShutDown`]. If `immediate`, the items left are discarded and each
+    /// is counted as done, which may release [`join`](Self::join).
+    ///
+    /// ```
+    /// use queue_playground::queue::{GetError, PutError, Queue};
+    ///
+    /// let q = Queue::new(0);
+    /// q.put(1).unwrap();
+    /// q.shutdown(false);
+    /// assert_eq!(q.put(2), Err(PutError::ShutDown(2)));
+    /// assert_eq!(q.get(), Ok(1));
+    /// assert_eq!(q.get(), Err(GetError::ShutDown));
+    /// ```
+    pub fn shutdown(&self, immediate: bool) {
+        let mut state = self.lock();
+        state.is_shutdown = true;
+        let mut discarded = Vec::new();
+        if immediate {
+            while let Some(item) = state.store.pop() {
+                discarded.push(item);
+                // Clamped like CPython: items already taken but not yet done keep their count.
+                state.unfinished_tasks = state.unfinished_tasks.saturating_sub(1);
+            }
+            self.all_tasks_done.notify_all();
+        }
+        // Wake every waiter to re-check: putters now fail, getters fail once the queue is empty.
+        self.not_empty.notify_all();
+        self.not_full.notify_all();
+        drop(state);
+        // Dropped after unlocking: an item's Drop may itself use this queue.
+        drop(discarded);
+    }
+
+    /// The number of items in the queue (Python's `qsize`); stale as soon as it returns.
+    pub fn len(&self) -> usize {
+        self.lock().store.len()
+    }
+
+    /// Whether the queue holds no item; stale as soon as it returns.
+    pub fn is_empty(&self) -> bool {
+        self.lock().store.is_empty()
+    }
+
+    /// Whether the queue is bounded and holds `maxsize` items; stale as soon as it returns.
+    pub fn is_full(&self) -> bool {
+        self.maxsize > 0 && self.len() >= self.maxsize
+    }
+
+    /// The most items the queue holds; `0` means unbounded.
+    pub fn maxsize(&self) -> usize {
+        self.maxsize
+    }
+
+    /// The number of items put and not yet marked done (Python's `unfinished_tasks`).
+    pub fn unfinished_tasks(&self) -> usize {
+        self.lock().unfinished_tasks
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) has been called.
+    pub fn is_shut_down(&self) -> bool {
+        self.lock().is_shutdown
+    }
+}
+
+impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("BaseQueue")
+            .field("maxsize", &self.maxsize)
+            .field("len", &state.store.len())
+            .field("unfinished_tasks", &state.unfinished_tasks)
+            .field("is_shutdown", &state.is_shutdown)
+            .finish_non_exhaustive()
+    }
+}
+
+// Single-threaded, so these also run on wasm32; tests/queue_threads.rs uses real threads.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_orders() {
+        let fifo = Queue::new(0);
+        let lifo = LifoQueue::new(0);
+        let heap = PriorityQueue::new(0);
+        for n in [2, 3, 1] {
+            fifo.put(n).unwrap();
+            lifo.put(n).unwrap();
+            heap.put(n).unwrap();
+        }
+        assert_eq!(fifo.snapshot(), [2, 3, 1]);
+        assert_eq!(lifo.snapshot(), [1, 3, 2]);
+        assert_eq!(heap.snapshot(), [1, 2, 3]);
+        assert_eq!(fifo.drain(usize::MAX), [2, 3, 1]);
+        assert_eq!(lifo.drain(usize::MAX), [1, 3, 2]);
+        assert_eq!(heap.drain(usize::MAX), [1, 2, 3]);
+    }
+
+    #[test]
+    fn failed_calls_change_nothing() {
+        let q = Queue::new(1);
+        q.try_put('a').unwrap();
+        assert_eq!(q.try_put('b'), Err(PutError::Full('b')));
+        assert_eq!(q.snapshot(), ['a']);
+        assert_eq!(q.unfinished_tasks(), 1);
+        q.try_get().unwrap();
+        q.task_done().unwrap();
+        assert_eq!(q.task_done(), Err(TaskDoneError));
+        assert_eq!(q.unfinished_tasks(), 0);
+        q.shutdown(false);
+        assert_eq!(q.try_put('c'), Err(PutError::ShutDown('c')));
+        assert_eq!(q.unfinished_tasks(), 0);
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn debug_needs_no_debug_items() {
+        struct Opaque;
+        let q = Queue::new(2);
+        q.try_put(Opaque).unwrap();
+        assert_eq!(
+            format!("{q:?}"),
+            "BaseQueue { maxsize: 2, len: 1, unfinished_tasks: 1, is_shutdown: false, .. }"
+        );
+        assert_eq!(format!("{:?}", q.try_put(Opaque)), "Ok(())");
+        assert_eq!(format!("{:?}", q.try_put(Opaque)), "Err(Full(..))");
+    }
+}

@@ -1,0 +1,1 @@
+//! The interleaving lab (issue 4): program model, schedulers, memory models, explorer.

@@ -1,0 +1,225 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The consumer state machine, driven by a clock the test controls.
+
+use queue_playground::consumer::{calculate_blocking, Mode, Pipeline, Settings};
+use queue_playground::protocol::{Batch, Reply, ThreadState};
+
+fn put(p: &mut Pipeline, first_id: u64, texts: &[&str]) -> Reply {
+    let json = serde_json::json!({
+        "v": 1, "type": "put", "first_id": first_id, "texts": texts,
+        "put_at": vec![first_id as f64; texts.len()],
+    });
+    let mut handled = p.handle(&json.to_string(), 0.0);
+    assert_eq!(handled.replies.len(), 1);
+    handled.replies.remove(0)
+}
+
+fn settings(mode: Mode, interval_ms: f64, max_batch: usize) -> Settings {
+    Settings {
+        mode,
+        interval_ms,
+        work_ms: 0.0,
+        max_batch,
+    }
+}
+
+/// Runs one round at `now` if due, finishing it at `now + work`.
+fn round(p: &mut Pipeline, now: f64, work: f64) -> Option<Batch> {
+    let r = p.take_round(now)?;
+    Some(p.finish_round(r, now + work))
+}
+
+fn texts(b: &Batch) -> Vec<&str> {
+    b.texts.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn snapshot_mode_repeats_the_same_messages_every_round() {
+    let mut p = Pipeline::new(Settings::REFERENCE);
+    put(&mut p, 1, &["a", "b"]);
+    let first = round(&mut p, 0.0, 5000.0).unwrap();
+    assert_eq!(texts(&first), ["a", "b"]);
+    assert_eq!(first.queue_len, 2, "snapshot removes nothing");
+    // The reference loop has no pause: the next round is due as soon as the work ends.
+    assert_eq!(p.due_in(5000.0), Some(0.0));
+    put(&mut p, 3, &["c"]);
+    let second = round(&mut p, 5000.0, 5000.0).unwrap();
+    assert_eq!(texts(&second), ["a", "b", "c"]);
+    assert_eq!((first.seq, second.seq), (1, 2));
+    assert_eq!(second.removed_total, 0);
+    assert_eq!(second.mode, Mode::Snapshot);
+}
+
+#[test]
+fn snapshot_rounds_run_even_on_an_empty_queue_like_the_reference() {
+    let mut p = Pipeline::new(Settings::REFERENCE);
+    assert_eq!(p.due_in(0.0), Some(0.0));
+    let b = round(&mut p, 0.0, 5000.0).unwrap();
+    assert!(b.is_empty());
+    assert_eq!(b.work_ms, 5000.0);
+}
+
+#[test]
+fn drain_mode_delivers_each_message_exactly_once_in_order() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 100.0, 3));
+    let ids: Vec<String> = (1..=10).map(|i| format!("m{i}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    put(&mut p, 1, &refs);
+    let mut now = 0.0;
+    let mut seen = Vec::new();
+    while let Some(wait) = p.due_in(now) {
+        now += wait;
+        let b = round(&mut p, now, 0.0).unwrap();
+        assert!(b.len() <= 3);
+        seen.extend(b.ids.iter().copied());
+        assert_eq!(b.queue_len + seen.len(), 10);
+        assert_eq!(b.removed_total, seen.len() as u64);
+    }
+    assert_eq!(seen, (1..=10).collect::<Vec<u64>>());
+    // Four rounds of at most three, 100 ms apart.
+    assert_eq!(now, 300.0);
+    assert_eq!(p.due_in(now), None, "nothing to do until a message arrives");
+}
+
+#[test]
+fn rounds_respect_the_interval_after_the_work_ends() {
+    let mut p = Pipeline::new(Settings {
+        mode: Mode::Drain,
+        interval_ms: 1000.0,
+        work_ms: 200.0,
+        max_batch: 1,
+    });
+    put(&mut p, 1, &["a", "b"]);
+    let r = p.take_round(0.0).unwrap();
+    assert_eq!(r.work_ms, 200.0);
+    let b = p.finish_round(r, 200.0);
+    assert_eq!((b.drained_at, b.work_ms), (0.0, 200.0));
+    assert_eq!(p.due_in(700.0), Some(500.0));
+    assert!(p.take_round(700.0).is_none(), "not due yet");
+    assert!(p.take_round(1200.0).is_some());
+}
+
+#[test]
+fn one_by_one_takes_one_message_and_goes_on_at_once() {
+    let mut p = Pipeline::new(settings(Mode::OneByOne, 10_000.0, 100));
+    put(&mut p, 1, &["a", "b", "c"]);
+    for (i, expected) in ["a", "b", "c"].into_iter().enumerate() {
+        assert_eq!(p.due_in(i as f64), Some(0.0));
+        let b = round(&mut p, i as f64, 1.0).unwrap();
+        assert_eq!(texts(&b), [expected]);
+    }
+    assert_eq!(p.due_in(5.0), None);
+}
+
+#[test]
+fn switching_modes_live_takes_effect_next_round() {
+    let mut p = Pipeline::new(settings(Mode::Snapshot, 0.0, 100));
+    put(&mut p, 1, &["a", "b"]);
+    assert_eq!(round(&mut p, 0.0, 0.0).unwrap().queue_len, 2);
+    let handled = p.handle(
+        r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":0,"max_batch":100}"#,
+        1.0,
+    );
+    assert!(
+        matches!(handled.replies[..], [Reply::Config { settings, .. }] if settings.mode == Mode::Drain)
+    );
+    let b = round(&mut p, 1.0, 0.0).unwrap();
+    assert_eq!(texts(&b), ["a", "b"]);
+    assert_eq!((b.queue_len, b.seq, b.mode), (0, 2, Mode::Drain));
+}
+
+#[test]
+fn acks_count_every_message_received() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 2));
+    assert!(matches!(
+        put(&mut p, 1, &["a", "b", "c"]),
+        Reply::Ack {
+            received: 3,
+            queue_len: 3,
+            ..
+        }
+    ));
+    round(&mut p, 0.0, 0.0);
+    assert!(matches!(
+        put(&mut p, 4, &["d"]),
+        Reply::Ack {
+            received: 4,
+            queue_len: 2,
+            ..
+        }
+    ));
+    assert_eq!(p.received(), 4);
+    assert_eq!(p.removed(), 2);
+}
+
+#[test]
+fn a_malformed_request_changes_nothing_and_gets_one_error() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 2));
+    put(&mut p, 1, &["a"]);
+    for bad in [
+        "",
+        "nonsense",
+        "{}",
+        r#"{"v":1,"type":"put","first_id":2,"texts":["x"],"put_at":[]}"#,
+    ] {
+        let h = p.handle(bad, 0.0);
+        assert!(matches!(h.replies[..], [Reply::Error { .. }]), "{bad}");
+        assert_eq!(h.work_ms, None);
+    }
+    assert_eq!((p.received(), p.queue_len()), (1, 1));
+    assert!(
+        matches!(put(&mut p, 2, &["b"]), Reply::Ack { received: 2, .. }),
+        "still serving"
+    );
+}
+
+#[test]
+fn reset_empties_the_queue_and_restarts_the_sequence() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 1));
+    put(&mut p, 1, &["a", "b"]);
+    round(&mut p, 0.0, 0.0);
+    let h = p.handle(r#"{"v":1,"type":"reset"}"#, 0.0);
+    assert!(matches!(
+        h.replies[..],
+        [
+            Reply::Config { .. },
+            Reply::Ack {
+                received: 0,
+                queue_len: 0,
+                ..
+            }
+        ]
+    ));
+    put(&mut p, 1, &["c"]);
+    assert_eq!(round(&mut p, 0.0, 0.0).unwrap().seq, 1);
+}
+
+#[test]
+fn work_requests_are_handed_to_the_shell() {
+    let mut p = Pipeline::new(Settings::default());
+    let h = p.handle(r#"{"v":1,"type":"work","ms":1500}"#, 0.0);
+    assert_eq!(h.work_ms, Some(1500.0));
+    assert!(h.replies.is_empty());
+}
+
+#[test]
+fn idle_state_says_what_the_worker_waits_for() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 1000.0, 1));
+    assert_eq!(p.idle_state(0.0).0, ThreadState::Waiting);
+    put(&mut p, 1, &["a", "b"]);
+    round(&mut p, 0.0, 0.0);
+    let (state, detail) = p.idle_state(250.0);
+    assert_eq!(state, ThreadState::Idle);
+    assert_eq!(detail, "next round in 750 ms");
+}
+
+#[test]
+fn blocking_work_is_real_cpu_work_for_the_time_asked() {
+    // A fake clock that advances one ms per reading: the loop must keep working until 50 ms.
+    let mut t = 0.0;
+    let n = calculate_blocking(50.0, || {
+        t += 1.0;
+        t
+    });
+    assert_eq!(n, 50 * 4096);
+}
