@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130
-WASM_PACK_VERSION=0.13.1
+WASM_PACK_VERSION=0.15.1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -16,7 +16,7 @@ fi
 
 if ! command -v wasm-pack >/dev/null 2>&1; then
   log "installing wasm-pack (a few minutes, once)"
-  cargo install wasm-pack --locked
+  cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then

@@ -193,8 +193,8 @@ fn join_returns_only_after_every_task_done() {
         for _ in 0..4 {
             s.spawn(|| {
                 while q.try_get().is_ok() {
-                    // The work; then Relaxed is enough: task_done and join take the queue's
-                    // mutex, which orders this increment before join returns.
+                    // Work, then count. Relaxed is enough: task_done and join take the
+                    // queue's mutex, which orders the count before join returns.
                     thread::sleep(Duration::from_millis(1));
                     processed.fetch_add(1, Ordering::Relaxed);
                     q.task_done().unwrap();

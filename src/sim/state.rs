@@ -1,0 +1,222 @@
+//! The complete state of a run: every thread, every lock, and memory under the chosen model.
+//!
+//! It derives `Hash` and `Eq` because the explorer caches states: two schedules that reach an
+//! equal state share everything after it.
+
+use serde::Serialize;
+
+use super::program::{Observed, Program};
+use super::ra::RaMemory;
+
+/// Which memory model shared variables follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Model {
+    /// Sequential consistency: one memory, every write seen by all at once.
+    Sc,
+    /// Total store order (x86): each thread's stores wait in a FIFO store buffer.
+    Tso,
+    /// C11-style release/acquire and relaxed atomics (operational, with views).
+    Ra,
+}
+
+impl Model {
+    /// All models, in the order a menu lists them.
+    pub const ALL: [Model; 3] = [Model::Sc, Model::Tso, Model::Ra];
+
+    /// The short name used by the command line and URLs: `sc`, `tso`, `ra`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Sc => "sc",
+            Model::Tso => "tso",
+            Model::Ra => "ra",
+        }
+    }
+
+    /// Reads a model name; also accepts a few long forms.
+    pub fn from_name(name: &str) -> Option<Model> {
+        match name.to_ascii_lowercase().as_str() {
+            "sc" | "seq_cst" | "sequential" => Some(Model::Sc),
+            "tso" | "x86" => Some(Model::Tso),
+            "ra" | "c11" | "relaxed" | "release_acquire" | "release-acquire" => Some(Model::Ra),
+            _ => None,
+        }
+    }
+}
+
+/// Why a thread stopped the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// An `assert` was false.
+    Assert,
+    /// Division or remainder by zero.
+    DivByZero,
+    /// `m.unlock()` by a thread that does not hold `m`.
+    UnlockNotHeld,
+    /// `c.wait(m)` by a thread that does not hold `m`.
+    WaitWithoutMutex,
+}
+
+/// A thread that failed, and at which step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Fault {
+    /// What went wrong.
+    pub kind: FaultKind,
+    /// The thread.
+    pub thread: usize,
+    /// Its program counter (step index) at the failure.
+    pub pc: usize,
+}
+
+/// One thread's state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ThreadState {
+    /// The index of its next step; equal to the number of steps when finished.
+    pub pc: usize,
+    /// Its registers then its temporaries.
+    pub slots: Vec<i64>,
+    /// The condition variable it sleeps on, if any.
+    pub waiting: Option<usize>,
+}
+
+/// Shared memory under one of the models.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Memory {
+    /// One value per variable.
+    Sc(Vec<i64>),
+    /// Memory plus a FIFO store buffer per thread of (variable, value), oldest first.
+    Tso {
+        /// What every thread can see.
+        mem: Vec<i64>,
+        /// Stores not yet visible to other threads.
+        buffers: Vec<Vec<(usize, i64)>>,
+    },
+    /// Messages and views.
+    Ra(RaMemory),
+}
+
+impl Memory {
+    /// The value of `var` once every buffer has drained: the final value.
+    pub fn latest(&self, var: usize) -> i64 {
+        match self {
+            Memory::Sc(mem) => mem.get(var).copied().unwrap_or(0),
+            Memory::Tso { mem, buffers } => buffers
+                .iter()
+                .flat_map(|b| b.iter().rev())
+                .find(|(v, _)| *v == var)
+                .map(|(_, value)| *value)
+                .unwrap_or_else(|| mem.get(var).copied().unwrap_or(0)),
+            Memory::Ra(ra) => ra.latest(var),
+        }
+    }
+
+    /// The value in main memory (what a thread with an empty buffer would read, newest write
+    /// under release/acquire).
+    pub fn in_memory(&self, var: usize) -> i64 {
+        match self {
+            Memory::Sc(mem) | Memory::Tso { mem, .. } => mem.get(var).copied().unwrap_or(0),
+            Memory::Ra(ra) => ra.latest(var),
+        }
+    }
+}
+
+/// Everything about a run at one moment.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    /// Per thread.
+    pub threads: Vec<ThreadState>,
+    /// Per mutex, the thread holding it.
+    pub owners: Vec<Option<usize>>,
+    /// Per semaphore, its count.
+    pub sems: Vec<i64>,
+    /// Per condition variable, its sleeping threads, longest-waiting first.
+    pub waiters: Vec<Vec<usize>>,
+    /// Shared memory.
+    pub mem: Memory,
+    /// The failure that ended the run, if any.
+    pub fault: Option<Fault>,
+}
+
+impl State {
+    /// The state before any step.
+    pub fn initial(prog: &Program, model: Model) -> State {
+        let inits: Vec<i64> = prog.vars.iter().map(|v| v.1).collect();
+        let n = prog.threads.len();
+        State {
+            threads: prog
+                .threads
+                .iter()
+                .map(|t| ThreadState {
+                    pc: 0,
+                    slots: vec![0; t.slots.len()],
+                    waiting: None,
+                })
+                .collect(),
+            owners: vec![None; prog.mutexes.len()],
+            sems: prog.semaphores.iter().map(|s| s.1).collect(),
+            waiters: vec![Vec::new(); prog.condvars.len()],
+            mem: match model {
+                Model::Sc => Memory::Sc(inits),
+                Model::Tso => Memory::Tso {
+                    mem: inits,
+                    buffers: vec![Vec::new(); n],
+                },
+                Model::Ra => Memory::Ra(RaMemory::new(
+                    &inits,
+                    n,
+                    prog.mutexes.len(),
+                    prog.semaphores.len(),
+                )),
+            },
+            fault: None,
+        }
+    }
+
+    /// True if thread `t` has run all its steps.
+    pub fn done(&self, prog: &Program, t: usize) -> bool {
+        let len = prog.threads.get(t).map(|c| c.steps.len()).unwrap_or(0);
+        self.threads.get(t).map(|s| s.pc >= len).unwrap_or(true)
+    }
+
+    /// True if every thread has finished and every store buffer is empty.
+    pub fn finished(&self, prog: &Program) -> bool {
+        let drained = match &self.mem {
+            Memory::Tso { buffers, .. } => buffers.iter().all(Vec::is_empty),
+            _ => true,
+        };
+        self.fault.is_none() && drained && (0..self.threads.len()).all(|t| self.done(prog, t))
+    }
+
+    /// The observed values, in the program's `observe` order.
+    pub fn outcome(&self, prog: &Program) -> Outcome {
+        Outcome(
+            prog.observe
+                .iter()
+                .map(|(label, o)| {
+                    let value = match o {
+                        Observed::Var(v) => self.mem.latest(*v),
+                        Observed::Reg { thread, slot } => self
+                            .threads
+                            .get(*thread)
+                            .and_then(|t| t.slots.get(*slot))
+                            .copied()
+                            .unwrap_or(0),
+                    };
+                    (label.clone(), value)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The observed values at the end of a run: shared variables and registers, by label.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Outcome(pub Vec<(String, i64)>);
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        write!(f, "{}", parts.join(" "))
+    }
+}

@@ -1,0 +1,94 @@
+// The producer: an outbox of put messages, posted to the worker at most once per frame.
+
+/** Messages put in one frame go out in one `put`; a bigger outbox is split across frames. */
+export const MAX_PER_POST = 20000;
+
+const now = () => performance.timeOrigin + performance.now();
+// serde_json refuses lone surrogates, which would lose a whole put: make the text well formed.
+const clean = (s) => (s.toWellFormed ? s.toWellFormed() : s);
+
+export class Outbox {
+  constructor(post) {
+    this.post = post; // (jsonText, count) => void
+    this.reset();
+  }
+
+  reset() {
+    this.nextId = 1; // id of the next message put
+    this.headId = 1; // id of texts[head]
+    this.texts = [];
+    this.putAt = [];
+    this.head = 0;
+    this.posted = 0;
+  }
+
+  get size() {
+    return this.texts.length - this.head;
+  }
+
+  put(text, at = now()) {
+    this.texts.push(clean(text));
+    this.putAt.push(at);
+    this.nextId++;
+  }
+
+  /** Puts `n` messages whose texts come from `make(i)`, i from 1, all stamped now. */
+  putMany(n, make) {
+    const at = now();
+    for (let i = 1; i <= n; i++) this.put(make(i), at);
+  }
+
+  /** Posts up to MAX_PER_POST messages as one `put`; called once per animation frame. */
+  flush() {
+    const n = Math.min(this.size, MAX_PER_POST);
+    if (!n) return 0;
+    const end = this.head + n;
+    const msg = {
+      v: 1, type: 'put', first_id: this.headId,
+      texts: this.texts.slice(this.head, end), put_at: this.putAt.slice(this.head, end),
+    };
+    this.head = end;
+    this.headId += n;
+    if (this.head === this.texts.length) {
+      this.texts = [];
+      this.putAt = [];
+      this.head = 0;
+    }
+    this.posted += n;
+    this.post(JSON.stringify(msg));
+    return n;
+  }
+}
+
+/** Puts `rate` messages a second, a frame's worth at a time, texts `auto 1`, `auto 2`… */
+export class AutoProducer {
+  constructor(outbox) {
+    this.outbox = outbox;
+    this.rate = 5;
+    this.on = false;
+    this.count = 0;
+  }
+
+  toggle() {
+    this.on = !this.on;
+    this.setRate(this.rate);
+    return this.on;
+  }
+
+  setRate(rate) {
+    this.rate = rate;
+    this.start = performance.now();
+    this.done = 0;
+  }
+
+  /** Called every frame: puts however many messages are due since it was switched on. */
+  tick(t) {
+    if (!this.on || !(this.rate > 0)) return;
+    // After a stall (hidden tab, page busy work) catch up at most one second's worth.
+    const due = Math.floor(((t - this.start) / 1000) * this.rate) - this.done;
+    const n = Math.min(due, Math.ceil(this.rate));
+    if (due > n) this.done += due - n;
+    for (let i = 0; i < n; i++) this.outbox.put(`auto ${++this.count}`);
+    this.done += Math.max(n, 0);
+  }
+}

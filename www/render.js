@@ -1,0 +1,108 @@
+// Rendering of the batch log and the stats; called at most once per animation frame.
+import { t } from './strings.js';
+
+export const KEEP_BATCHES = 50;
+export const SHOW_MESSAGES = 20;
+
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+};
+const ms = (x) => Math.max(0, Math.round(x));
+
+/** The newest batches, newest first, each showing at most SHOW_MESSAGES messages. */
+export class BatchLog {
+  constructor(list, empty) {
+    this.list = list;
+    this.empty = empty;
+    this.kept = []; // summaries of the rendered batches, oldest first
+    this.fresh = []; // summaries not yet rendered
+  }
+
+  /** Keeps what the log needs of a batch; `marks` are the ledger's marks for the first few. */
+  add(b, marks) {
+    const n = b.ids.length;
+    this.fresh.push({
+      seq: b.seq, size: n, mode: b.mode, work: b.work_ms, marks,
+      ids: b.ids.slice(0, SHOW_MESSAGES), texts: b.texts.slice(0, SHOW_MESSAGES),
+      oldest: b.put_at[0], newest: b.put_at[n - 1], shownAt: 0,
+    });
+    if (this.fresh.length > KEEP_BATCHES) this.fresh.splice(0, this.fresh.length - KEEP_BATCHES);
+  }
+
+  clear() {
+    this.kept = [];
+    this.fresh = [];
+    this.list.replaceChildren();
+    this.empty.hidden = false;
+  }
+
+  /** Renders the batches that arrived since the last frame. Returns whether anything changed. */
+  render() {
+    if (!this.fresh.length) return false;
+    const at = performance.timeOrigin + performance.now();
+    const frag = document.createDocumentFragment();
+    for (let i = this.fresh.length - 1; i >= 0; i--) {
+      this.fresh[i].shownAt = at;
+      frag.append(item(this.fresh[i]));
+    }
+    this.list.prepend(frag);
+    this.kept.push(...this.fresh);
+    this.fresh = [];
+    const extra = this.kept.length - KEEP_BATCHES;
+    if (extra > 0) {
+      this.kept.splice(0, extra);
+      for (let i = 0; i < extra; i++) this.list.lastElementChild?.remove();
+    }
+    this.empty.hidden = true;
+    return true;
+  }
+
+  /** Rebuilds the kept batches, for a language change. */
+  redraw() {
+    this.list.replaceChildren(...this.kept.map(item).reverse());
+  }
+}
+
+function item(s) {
+  const li = el('li', 'batch');
+  li.dataset.seq = s.seq;
+  li.dataset.size = s.size;
+  li.dataset.mode = s.mode;
+  let head = t('batch.head', { seq: s.seq, size: s.size, mode: t(`mode.${s.mode}`), work: ms(s.work) });
+  if (s.size) {
+    const a = ms(s.shownAt - s.oldest);
+    const b = ms(s.shownAt - s.newest);
+    head += s.size === 1 ? t('batch.latency1', { a }) : t('batch.latency', { a, b });
+  }
+  const msgs = el('div', 'msgs');
+  if (!s.size) msgs.append(el('span', 'none', t('batch.none')));
+  s.ids.forEach((id, i) => {
+    const m = el('span', 'msg', s.texts[i]);
+    m.dataset.id = id;
+    if (s.marks[i]) m.classList.add(s.marks[i]);
+    msgs.append(m);
+  });
+  if (s.size > s.ids.length) msgs.append(el('span', 'more', t('batch.more', { n: s.size - s.ids.length })));
+  li.append(el('div', 'head', head), msgs);
+  return li;
+}
+
+/** Writes each stat whose value changed since the last call. */
+export function renderStats(values, last) {
+  for (const k in values) {
+    if (values[k] === last[k]) continue;
+    last[k] = values[k];
+    const e = document.getElementById(`stat-${k}`);
+    if (e) e.textContent = values[k];
+  }
+  const ok = values.posted === values.inflight + values.queued + values.removed;
+  const bal = document.getElementById('stat-balance');
+  const text = t(ok ? 'stats.balanced' : 'stats.unbalanced', values);
+  if (bal.textContent !== text) {
+    bal.textContent = text;
+    bal.dataset.ok = ok;
+  }
+}
