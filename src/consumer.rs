@@ -23,12 +23,11 @@
 //! ```
 
 use crate::protocol::{self, Batch, Message, Reply, Request, ThreadState, VERSION};
+use crate::json::ObjectWriter;
 use crate::queue::Queue;
-use serde::{Deserialize, Serialize};
 
 /// How the consumer takes messages each round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Copy the queue and remove nothing: the reference program's bug.
     Snapshot,
@@ -39,7 +38,7 @@ pub enum Mode {
 }
 
 /// The consumer's settings, which the learner changes live.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
     /// How messages are taken each round.
     pub mode: Mode,
@@ -51,7 +50,35 @@ pub struct Settings {
     pub max_batch: usize,
 }
 
+impl Mode {
+    /// The mode's name on the wire and in the page: `snapshot`, `drain` or `one-by-one`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Snapshot => "snapshot",
+            Mode::Drain => "drain",
+            Mode::OneByOne => "one-by-one",
+        }
+    }
+
+    /// The mode with this name, if there is one.
+    pub fn from_name(name: &str) -> Option<Mode> {
+        [Mode::Snapshot, Mode::Drain, Mode::OneByOne]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+}
+
 impl Settings {
+    /// Appends the settings as a JSON object, with the field names of a `config` request.
+    pub fn write_json(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        o.str("mode", self.mode.name())
+            .num("interval_ms", self.interval_ms)
+            .num("work_ms", self.work_ms)
+            .int("max_batch", self.max_batch as u64);
+        o.finish();
+    }
+
     /// The reference program exactly: copy the whole queue, burn 5 s of CPU, print, repeat
     /// with no pause.
     pub const REFERENCE: Settings = Settings {

@@ -6,10 +6,12 @@
 //!
 //! - [`queue`]: Python's `queue` module (FIFO, LIFO, priority) on a `Mutex` and `Condvar`s.
 //! - [`consumer`]: the background consumer's policy as a state machine, with time passed in.
+//! - [`json`]: the small JSON reader and writer the protocol speaks.
 //! - [`protocol`]: the typed, versioned, validated messages between the page and the worker.
 //! - [`sim`]: the interleaving lab.
 
 pub mod consumer;
+pub mod json;
 pub mod protocol;
 pub mod queue;
 pub mod sim;

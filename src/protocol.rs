@@ -28,8 +28,8 @@
 //! ```
 
 use crate::consumer::{Mode, Settings};
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use crate::json::{self, ObjectWriter, Value};
+use std::fmt::{self, Write};
 
 /// The protocol version this build speaks; a message with any other `v` is refused.
 pub const VERSION: u32 = 1;
@@ -47,7 +47,7 @@ pub const MAX_WORK_MS: f64 = 60_000.0;
 pub const MAX_INTERVAL_MS: f64 = 600_000.0;
 
 /// One message as the queue holds it: the producer's id, its text, and when it was put.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The producer's sequence number for this message.
     pub id: u64,
@@ -58,8 +58,7 @@ pub struct Message {
 }
 
 /// A `put` request: a run of messages with consecutive ids.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Put {
     /// The id of the first message; the others follow one by one.
     pub first_id: u64,
@@ -128,168 +127,227 @@ impl fmt::Display for ProtocolError {
 
 impl std::error::Error for ProtocolError {}
 
-/// The wire shape, before validation. Unknown fields are refused so typos surface.
-// `v` is checked in `decode_request` before this shape is read; it stays here so that
-// `deny_unknown_fields` accepts it.
-#[allow(dead_code)]
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-enum Wire {
-    Put {
-        v: u32,
-        first_id: u64,
-        texts: Vec<String>,
-        put_at: Vec<f64>,
-    },
-    Config {
-        v: u32,
-        mode: Mode,
-        interval_ms: f64,
-        work_ms: f64,
-        max_batch: u32,
-    },
-    Work {
-        v: u32,
-        ms: f64,
-    },
-    Reset {
-        v: u32,
-    },
-}
-
 /// Decodes and validates one request from its JSON text.
 ///
 /// # Errors
 /// A [`ProtocolError`] that names what was wrong: not JSON (with line and column), a missing or
-/// unknown version or type, a missing or mistyped field, or a value out of range.
-pub fn decode_request(json: &str) -> Result<Request, ProtocolError> {
-    // One parse into a tree: the envelope is checked first, so the error names the version or
-    // type rather than a field; the texts then move into the request without being copied.
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+/// unknown version or type, a missing, unknown or mistyped field, or a value out of range.
+pub fn decode_request(text: &str) -> Result<Request, ProtocolError> {
+    let value = json::parse(text).map_err(|e| {
         ProtocolError::new(format!(
             "not a JSON object: {e} (expected {{\"v\":{VERSION},\"type\":...}})"
         ))
     })?;
-    let Some(object) = value.as_object() else {
+    let Value::Object(members) = value else {
         return Err(ProtocolError::new(format!(
             "not a JSON object: got {} (expected {{\"v\":{VERSION},\"type\":...}})",
-            kind_of(&value)
+            value.kind()
         )));
     };
-    match object.get("v") {
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(VERSION)) => {}
+    let mut fields = Fields(members);
+    // The envelope first, so the error names the version or type rather than a field.
+    match fields.take("v") {
+        Some(Value::Number(n)) if n == f64::from(VERSION) => {}
         Some(other) => {
             return Err(ProtocolError::new(format!(
-                "unsupported protocol version {other}; this worker speaks v{VERSION}"
+                "unsupported protocol version {}; this worker speaks v{VERSION}",
+                show(&other)
             )))
         }
         None => return Err(ProtocolError::new("missing field `v` (protocol version)")),
     }
-    match object.get("type") {
-        Some(serde_json::Value::String(_)) => {}
+    let kind = match fields.take("type") {
+        Some(Value::String(kind)) => kind,
         Some(other) => {
             return Err(ProtocolError::new(format!(
-                "field `type` must be a string, got {other}"
+                "field `type` must be a string, got {}",
+                other.kind()
             )))
         }
         None => return Err(ProtocolError::new("missing field `type`")),
+    };
+    let request = match kind.as_str() {
+        "put" => decode_put(&mut fields)?,
+        "config" => Request::Config(Settings {
+            mode: {
+                let name = fields.string("mode")?;
+                Mode::from_name(&name).ok_or_else(|| {
+                    ProtocolError::new(format!(
+                        "unknown mode `{name}`, expected `snapshot`, `drain` or `one-by-one`"
+                    ))
+                })?
+            },
+            interval_ms: fields.ms("interval_ms", MAX_INTERVAL_MS)?,
+            work_ms: fields.ms("work_ms", MAX_WORK_MS)?,
+            max_batch: {
+                let n = fields.whole("max_batch", u64::from(u32::MAX))?;
+                if n == 0 {
+                    return Err(ProtocolError::new("`max_batch` must be at least 1"));
+                }
+                n as usize
+            },
+        }),
+        "work" => Request::Work {
+            ms: fields.ms("ms", MAX_WORK_MS)?,
+        },
+        "reset" => Request::Reset,
+        other => {
+            return Err(ProtocolError::new(format!(
+                "unknown type `{other}`, expected `put`, `config`, `work` or `reset`"
+            )))
+        }
+    };
+    // Unknown fields are refused so that typos surface instead of being ignored.
+    if let Some((name, _)) = fields.0.first() {
+        return Err(ProtocolError::new(format!(
+            "unknown field `{name}` in a `{kind}` request"
+        )));
     }
-    let wire: Wire =
-        serde_json::from_value(value).map_err(|e| ProtocolError::new(e.to_string()))?;
-    validate(wire)
+    Ok(request)
 }
 
-fn kind_of(value: &serde_json::Value) -> &'static str {
+fn decode_put(fields: &mut Fields) -> Result<Request, ProtocolError> {
+    let first_id = fields.whole("first_id", 1 << 53)?;
+    let texts = fields.array("texts")?;
+    let put_at = fields.array("put_at")?;
+    if texts.len() != put_at.len() {
+        return Err(ProtocolError::new(format!(
+            "`texts` has {} items but `put_at` has {}",
+            texts.len(),
+            put_at.len()
+        )));
+    }
+    if texts.len() > MAX_PUT {
+        return Err(ProtocolError::new(format!(
+            "a put carries at most {MAX_PUT} messages, got {}",
+            texts.len()
+        )));
+    }
+    if first_id + texts.len() as u64 > 1 << 53 {
+        return Err(ProtocolError::new(
+            "`first_id` is too large: ids must stay exact in JavaScript",
+        ));
+    }
+    let texts = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| match t {
+            Value::String(s) if s.len() <= MAX_TEXT_BYTES => Ok(s),
+            Value::String(_) => Err(ProtocolError::new(format!(
+                "`texts[{i}]` is longer than {MAX_TEXT_BYTES} bytes"
+            ))),
+            other => Err(ProtocolError::new(format!(
+                "`texts[{i}]` must be a string, got {}",
+                other.kind()
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let put_at = put_at
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| match t {
+            Value::Number(n) => Ok(n),
+            other => Err(ProtocolError::new(format!(
+                "`put_at[{i}]` must be a number, got {}",
+                other.kind()
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Request::Put(Put {
+        first_id,
+        texts,
+        put_at,
+    }))
+}
+
+/// A request's members, taken out one by one as they are read.
+struct Fields(Vec<(String, Value)>);
+
+impl Fields {
+    fn take(&mut self, name: &str) -> Option<Value> {
+        // The last of repeated keys wins, as in JSON.parse; the others go too.
+        let mut found = None;
+        self.0.retain_mut(|(k, v)| {
+            if k == name {
+                found = Some(std::mem::replace(v, Value::Null));
+                false
+            } else {
+                true
+            }
+        });
+        found
+    }
+
+    fn required(&mut self, name: &str) -> Result<Value, ProtocolError> {
+        self.take(name)
+            .ok_or_else(|| ProtocolError::new(format!("missing field `{name}`")))
+    }
+
+    fn string(&mut self, name: &str) -> Result<String, ProtocolError> {
+        match self.required(name)? {
+            Value::String(s) => Ok(s),
+            other => Err(mistyped(name, "a string", &other)),
+        }
+    }
+
+    fn array(&mut self, name: &str) -> Result<Vec<Value>, ProtocolError> {
+        match self.required(name)? {
+            Value::Array(items) => Ok(items),
+            other => Err(mistyped(name, "an array", &other)),
+        }
+    }
+
+    fn number(&mut self, name: &str) -> Result<f64, ProtocolError> {
+        match self.required(name)? {
+            Value::Number(n) => Ok(n),
+            other => Err(mistyped(name, "a number", &other)),
+        }
+    }
+
+    fn whole(&mut self, name: &str, max: u64) -> Result<u64, ProtocolError> {
+        let n = self.number(name)?;
+        if n.fract() == 0.0 && (0.0..=max as f64).contains(&n) {
+            Ok(n as u64)
+        } else {
+            Err(ProtocolError::new(format!(
+                "`{name}` must be a whole number from 0 to {max}, got {n}"
+            )))
+        }
+    }
+
+    fn ms(&mut self, name: &str, max: f64) -> Result<f64, ProtocolError> {
+        let n = self.number(name)?;
+        if (0.0..=max).contains(&n) {
+            Ok(n)
+        } else {
+            Err(ProtocolError::new(format!(
+                "`{name}` must be between 0 and {max} ms, got {n}"
+            )))
+        }
+    }
+}
+
+fn mistyped(name: &str, expected: &str, got: &Value) -> ProtocolError {
+    ProtocolError::new(format!(
+        "`{name}` must be {expected}, got {}",
+        got.kind()
+    ))
+}
+
+fn show(value: &Value) -> String {
     match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
-fn validate(wire: Wire) -> Result<Request, ProtocolError> {
-    match wire {
-        Wire::Put {
-            v: _,
-            first_id,
-            texts,
-            put_at,
-        } => {
-            if texts.len() != put_at.len() {
-                return Err(ProtocolError::new(format!(
-                    "`texts` has {} items but `put_at` has {}",
-                    texts.len(),
-                    put_at.len()
-                )));
-            }
-            if texts.len() > MAX_PUT {
-                return Err(ProtocolError::new(format!(
-                    "a put carries at most {MAX_PUT} messages, got {}",
-                    texts.len()
-                )));
-            }
-            if let Some(i) = texts.iter().position(|t| t.len() > MAX_TEXT_BYTES) {
-                return Err(ProtocolError::new(format!(
-                    "`texts[{i}]` is longer than {MAX_TEXT_BYTES} bytes"
-                )));
-            }
-            if let Some(i) = put_at.iter().position(|t| !t.is_finite()) {
-                return Err(ProtocolError::new(format!(
-                    "`put_at[{i}]` must be a finite number"
-                )));
-            }
-            if first_id.checked_add(texts.len() as u64).is_none() {
-                return Err(ProtocolError::new("`first_id` is too large"));
-            }
-            Ok(Request::Put(Put {
-                first_id,
-                texts,
-                put_at,
-            }))
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let mut out = String::new();
+            json::write_str(&mut out, s);
+            out
         }
-        Wire::Config {
-            v: _,
-            mode,
-            interval_ms,
-            work_ms,
-            max_batch,
-        } => {
-            check_ms("interval_ms", interval_ms, MAX_INTERVAL_MS)?;
-            check_ms("work_ms", work_ms, MAX_WORK_MS)?;
-            if max_batch == 0 {
-                return Err(ProtocolError::new("`max_batch` must be at least 1"));
-            }
-            Ok(Request::Config(Settings {
-                mode,
-                interval_ms,
-                work_ms,
-                max_batch: max_batch as usize,
-            }))
-        }
-        Wire::Work { v: _, ms } => {
-            check_ms("ms", ms, MAX_WORK_MS)?;
-            Ok(Request::Work { ms })
-        }
-        Wire::Reset { v: _ } => Ok(Request::Reset),
-    }
-}
-
-fn check_ms(name: &str, value: f64, max: f64) -> Result<(), ProtocolError> {
-    if value.is_finite() && (0.0..=max).contains(&value) {
-        Ok(())
-    } else {
-        Err(ProtocolError::new(format!(
-            "`{name}` must be between 0 and {max} ms, got {value}"
-        )))
+        other => other.kind().to_string(),
     }
 }
 
 /// What the worker's thread is doing, for the threads panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreadState {
     /// Between rounds, reading its event loop.
     Idle,
@@ -299,8 +357,19 @@ pub enum ThreadState {
     Waiting,
 }
 
+impl ThreadState {
+    /// The state's name on the wire: `idle`, `working` or `waiting`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ThreadState::Idle => "idle",
+            ThreadState::Working => "working",
+            ThreadState::Waiting => "waiting",
+        }
+    }
+}
+
 /// A batch the consumer took in one round, as posted to the page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     /// The round's sequence number, from 1.
     pub seq: u64,
@@ -356,8 +425,7 @@ impl Batch {
 }
 
 /// A reply from the worker to the page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// The worker has loaded and serves requests.
     Ready {
@@ -389,7 +457,6 @@ pub enum Reply {
         /// The protocol version.
         v: u32,
         /// The batch.
-        #[serde(flatten)]
         batch: Batch,
     },
     /// The settings now in force, after a `config` or a `reset`.
@@ -413,11 +480,60 @@ pub enum Reply {
 impl Reply {
     /// The reply as JSON text, ready to post.
     pub fn to_json(&self) -> String {
-        // Serialising these plain structs cannot fail: no maps with non-string keys, no
-        // user-defined Serialize that errors. Non-finite floats become null.
-        serde_json::to_string(self).unwrap_or_else(|e| {
-            format!(r#"{{"v":{VERSION},"type":"error","error":"encode: {e}","request":""}}"#)
-        })
+        let mut out = String::new();
+        let mut o = ObjectWriter::new(&mut out);
+        match self {
+            Reply::Ready { v, settings } | Reply::Config { v, settings } => {
+                let kind = if matches!(self, Reply::Ready { .. }) { "ready" } else { "config" };
+                o.str("type", kind).int("v", u64::from(*v));
+                o.raw("settings", |out| settings.write_json(out));
+            }
+            Reply::Ack {
+                v,
+                received,
+                queue_len,
+            } => {
+                o.str("type", "ack")
+                    .int("v", u64::from(*v))
+                    .int("received", *received)
+                    .int("queue_len", *queue_len as u64);
+            }
+            Reply::State { v, state, detail } => {
+                o.str("type", "state")
+                    .int("v", u64::from(*v))
+                    .str("state", state.name())
+                    .str("detail", detail);
+            }
+            Reply::Batch { v, batch } => {
+                o.str("type", "batch")
+                    .int("v", u64::from(*v))
+                    .int("seq", batch.seq)
+                    .str("mode", batch.mode.name())
+                    .raw("ids", |out| {
+                        json::write_array(out, &batch.ids, |out, id| {
+                            let _ = write!(out, "{id}");
+                        })
+                    })
+                    .raw("texts", |out| {
+                        json::write_array(out, &batch.texts, |out, t| json::write_str(out, t))
+                    })
+                    .raw("put_at", |out| {
+                        json::write_array(out, &batch.put_at, |out, t| json::write_f64(out, *t))
+                    })
+                    .num("drained_at", batch.drained_at)
+                    .num("work_ms", batch.work_ms)
+                    .int("queue_len", batch.queue_len as u64)
+                    .int("removed_total", batch.removed_total);
+            }
+            Reply::Error { v, error, request } => {
+                o.str("type", "error")
+                    .int("v", u64::from(*v))
+                    .str("error", error)
+                    .str("request", request);
+            }
+        }
+        o.finish();
+        out
     }
 
     /// An error reply for a refused request, quoting at most its first 200 characters.

@@ -62,7 +62,10 @@ fn config_work_and_reset_decode() {
 fn malformed_requests_name_what_was_wrong() {
     assert!(err("").contains("not a JSON object"));
     let e = err("{\"v\":1,\n \"type\": }");
-    assert!(e.contains("line 2"), "{e}");
+    assert!(e.contains("expected a value at line 2 column 10"), "{e}");
+    assert!(err(r#"{"v":1,"type":"put","first_id":1.5,"texts":[],"put_at":[]}"#).contains("whole number"));
+    assert!(err(r#"{"v":1,"type":"put","first_id":1,"texts":"abc","put_at":[]}"#).contains("`texts` must be an array, got a string"));
+    assert!(err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":["now"]}"#).contains("`put_at[0]` must be a number"));
     assert!(err("nonsense").contains("not a JSON object"));
     assert!(err("42").contains("not a JSON object"));
     assert!(err("[1,2]").contains("not a JSON object"));
@@ -71,7 +74,7 @@ fn malformed_requests_name_what_was_wrong() {
     assert!(err(r#"{"v":"1","type":"reset"}"#).contains("unsupported protocol version"));
     assert!(err(r#"{"v":1}"#).contains("missing field `type`"));
     assert!(err(r#"{"v":1,"type":7}"#).contains("`type` must be a string"));
-    assert!(err(r#"{"v":1,"type":"explode"}"#).contains("unknown variant `explode`"));
+    assert!(err(r#"{"v":1,"type":"explode"}"#).contains("unknown type `explode`"));
     assert!(err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"]}"#).contains("put_at"));
     assert!(
         err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":[1,2]}"#)
@@ -79,24 +82,24 @@ fn malformed_requests_name_what_was_wrong() {
     );
     assert!(
         err(r#"{"v":1,"type":"put","first_id":-1,"texts":[],"put_at":[]}"#)
-            .contains("invalid value")
+            .contains("`first_id` must be a whole number")
     );
     assert!(
         err(r#"{"v":1,"type":"put","first_id":1,"texts":[5],"put_at":[1]}"#)
-            .contains("invalid type")
+            .contains("`texts[0]` must be a string, got a number")
     );
     assert!(
         err(r#"{"v":1,"type":"put","first_id":1,"texts":[],"put_at":[],"extra":1}"#)
-            .contains("unknown field `extra`")
+            .contains("unknown field `extra` in a `put` request")
     );
     assert!(err(
-        r#"{"v":1,"type":"put","first_id":18446744073709551615,"texts":["a"],"put_at":[1]}"#
+        r#"{"v":1,"type":"put","first_id":9007199254740992,"texts":["a"],"put_at":[1]}"#
     )
     .contains("too large"));
     assert!(err(
         r#"{"v":1,"type":"config","mode":"sideways","interval_ms":0,"work_ms":0,"max_batch":1}"#
     )
-    .contains("unknown variant `sideways`"));
+    .contains("unknown mode `sideways`"));
     assert!(err(
         r#"{"v":1,"type":"config","mode":"drain","interval_ms":-1,"work_ms":0,"max_batch":1}"#
     )

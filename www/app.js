@@ -102,6 +102,7 @@ function render() {
   for (const [name, th] of Object.entries(threads)) {
     const row = $(`thread-${name}`);
     row.dataset.state = th.state;
+    row.classList.toggle('was-blocked', th.label === 'thread.blockedFor');
     row.querySelector('.state').textContent = t(th.label, th);
     row.querySelector('.detail').textContent = th.detail;
   }
@@ -161,7 +162,10 @@ function postConfig(s) {
   send({ type: 'config', ...s });
 }
 for (const id of Object.values(CONTROLS)) {
+  // An edit not yet committed is not overwritten by a reply to an earlier change.
+  $(id).oninput = () => { $(id).dataset.editing = 1; };
   $(id).onchange = () => {
+    delete $(id).dataset.editing;
     const s = {};
     for (const [k, i] of Object.entries(CONTROLS)) s[k] = k === 'mode' ? $(i).value : Number($(i).value);
     postConfig(s);
@@ -171,7 +175,7 @@ $('reference-btn').onclick = () => postConfig(REFERENCE);
 
 function reflect() {
   if (!settings) return;
-  for (const [k, id] of Object.entries(CONTROLS)) $(id).value = settings[k];
+  for (const [k, id] of Object.entries(CONTROLS)) if (!$(id).dataset.editing) $(id).value = settings[k];
   for (const li of document.querySelectorAll('#modes li')) li.classList.toggle('on', li.dataset.mode === settings.mode);
   const ref = Object.keys(REFERENCE).every((k) => settings[k] === REFERENCE[k]);
   $('reference-btn').setAttribute('aria-pressed', ref);

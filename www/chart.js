@@ -71,6 +71,7 @@ export class Chart {
     g.fillStyle = '#333';
     g.font = `${11 * dpr}px system-ui, sans-serif`;
     g.textBaseline = 'top';
+    g.textAlign = 'left';
     g.fillText(t('chart.max', { n: max }), 3 * dpr, 2 * dpr);
     g.textAlign = 'right';
     g.fillText(t('chart.now', { n: this.last }), w - 3 * dpr, 2 * dpr);

@@ -36,7 +36,7 @@ export class Ledger {
 
   /**
    * Counts a batch. Returns a mark for each of its first `keep` messages: 'dupe' (removed
-   * before: a bug), 'repeat' (delivered before, as snapshot mode does), or ''.
+   * before: a bug), 'repeat' (copied again by a snapshot round, as expected there), or ''.
    */
   batch(b, keep) {
     const removing = b.mode !== 'snapshot';
@@ -48,8 +48,10 @@ export class Ledger {
         this.dupes++;
         mark = 'dupe';
       } else if (this.seen.has(id)) {
-        this.repeats++;
-        mark = 'repeat';
+        if (!removing) {
+          this.repeats++;
+          mark = 'repeat';
+        }
       } else {
         this.seen.add(id);
         this.delivered++;

@@ -1,0 +1,333 @@
+//! The exhaustive scheduler: visits every reachable state once, breadth first.
+//!
+//! Breadth first, so the first schedule found to any state is a shortest one. Equal states are
+//! cached (two schedules that meet share everything after), and the number of schedules to each
+//! final state is counted afterwards by dynamic programming over the graph of states, so
+//! counting costs no more than visiting. Local steps run as soon as they are reached
+//! ([`exec::settle`]), since when they run changes nothing.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use super::choice::Choice;
+use super::exec::{self, RunStatus};
+use super::program::Program;
+use super::report::{failure_of, FailureSet};
+pub use super::report::{Failure, FailureKind, OutcomeCount, Report, Stop};
+use super::state::{Model, Outcome, State};
+
+/// Bounds on work, so that nothing runs unbounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Exploration stops after visiting this many distinct states.
+    pub max_states: usize,
+    /// A random or PCT run stops after this many steps.
+    pub max_run_steps: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_states: 200_000,
+            max_run_steps: 10_000,
+        }
+    }
+}
+
+/// How far exploration has got, passed to the progress callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Distinct states found so far.
+    pub states: usize,
+    /// States whose successors have been computed.
+    pub expanded: usize,
+    /// Transitions followed.
+    pub transitions: usize,
+}
+
+/// How often (in expanded states) the progress callback runs.
+const PROGRESS_EVERY: usize = 1024;
+
+/// Explores every schedule of `prog` under `model`. `progress` is called every so often;
+/// returning `false` cancels, and the report then says so and holds what was found.
+pub fn explore(
+    prog: &Program,
+    model: Model,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Report {
+    let mut g = Graph::default();
+    let mut init = State::initial(prog, model);
+    let mut via = Vec::new();
+    exec::settle(prog, &mut init, &mut via);
+    g.insert(init, None, via);
+    let mut stopped = None;
+    let mut expanded = 0;
+    while expanded < g.states.len() {
+        if expanded % PROGRESS_EVERY == 0 && expanded > 0 {
+            let p = Progress {
+                states: g.states.len(),
+                expanded,
+                transitions: g.edges.len(),
+            };
+            if !progress(&p) {
+                stopped = Some(Stop::Cancelled);
+                break;
+            }
+        }
+        if g.states.len() >= limits.max_states {
+            stopped = Some(Stop::StateLimit {
+                limit: limits.max_states,
+            });
+            break;
+        }
+        let st = &g.states[expanded];
+        let status = exec::status(prog, st);
+        g.status.push(status);
+        let succ: Vec<(State, Vec<Choice>)> = if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
+            exec::choices(prog, st)
+                .into_iter()
+                .map(|c| {
+                    let mut next = st.clone();
+                    exec::apply(prog, &mut next, c);
+                    let mut via = vec![c];
+                    exec::settle(prog, &mut next, &mut via);
+                    (next, via)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (next, via) in succ {
+            let id = g.insert(next, Some(expanded), via);
+            g.edges.push(id);
+        }
+        g.offsets.push(g.edges.len());
+        expanded += 1;
+    }
+    progress(&Progress {
+        states: g.states.len(),
+        expanded,
+        transitions: g.edges.len(),
+    });
+    g.report(prog, model, expanded, stopped)
+}
+
+/// The states found, their successors (compressed rows: state `i`'s successors are
+/// `edges[offsets[i]..offsets[i + 1]]`) and how each was first reached.
+#[derive(Default)]
+struct Graph {
+    states: Vec<State>,
+    index: HashMap<u64, Vec<u32>>,
+    parent: Vec<Option<u32>>,
+    via: Vec<Vec<Choice>>,
+    depth: Vec<u32>,
+    status: Vec<RunStatus>,
+    edges: Vec<u32>,
+    offsets: Vec<usize>,
+}
+
+fn hash_of(st: &State) -> u64 {
+    let mut h = DefaultHasher::new();
+    st.hash(&mut h);
+    h.finish()
+}
+
+impl Graph {
+    /// Finds `st` or adds it, returning its id. The index maps hashes to ids so that each state
+    /// is stored once.
+    fn insert(&mut self, st: State, parent: Option<usize>, via: Vec<Choice>) -> u32 {
+        let h = hash_of(&st);
+        if let Some(ids) = self.index.get(&h) {
+            for &id in ids {
+                if self.states[id as usize] == st {
+                    return id;
+                }
+            }
+        }
+        let id = self.states.len() as u32;
+        self.index.entry(h).or_default().push(id);
+        self.states.push(st);
+        self.depth
+            .push(parent.map(|p| self.depth[p] + 1).unwrap_or(0));
+        self.parent.push(parent.map(|p| p as u32));
+        self.via.push(via);
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        id
+    }
+
+    fn succ(&self, id: usize) -> &[u32] {
+        match (self.offsets.get(id), self.offsets.get(id + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The schedule that first reached `id`.
+    fn schedule(&self, id: usize) -> Vec<Choice> {
+        let mut parts = Vec::new();
+        let mut at = Some(id);
+        while let Some(i) = at {
+            parts.push(&self.via[i]);
+            at = self.parent[i].map(|p| p as usize);
+        }
+        parts.into_iter().rev().flatten().copied().collect()
+    }
+
+    /// Orders states so that every edge that is not a back edge goes forward, and says which
+    /// edges (by index into `edges`) are back edges.
+    fn topological(&self) -> (Vec<u32>, Vec<bool>) {
+        let n = self.states.len();
+        let mut colour = vec![0u8; n];
+        let mut back = vec![false; self.edges.len()];
+        let mut post = Vec::with_capacity(n);
+        let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+        colour[0] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let start = self.offsets.get(node).copied().unwrap_or(0);
+            let succ = self.succ(node);
+            if *next < succ.len() {
+                let e = start + *next;
+                *next += 1;
+                let to = succ[e - start] as usize;
+                match colour[to] {
+                    0 => {
+                        colour[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    1 => back[e] = true,
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                post.push(node as u32);
+                stack.pop();
+            }
+        }
+        post.reverse();
+        (post, back)
+    }
+
+    fn report(
+        &self,
+        prog: &Program,
+        model: Model,
+        expanded: usize,
+        stopped: Option<Stop>,
+    ) -> Report {
+        let (order, back) = self.topological();
+        let mut paths = vec![0u64; self.states.len()];
+        paths[0] = 1;
+        for &node in &order {
+            let node = node as usize;
+            let start = self.offsets.get(node).copied().unwrap_or(0);
+            for (k, &to) in self.succ(node).iter().enumerate() {
+                if !back[start + k] {
+                    paths[to as usize] = paths[to as usize].saturating_add(paths[node]);
+                }
+            }
+        }
+        let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
+        let mut failures = FailureSet::default();
+        for id in 0..expanded {
+            let st = &self.states[id];
+            let status = self.status[id];
+            if status == RunStatus::Finished {
+                let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
+                e.0 = e.0.saturating_add(paths[id]);
+                if self.depth[id] < self.depth[e.1] {
+                    e.1 = id;
+                }
+            } else if let Some((kind, msg)) = failure_of(prog, st, status) {
+                failures.add(kind, msg, &self.schedule(id), paths[id]);
+            }
+        }
+        if stopped.is_none() {
+            self.livelocks(prog, &paths, &mut failures);
+        }
+        let mut outcomes: Vec<OutcomeCount> = outcomes
+            .into_iter()
+            .map(|(outcome, (count, id))| OutcomeCount {
+                outcome,
+                count,
+                schedule: self.schedule(id),
+            })
+            .collect();
+        outcomes.sort_by(|a, b| a.outcome.cmp(&b.outcome));
+        Report {
+            model,
+            outcomes,
+            failures: failures.sorted(),
+            states: self.states.len(),
+            transitions: self.edges.len(),
+            max_depth: self.depth.iter().copied().max().unwrap_or(0) as usize,
+            complete: stopped.is_none(),
+            stopped,
+            cyclic: back.iter().any(|&b| b),
+        }
+    }
+
+    /// States from which no schedule ever ends: the threads loop forever. Reported once per
+    /// program, at the shallowest such state.
+    fn livelocks(&self, prog: &Program, paths: &[u64], failures: &mut FailureSet) {
+        let n = self.states.len();
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for from in 0..n {
+            for &to in self.succ(from) {
+                preds[to as usize].push(from as u32);
+            }
+        }
+        let mut can_end = vec![false; n];
+        let mut work: Vec<usize> = (0..n)
+            .filter(|&i| self.status.get(i).is_some_and(|s| *s != RunStatus::Running))
+            .collect();
+        for &i in &work {
+            can_end[i] = true;
+        }
+        while let Some(i) = work.pop() {
+            for &p in &preds[i] {
+                if !can_end[p as usize] {
+                    can_end[p as usize] = true;
+                    work.push(p as usize);
+                }
+            }
+        }
+        let stuck: Vec<usize> = (0..n).filter(|&i| !can_end[i]).collect();
+        let Some(&first) = stuck.iter().min_by_key(|&&i| self.depth[i]) else {
+            return;
+        };
+        let entering: u64 = stuck
+            .iter()
+            .filter(|&&i| preds[i].iter().any(|&p| can_end[p as usize]) || i == 0)
+            .map(|&i| paths[i])
+            .fold(0u64, |a, b| a.saturating_add(b));
+        let st = &self.states[first];
+        let spinning: Vec<String> = (0..st.threads.len())
+            .filter(|&t| !st.done(prog, t))
+            .map(|t| {
+                let code = &prog.threads[t];
+                let line = code
+                    .steps
+                    .get(st.threads[t].pc)
+                    .and_then(|s| code.statements.get(s.stmt))
+                    .map(|s| s.line)
+                    .unwrap_or(0);
+                format!("{} line {line}", code.name)
+            })
+            .collect();
+        failures.add(
+            FailureKind::Livelock,
+            format!(
+                "no schedule from here ever finishes: {} loop forever",
+                spinning.join(", ")
+            ),
+            &self.schedule(first),
+            entering,
+        );
+    }
+}

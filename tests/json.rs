@@ -1,0 +1,126 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The protocol's JSON reader and writer, checked against serde_json as the reference.
+
+use queue_playground::json::{self, parse, Value, MAX_DEPTH};
+
+/// A small seeded generator, so every run checks the same inputs.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn random_text(rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &["a", "\"", "\\", "\n", "\t", "\u{1}", "中", "😀", "\u{202e}", "<", "/", " ", "\u{7f}", "é"];
+    (0..rng.below(12)).map(|_| PIECES[rng.below(PIECES.len() as u64) as usize]).collect()
+}
+
+#[test]
+fn strings_round_trip_through_the_writer_and_both_readers() {
+    let mut rng = Rng(7);
+    for _ in 0..5000 {
+        let text = random_text(&mut rng);
+        let mut out = String::new();
+        json::write_str(&mut out, &text);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text, "{out}");
+        assert_eq!(parse(&out).unwrap(), Value::String(text));
+    }
+}
+
+#[test]
+fn reads_what_serde_json_writes() {
+    let doc = serde_json::json!({
+        "v": 1, "type": "put", "first_id": 12, "neg": -0.5, "exp": 1.5e300, "tiny": 5e-324,
+        "texts": ["中文", "a\"b\\c", "\u{0}\u{1f}", "😀"], "nested": [[], {}, [null, true, false]],
+    });
+    let v = parse(&doc.to_string()).unwrap();
+    assert_eq!(v.get("first_id").and_then(Value::as_f64), Some(12.0));
+    assert_eq!(v.get("exp").and_then(Value::as_f64), Some(1.5e300));
+    assert_eq!(v.get("tiny").and_then(Value::as_f64), Some(5e-324));
+    let Some(Value::Array(texts)) = v.get("texts") else { panic!() };
+    assert_eq!(texts[2].as_str(), Some("\u{0}\u{1f}"));
+    assert_eq!(parse(r#""\ud83d\ude00\u00e9\/""#).unwrap(), Value::String("😀é/".into()));
+}
+
+#[test]
+fn numbers_are_written_so_javascript_reads_the_same_double() {
+    for n in [0.0, -0.0, 1.5, 1e21, 1.7976931348623157e308, 5e-324, 1_700_000_000_123.456, 9007199254740993.0] {
+        let mut out = String::new();
+        json::write_f64(&mut out, n);
+        assert_eq!(serde_json::from_str::<f64>(&out).unwrap().to_bits(), n.to_bits(), "{out}");
+    }
+    let mut out = String::new();
+    json::write_f64(&mut out, f64::NAN);
+    assert_eq!(out, "null");
+}
+
+#[test]
+fn errors_name_line_and_column() {
+    let cases = [
+        ("", 1, 1, "expected a value"),
+        ("{\"a\" 1}", 1, 6, "expected `:`"),
+        ("[1,\n 2,\n x]", 3, 2, "expected a value"),
+        ("{\"a\":1,}", 1, 8, "expected a string key"),
+        ("[1 2]", 1, 4, "expected `,` or `]`"),
+        ("\"abc", 1, 5, "unterminated string"),
+        ("\"中文\u{1}\"", 1, 4, "control character"),
+        ("01", 1, 1, "may not start with 0"),
+        ("1.", 1, 3, "expected a digit"),
+        ("-", 1, 2, "expected a digit"),
+        ("\"\\x\"", 1, 3, "unknown escape"),
+        ("\"\\ud800\"", 1, 8, "unpaired surrogate"),
+        ("\"\\u12\"", 1, 6, "four hex digits"),
+        ("nul", 1, 1, "expected a value"),
+        ("{} {}", 1, 4, "unexpected text"),
+    ];
+    for (text, line, column, message) in cases {
+        let e = parse(text).unwrap_err();
+        assert_eq!((e.line, e.column), (line, column), "{text:?}: {e}");
+        assert!(e.message.contains(message), "{text:?}: {e}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    let deep = "[".repeat(100_000);
+    assert!(parse(&deep).unwrap_err().message.contains("nested too deeply"));
+    let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+    assert!(parse(&ok).is_ok());
+}
+
+#[test]
+fn never_panics_and_agrees_with_serde_json_on_validity() {
+    // Mutations of valid documents: cut, spliced and byte-flipped at seeded places.
+    let seeds = [
+        r#"{"v":1,"type":"put","first_id":1,"texts":["a","中文😀","\"\\"],"put_at":[1.5,2e3,-0]}"#,
+        r#"[true,false,null,{"a":[{}]},"\u00e9\ud83d\ude00",0.25e-2]"#,
+    ];
+    let alphabet = b"{}[]\",:\\0123456789.eE+-tfnul \n\xff\xe4";
+    let mut rng = Rng(42);
+    for _ in 0..20_000 {
+        let mut bytes = seeds[rng.below(2) as usize].as_bytes().to_vec();
+        for _ in 0..=rng.below(3) {
+            let i = rng.below(bytes.len() as u64 + 1) as usize;
+            match rng.below(3) {
+                0 => bytes.truncate(i),
+                1 => bytes.insert(i.min(bytes.len()), alphabet[rng.below(alphabet.len() as u64) as usize]),
+                _ if i < bytes.len() => {
+                    bytes.remove(i);
+                }
+                _ => {}
+            }
+        }
+        let Ok(text) = String::from_utf8(bytes) else { continue };
+        let ours = parse(&text);
+        let reference = serde_json::from_str::<serde_json::Value>(&text);
+        assert_eq!(ours.is_ok(), reference.is_ok(), "{text:?}: ours {ours:?}, serde_json {reference:?}");
+    }
+}
