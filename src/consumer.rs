@@ -22,8 +22,8 @@
 //! assert_eq!(p.due_in(1.0), Some(100.0)); // one message left: the next round is due
 //! ```
 
-use crate::protocol::{self, Batch, Message, Reply, Request, ThreadState, VERSION};
 use crate::json::ObjectWriter;
+use crate::protocol::{self, Batch, Message, Reply, Request, ThreadState, VERSION};
 use crate::queue::Queue;
 
 /// How the consumer takes messages each round.
@@ -260,7 +260,10 @@ impl Pipeline {
     pub fn idle_state(&self, now: f64) -> (ThreadState, String) {
         match self.due_in(now) {
             None => (ThreadState::Waiting, "waiting for messages".to_string()),
-            Some(ms) => (ThreadState::Idle, format!("next round in {ms:.0} ms")),
+            Some(ms) => (
+                ThreadState::Idle,
+                format!("next round in {} ms", ms.round() as u64),
+            ),
         }
     }
 

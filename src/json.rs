@@ -380,18 +380,46 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Appends a number as JavaScript would read it back; non-finite numbers become `null`.
+/// Appends a number, rounded to three decimals: the protocol's numbers are ids, counts and
+/// times in milliseconds, for which a microsecond is precision enough. Numbers the protocol
+/// never carries (non-finite, or 2^63 and beyond in size) become `null`.
+///
+/// Why not `{}` or `{:?}`: Rust's shortest-float formatting pulls about 15 KB of tables and
+/// code into the wasm, and every page view downloads it.
 pub fn write_f64(out: &mut String, n: f64) {
-    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 && !(n == 0.0 && n.is_sign_negative()) {
-        // Whole numbers (ids, counts, most times) without a trailing `.0`.
-        let _ = write!(out, "{}", n as i64);
-    } else if n.is_finite() {
-        // Debug prints the shortest text that reads back to the same double, in exponent form
-        // when very large or small (Display would write 309 digits for f64::MAX).
-        let _ = write!(out, "{n:?}");
-    } else {
+    if !n.is_finite() || n.abs() >= 9_223_372_036_854_775_808.0 {
         out.push_str("null");
+        return;
     }
+    let thousandths = (n.abs() * 1000.0).round();
+    if thousandths >= 9_007_199_254_740_992.0 {
+        // Beyond 2^53 thousandths the fraction is noise: write the whole part exactly.
+        let _ = write!(
+            out,
+            "{}{}",
+            if n < 0.0 { "-" } else { "" },
+            n.abs().round() as u64
+        );
+        return;
+    }
+    let t = thousandths as u64;
+    if n < 0.0 && t != 0 {
+        out.push('-');
+    }
+    let _ = write!(out, "{}", t / 1000);
+    let frac = t % 1000;
+    if frac != 0 {
+        let digits = format!("{frac:03}");
+        out.push('.');
+        out.push_str(digits.trim_end_matches('0'));
+    }
+}
+
+/// A number as [`write_f64`] writes it, for messages.
+pub fn number_text(n: f64) -> String {
+    let mut out = String::new();
+    write_f64(&mut out, n);
+    out
 }
 
 /// Builds one JSON object, member by member.

@@ -310,7 +310,8 @@ impl Fields {
             Ok(n as u64)
         } else {
             Err(ProtocolError::new(format!(
-                "`{name}` must be a whole number from 0 to {max}, got {n}"
+                "`{name}` must be a whole number from 0 to {max}, got {}",
+                json::number_text(n)
             )))
         }
     }
@@ -321,22 +322,21 @@ impl Fields {
             Ok(n)
         } else {
             Err(ProtocolError::new(format!(
-                "`{name}` must be between 0 and {max} ms, got {n}"
+                "`{name}` must be between 0 and {} ms, got {}",
+                json::number_text(max),
+                json::number_text(n)
             )))
         }
     }
 }
 
 fn mistyped(name: &str, expected: &str, got: &Value) -> ProtocolError {
-    ProtocolError::new(format!(
-        "`{name}` must be {expected}, got {}",
-        got.kind()
-    ))
+    ProtocolError::new(format!("`{name}` must be {expected}, got {}", got.kind()))
 }
 
 fn show(value: &Value) -> String {
     match value {
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => json::number_text(*n),
         Value::String(s) => {
             let mut out = String::new();
             json::write_str(&mut out, s);
@@ -484,7 +484,11 @@ impl Reply {
         let mut o = ObjectWriter::new(&mut out);
         match self {
             Reply::Ready { v, settings } | Reply::Config { v, settings } => {
-                let kind = if matches!(self, Reply::Ready { .. }) { "ready" } else { "config" };
+                let kind = if matches!(self, Reply::Ready { .. }) {
+                    "ready"
+                } else {
+                    "config"
+                };
                 o.str("type", kind).int("v", u64::from(*v));
                 o.raw("settings", |out| settings.write_json(out));
             }

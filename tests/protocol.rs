@@ -63,9 +63,18 @@ fn malformed_requests_name_what_was_wrong() {
     assert!(err("").contains("not a JSON object"));
     let e = err("{\"v\":1,\n \"type\": }");
     assert!(e.contains("expected a value at line 2 column 10"), "{e}");
-    assert!(err(r#"{"v":1,"type":"put","first_id":1.5,"texts":[],"put_at":[]}"#).contains("whole number"));
-    assert!(err(r#"{"v":1,"type":"put","first_id":1,"texts":"abc","put_at":[]}"#).contains("`texts` must be an array, got a string"));
-    assert!(err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":["now"]}"#).contains("`put_at[0]` must be a number"));
+    assert!(
+        err(r#"{"v":1,"type":"put","first_id":1.5,"texts":[],"put_at":[]}"#)
+            .contains("whole number")
+    );
+    assert!(
+        err(r#"{"v":1,"type":"put","first_id":1,"texts":"abc","put_at":[]}"#)
+            .contains("`texts` must be an array, got a string")
+    );
+    assert!(
+        err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":["now"]}"#)
+            .contains("`put_at[0]` must be a number")
+    );
     assert!(err("nonsense").contains("not a JSON object"));
     assert!(err("42").contains("not a JSON object"));
     assert!(err("[1,2]").contains("not a JSON object"));
@@ -92,10 +101,10 @@ fn malformed_requests_name_what_was_wrong() {
         err(r#"{"v":1,"type":"put","first_id":1,"texts":[],"put_at":[],"extra":1}"#)
             .contains("unknown field `extra` in a `put` request")
     );
-    assert!(err(
-        r#"{"v":1,"type":"put","first_id":9007199254740992,"texts":["a"],"put_at":[1]}"#
-    )
-    .contains("too large"));
+    assert!(
+        err(r#"{"v":1,"type":"put","first_id":9007199254740992,"texts":["a"],"put_at":[1]}"#)
+            .contains("too large")
+    );
     assert!(err(
         r#"{"v":1,"type":"config","mode":"sideways","interval_ms":0,"work_ms":0,"max_batch":1}"#
     )

@@ -3,22 +3,24 @@
 import { t, getLang, setLang, onLang, applyStatic } from './strings.js';
 import { Outbox, AutoProducer } from './producer.js';
 import { Ledger } from './ledger.js';
-import { BatchLog, renderStats, SHOW_MESSAGES } from './render.js';
+import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 
 const $ = (id) => document.getElementById(id);
 /** `Settings::REFERENCE` in consumer.rs: the Python loop exactly. */
 const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 4294967295 };
+const CONTROLS = { mode: 'mode', interval_ms: 'interval', work_ms: 'work', max_batch: 'max-batch' };
 const MAX_ERRORS = 20;
 
 const worker = new Worker(new URL('./consumer-worker.js', import.meta.url), { type: 'module' });
+const send = (msg) => worker.postMessage(JSON.stringify({ v: 1, ...msg }));
 const outbox = new Outbox((json) => worker.postMessage(json));
 const auto = new AutoProducer(outbox);
 const ledger = new Ledger();
 const log = new BatchLog($('batches'), $('batches-empty'));
 const chart = new Chart($('chart'));
-const meter = new FrameMeter($('anim'), $('anim').firstElementChild, $('frame-gap'));
+const meter = new FrameMeter($('anim'), $('frame-gap'));
 
 let settings = null; // as the worker last confirmed them
 let resetting = 0; // resets posted whose replies have not come back yet
@@ -26,12 +28,15 @@ let errors = 0;
 let newErrors = [];
 let dirty = true;
 const shown = {}; // the stats as last rendered
+// Each row: `state` for styling, `key`/`vars` for its label, a `detail` key or the worker's text.
 const threads = {
-  page: { state: 'running', label: 'thread.running', detail: '' },
-  worker: { state: 'starting', label: 'thread.starting', detail: t('thread.loading') },
+  page: { state: 'running', key: 'thread.running' },
+  worker: { state: 'starting', key: 'thread.starting', detailKey: 'thread.loading' },
 };
-
-const send = (msg) => worker.postMessage(JSON.stringify({ v: 1, ...msg }));
+const setThread = (name, row) => {
+  threads[name] = { ...threads[name], ...row };
+  dirty = true;
+};
 
 function error(text, request = '') {
   errors++;
@@ -49,7 +54,7 @@ worker.onmessage = (e) => {
   dirty = true;
   switch (r.type) {
     case 'ready':
-      Object.assign(threads.worker, { state: 'ready', label: 'thread.ready', detail: t('thread.readyDetail') });
+      setThread('worker', { state: 'ready', key: 'thread.ready', detailKey: 'thread.readyDetail' });
     // falls through
     case 'config':
       settings = r.settings;
@@ -65,15 +70,13 @@ worker.onmessage = (e) => {
       log.add(r, ledger.batch(r, SHOW_MESSAGES));
       return chart.add(r.queue_len);
     case 'state':
-      return Object.assign(threads.worker, { state: r.state, label: `thread.${r.state}`, detail: r.detail });
+      return setThread('worker', { state: r.state, key: `thread.${r.state}`, detailKey: null, detail: r.detail });
     case 'error':
       error(r.error, r.request);
       if (r.request.includes('"config"')) reflect(); // nothing changed: show what is in force
   }
 };
-worker.onerror = (e) => {
-  error(t('errors.workerCrash', { e: e.message || e.type }));
-};
+worker.onerror = (e) => error(t('errors.workerCrash', { e: e.message || e.type }));
 
 // ---- the frame loop: at most one put and one render per frame
 
@@ -91,9 +94,9 @@ function frame(now) {
 }
 
 function stats() {
-  const posted = outbox.posted;
+  const { posted, size } = outbox;
   const { received, queued, removed, delivered, dupes, repeats, batches } = ledger;
-  return { posted, outbox: outbox.size, inflight: posted - received, queued, removed, delivered, dupes, repeats, errors, batches };
+  return { posted, outbox: size, inflight: posted - received, queued, removed, delivered, dupes, repeats, errors, batches };
 }
 
 function render() {
@@ -102,23 +105,20 @@ function render() {
   for (const [name, th] of Object.entries(threads)) {
     const row = $(`thread-${name}`);
     row.dataset.state = th.state;
-    row.classList.toggle('was-blocked', th.label === 'thread.blockedFor');
-    row.querySelector('.state').textContent = t(th.label, th);
-    row.querySelector('.detail').textContent = th.detail;
+    row.classList.toggle('was-blocked', th.key === 'thread.blockedFor');
+    row.querySelector('.state').textContent = t(th.key, th.vars);
+    row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : th.detail ?? '';
   }
-  if (newErrors.length) {
-    const list = $('errors');
-    for (const [text, request] of newErrors.slice(-MAX_ERRORS)) {
-      const li = document.createElement('li');
-      const req = document.createElement('span');
-      req.className = 'request';
-      if (request) req.textContent = t('errors.request', { r: request });
-      li.append(text, req);
-      list.prepend(li);
-    }
-    while (list.children.length > MAX_ERRORS) list.lastElementChild.remove();
-    newErrors = [];
+  const list = $('errors');
+  for (const [text, request] of newErrors.slice(-MAX_ERRORS)) {
+    const li = document.createElement('li');
+    const req = document.createElement('span');
+    if (request) req.textContent = t('errors.request', { r: request });
+    li.append(text, req);
+    list.prepend(li);
   }
+  while (list.children.length > MAX_ERRORS) list.lastElementChild.remove();
+  newErrors = [];
 }
 
 // ---- producer
@@ -130,53 +130,48 @@ function sendText() {
   input.value = '';
   dirty = true;
 }
-$('msg-input').addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.isComposing) sendText();
-});
+$('msg-input').onkeydown = (e) => {
+  if (e.key === 'Enter' && !e.isComposing) sendText(); // not while an IME is composing
+};
 $('send-btn').onclick = sendText;
 
-const burstCount = () => Math.min(1e6, Math.max(1, Math.floor(Number($('burst-count').value)) || 1));
-const labelBurst = () => { $('burst-btn').textContent = t('producer.burst', { n: burstCount() }); };
-$('burst-count').oninput = labelBurst;
+const burstCount = () => Math.min(1e6, Math.max(1, Math.floor($('burst-count').value) || 1));
+$('burst-count').oninput = () => { $('burst-btn').textContent = t('producer.burst', { n: burstCount() }); };
 $('burst-btn').onclick = () => {
   outbox.putMany(burstCount(), (i) => `burst ${i}`);
   dirty = true;
 };
 
-const labelAuto = () => {
-  $('auto-toggle').textContent = t(auto.on ? 'producer.autoOn' : 'producer.autoOff');
-  $('auto-toggle').setAttribute('aria-pressed', auto.on);
-};
-$('auto-rate').onchange = () => auto.setRate(Number($('auto-rate').value));
+const autoRate = () => auto.setRate(Number($('auto-rate').value));
+$('auto-rate').onchange = autoRate;
 $('auto-toggle').onclick = () => {
-  auto.setRate(Number($('auto-rate').value));
+  autoRate();
   auto.toggle();
   labelAuto();
 };
+function labelAuto() {
+  $('auto-toggle').textContent = t(auto.on ? 'producer.autoOn' : 'producer.autoOff');
+  $('auto-toggle').setAttribute('aria-pressed', auto.on);
+}
 
 // ---- consumer settings: changes go to the worker at once; the controls show what it confirms
 
-const CONTROLS = { mode: 'mode', interval_ms: 'interval', work_ms: 'work', max_batch: 'max-batch' };
-
-function postConfig(s) {
-  send({ type: 'config', ...s });
-}
 for (const id of Object.values(CONTROLS)) {
-  // An edit not yet committed is not overwritten by a reply to an earlier change.
+  // An edit not yet committed is not overwritten by the reply to an earlier change.
   $(id).oninput = () => { $(id).dataset.editing = 1; };
   $(id).onchange = () => {
     delete $(id).dataset.editing;
     const s = {};
     for (const [k, i] of Object.entries(CONTROLS)) s[k] = k === 'mode' ? $(i).value : Number($(i).value);
-    postConfig(s);
+    send({ type: 'config', ...s });
   };
 }
-$('reference-btn').onclick = () => postConfig(REFERENCE);
+$('reference-btn').onclick = () => send({ type: 'config', ...REFERENCE });
 
 function reflect() {
   if (!settings) return;
   for (const [k, id] of Object.entries(CONTROLS)) if (!$(id).dataset.editing) $(id).value = settings[k];
-  for (const li of document.querySelectorAll('#modes li')) li.classList.toggle('on', li.dataset.mode === settings.mode);
+  for (const li of $('modes').children) li.classList.toggle('on', li.dataset.mode === settings.mode);
   const ref = Object.keys(REFERENCE).every((k) => settings[k] === REFERENCE[k]);
   $('reference-btn').setAttribute('aria-pressed', ref);
 }
@@ -197,27 +192,23 @@ $('reset-btn').onclick = () => {
 // ---- the blocking-work demo
 
 const busyMs = () => Math.min(60000, Math.max(0, Number($('busy-ms').value) || 0));
-let blockedTimer = 0;
+let backToRunning = 0;
 $('busy-page-btn').onclick = async () => {
-  const btn = $('busy-page-btn');
-  btn.disabled = true;
+  $('busy-page-btn').disabled = true;
   try {
-    const took = Math.round(await busyOnPage(busyMs(), () => {
-      // Written now, outside the frame loop, so that it is on screen while the page is frozen.
-      Object.assign(threads.page, { state: 'blocked', label: 'thread.blocked' });
+    const ms = Math.round(await busyOnPage(busyMs(), () => {
+      // Rendered now, not in the frame loop, so that it is on screen while the page is frozen.
+      setThread('page', { state: 'blocked', key: 'thread.blocked' });
       render();
     }));
-    Object.assign(threads.page, { state: 'running', label: 'thread.blockedFor', ms: took, detail: t('thread.lastBlocked', { ms: took }) });
-    clearTimeout(blockedTimer);
-    blockedTimer = setTimeout(() => {
-      threads.page.label = 'thread.running';
-      dirty = true;
-    }, 5000);
+    setThread('page', { state: 'running', key: 'thread.blockedFor', vars: { ms }, detailKey: 'thread.lastBlocked' });
+    clearTimeout(backToRunning);
+    backToRunning = setTimeout(() => setThread('page', { key: 'thread.running' }), 5000);
   } catch (e) {
+    setThread('page', { state: 'running', key: 'thread.running' });
     error(t('errors.wasm', { e }));
   }
-  btn.disabled = false;
-  dirty = true;
+  $('busy-page-btn').disabled = false;
 };
 $('busy-worker-btn').onclick = () => send({ type: 'work', ms: busyMs() });
 
@@ -225,20 +216,17 @@ $('busy-worker-btn').onclick = () => send({ type: 'work', ms: busyMs() });
 
 $('lang').value = getLang();
 $('lang').onchange = () => setLang($('lang').value);
-function relabel() {
-  labelBurst();
+onLang(() => {
+  $('burst-count').oninput();
   labelAuto();
   log.redraw();
   meter.render();
   chart.draw(performance.now(), true);
-  if (threads.page.ms != null) threads.page.detail = t('thread.lastBlocked', threads.page);
-  if (threads.worker.state === 'starting') threads.worker.detail = t('thread.loading');
-  if (threads.worker.state === 'ready') threads.worker.detail = t('thread.readyDetail');
   dirty = true;
-}
-onLang(relabel);
-applyStatic();
-relabel();
+});
+
+statTiles($('stats'), Object.keys(stats()));
+setLang(getLang(), false);
 requestAnimationFrame(frame);
 
 window.__qp = { worker, stats: () => ({ ...shown }) };

@@ -6,8 +6,8 @@ import { t } from './strings.js';
 const WINDOW = 5000; // ms of frame gaps the meter looks back over
 
 export class FrameMeter {
-  constructor(track, dot, out) {
-    this.dot = dot;
+  constructor(track, out) {
+    const dot = (this.dot = track.firstElementChild);
     this.out = out;
     this.gaps = []; // [time, gap] of recent frames, oldest first
     this.prev = 0;

@@ -90,6 +90,19 @@ function item(s) {
   return li;
 }
 
+/** Builds a tile per stat: <div><dt>label</dt><dd id="stat-KEY">. */
+export function statTiles(dl, keys) {
+  for (const k of keys) {
+    const dt = el('dt');
+    dt.dataset.i18n = `stats.${k}`;
+    const dd = el('dd', '', '0');
+    dd.id = `stat-${k}`;
+    const div = el('div');
+    div.append(dt, dd);
+    dl.append(div);
+  }
+}
+
 /** Writes each stat whose value changed since the last call. */
 export function renderStats(values, last) {
   for (const k in values) {

@@ -33,23 +33,16 @@ export const STRINGS = {
     'modeHelp.one-by-one': 'a `while True: work(q.get())` loop: one message per round, the next round at once.',
     'stats.title': 'Accounting',
     'stats.posted': 'posted',
-    'stats.postedTip': 'messages handed to the worker',
     'stats.outbox': 'outbox',
-    'stats.outboxTip': 'put, waiting for the next frame to be posted',
     'stats.inflight': 'in flight',
-    'stats.inflightTip': 'posted − received: waiting in the worker’s event loop',
     'stats.queued': 'queued',
-    'stats.queuedTip': 'the queue’s length, as last reported',
     'stats.removed': 'removed',
-    'stats.removedTip': 'taken off the queue by the consumer',
     'stats.delivered': 'delivered',
-    'stats.deliveredTip': 'distinct messages seen in batches',
     'stats.dupes': 'duplicates',
-    'stats.dupesTip': 'messages removed more than once (should be 0)',
     'stats.repeats': 'repeats',
-    'stats.repeatsTip': 'messages delivered again without being removed (expected in snapshot mode)',
     'stats.batches': 'batches',
     'stats.errors': 'errors',
+    'stats.legend': 'in flight = posted − received: posts waiting in the worker’s event loop, unread while it works. Repeats are expected in snapshot mode; duplicates never should be.',
     'stats.balanced': '✓ balanced: posted = in flight + queued + removed',
     'stats.unbalanced': '⚠ not balanced: posted {posted} ≠ in flight {inflight} + queued {queued} + removed {removed}',
     'chart.title': 'Queue length, last 60 s',
@@ -73,7 +66,6 @@ export const STRINGS = {
     'demo.ms': 'busy work, ms',
     'demo.page': 'run on the page thread',
     'demo.worker': 'run in the worker',
-    'demo.loading': 'loading wasm…',
     'demo.gap': 'longest gap between frames (last 5 s): {ms} ms',
     'demo.note': 'The dot is moved by JavaScript every frame. Busy work on the page thread freezes it, and typing in the message box stalls until it ends; the same work in the worker leaves the page smooth, while posts wait in the worker’s event loop (“in flight”).',
     'batches.title': 'Batches, newest first',
@@ -119,23 +111,16 @@ export const STRINGS = {
     'modeHelp.one-by-one': '即 `while True: work(q.get())`：每轮取一条，有剩余就立刻进入下一轮。',
     'stats.title': '账目',
     'stats.posted': '已发送',
-    'stats.postedTip': '交给 Worker 的消息',
     'stats.outbox': '待发',
-    'stats.outboxTip': '已生产，等下一帧发送',
     'stats.inflight': '在途',
-    'stats.inflightTip': '已发送 − 已接收：在 Worker 的事件循环里排队',
     'stats.queued': '队列中',
-    'stats.queuedTip': '最近一次报告的队列长度',
     'stats.removed': '已取出',
-    'stats.removedTip': '被消费者从队列取走的消息',
     'stats.delivered': '已送达',
-    'stats.deliveredTip': '批次中出现过的不同消息数',
     'stats.dupes': '重复取出',
-    'stats.dupesTip': '被取出不止一次的消息（应为 0）',
     'stats.repeats': '重复出现',
-    'stats.repeatsTip': '未被取出却再次送达的消息（snapshot 模式下属正常）',
     'stats.batches': '批次',
     'stats.errors': '错误',
+    'stats.legend': '在途 = 已发送 − 已接收：Worker 忙时来不及读取、在其事件循环里等待的消息。snapshot 模式下“重复出现”属正常，“重复取出”则永远不该出现。',
     'stats.balanced': '✓ 账目平衡：已发送 = 在途 + 队列中 + 已取出',
     'stats.unbalanced': '⚠ 账目不平：已发送 {posted} ≠ 在途 {inflight} + 队列中 {queued} + 已取出 {removed}',
     'chart.title': '队列长度（最近 60 秒）',
@@ -159,7 +144,6 @@ export const STRINGS = {
     'demo.ms': '阻塞计算（毫秒）',
     'demo.page': '在页面线程运行',
     'demo.worker': '在 Worker 中运行',
-    'demo.loading': '正在加载 wasm…',
     'demo.gap': '最近 5 秒内最长的帧间隔：{ms} 毫秒',
     'demo.note': '小圆点由 JavaScript 每帧移动。页面线程做阻塞计算时它会停住，在消息框里打字也会卡到计算结束；同样的计算放到 Worker 里，页面依旧流畅，只是发出的消息在 Worker 的事件循环里等待（“在途”）。',
     'batches.title': '批次（最新在前）',
@@ -196,11 +180,11 @@ export function t(key, vars) {
 
 export const getLang = () => lang;
 
-/** Switches language, remembers it, and tells every listener to re-render. */
-export function setLang(next) {
+/** Switches language, remembers it if the user chose it, and tells every listener. */
+export function setLang(next, remember = true) {
   if (!Object.hasOwn(STRINGS, next)) return;
   lang = next;
-  try { localStorage.setItem(KEY, next); } catch { /* ignore */ }
+  try { if (remember) localStorage.setItem(KEY, next); } catch { /* storage may be blocked */ }
   applyStatic();
   for (const f of listeners) f();
 }

@@ -126,12 +126,38 @@ pub enum Expr {
     Name(String, Pos),
     /// `x.load(order)`.
     Load(String, Order, Pos),
+    /// `T.r`: thread T's register r (only in `final assert`).
+    Reg(String, String, Pos),
     /// `-e`.
     Neg(Box<Expr>),
     /// `!e`.
     Not(Box<Expr>),
     /// `a op b`.
     Bin(BinOp, Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// The expression as a learner would write it, with parentheses only around operations.
+    pub fn render(&self) -> String {
+        match self {
+            Expr::Int(v) => v.to_string(),
+            Expr::Name(n, _) => n.clone(),
+            Expr::Load(n, o, _) => format!("{n}.load({})", o.name()),
+            Expr::Reg(t, r, _) => format!("{t}.{r}"),
+            Expr::Neg(e) => format!("-{}", e.render_inner()),
+            Expr::Not(e) => format!("!{}", e.render_inner()),
+            Expr::Bin(op, a, b) => {
+                format!("{} {} {}", a.render_inner(), op.symbol(), b.render_inner())
+            }
+        }
+    }
+
+    fn render_inner(&self) -> String {
+        match self {
+            Expr::Bin(..) => format!("({})", self.render()),
+            _ => self.render(),
+        }
+    }
 }
 
 /// A read-modify-write operation.
@@ -239,4 +265,6 @@ pub struct Ast {
     pub options: Vec<(String, Pos)>,
     /// `observe a, T.r` entries: (thread name if any, name, position).
     pub observe: Vec<(Option<String>, String, Pos)>,
+    /// `final assert EXPR` checks, run once every thread has finished.
+    pub finals: Vec<(Expr, Pos)>,
 }

@@ -72,7 +72,11 @@ pub struct BadChoice(pub String);
 
 impl fmt::Display for BadChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a schedule step (expected e.g. 0, 1.2, f0, w1)", self.0)
+        write!(
+            f,
+            "`{}` is not a schedule step (expected e.g. 0, 1.2, f0, w1)",
+            self.0
+        )
     }
 }
 

@@ -20,6 +20,7 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
         threads: Vec::new(),
         spurious_wakeups: false,
         observe: Vec::new(),
+        finals: Vec::new(),
     };
     for d in &ast.decls {
         if objs.contains_key(d.name.as_str()) {
@@ -46,7 +47,10 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
     }
     if ast.threads.is_empty() {
         let end = Pos { line: 1, col: 1 };
-        return Err(err(end, "a program needs at least one `thread NAME { ... }`"));
+        return Err(err(
+            end,
+            "a program needs at least one `thread NAME { ... }`",
+        ));
     }
     for (i, t) in ast.threads.iter().enumerate() {
         if i == MAX_THREADS {
@@ -71,7 +75,45 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
         });
     }
     prog.observe = observed(ast, &objs, &prog)?;
+    for (e, pos) in &ast.finals {
+        let cond = final_val(e, &prog)?;
+        let text = cond.render(&prog.final_slots());
+        prog.finals.push(FinalCheck {
+            cond,
+            text,
+            line: pos.line,
+        });
+    }
     Ok(prog)
+}
+
+/// Compiles a `final assert` condition over final values (see [`Program::final_slots`]).
+fn final_val(e: &Expr, prog: &Program) -> Result<Val, ParseError> {
+    let names = prog.final_slots();
+    let slot = |name: String, pos: Pos| {
+        names
+            .iter()
+            .position(|n| *n == name)
+            .map(Val::Slot)
+            .ok_or_else(|| {
+                err(
+                    pos,
+                    format!("`{name}` is not a shared variable or a THREAD.register"),
+                )
+            })
+    };
+    Ok(match e {
+        Expr::Int(v) => Val::Const(*v),
+        Expr::Name(n, pos) | Expr::Load(n, _, pos) => slot(n.clone(), *pos)?,
+        Expr::Reg(t, r, pos) => slot(format!("{t}.{r}"), *pos)?,
+        Expr::Neg(a) => Val::Neg(Box::new(final_val(a, prog)?)),
+        Expr::Not(a) => Val::Not(Box::new(final_val(a, prog)?)),
+        Expr::Bin(op, a, b) => Val::Bin(
+            *op,
+            Box::new(final_val(a, prog)?),
+            Box::new(final_val(b, prog)?),
+        ),
+    })
 }
 
 fn push<T>(v: &mut Vec<T>, item: T) -> usize {
@@ -98,7 +140,10 @@ fn observed(
             .collect();
         for (t, code) in prog.threads.iter().enumerate() {
             for (slot, reg) in code.slots[..code.registers].iter().enumerate() {
-                all.push((format!("{}.{reg}", code.name), Observed::Reg { thread: t, slot }));
+                all.push((
+                    format!("{}.{reg}", code.name),
+                    Observed::Reg { thread: t, slot },
+                ));
             }
         }
         return Ok(all);
@@ -108,20 +153,19 @@ fn observed(
         let entry = match thread {
             None => match objs.get(name.as_str()) {
                 Some((ObjKind::Shared, i)) => (name.clone(), Observed::Var(*i)),
-                _ => {
-                    return Err(err(
-                        *pos,
-                        format!("`{name}` is not a shared variable (write THREAD.{name} for a register)"),
-                    ))
-                }
+                _ => return Err(err(
+                    *pos,
+                    format!(
+                        "`{name}` is not a shared variable (write THREAD.{name} for a register)"
+                    ),
+                )),
             },
             Some(tname) => {
                 let Some(t) = prog.threads.iter().position(|c| &c.name == tname) else {
                     return Err(err(*pos, format!("no thread is named `{tname}`")));
                 };
                 let code = &prog.threads[t];
-                let Some(slot) = code.slots[..code.registers].iter().position(|r| r == name)
-                else {
+                let Some(slot) = code.slots[..code.registers].iter().position(|r| r == name) else {
                     return Err(err(
                         *pos,
                         format!("thread `{tname}` never assigns a register `{name}`"),
@@ -202,6 +246,15 @@ impl<'a> ThreadCompiler<'a> {
         self.prog.vars.get(var).map(|v| v.0.as_str()).unwrap_or("?")
     }
 
+    /// Emits a step described by `text` instead of the generated description.
+    fn emit_as(&mut self, instr: Instr, text: String) {
+        self.steps.push(Step {
+            instr,
+            stmt: self.stmt,
+            text,
+        });
+    }
+
     fn emit(&mut self, instr: Instr) {
         let names = self.slot_names();
         let order = |o: &Order| match o {
@@ -211,7 +264,12 @@ impl<'a> ThreadCompiler<'a> {
         let obj = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
         let text = match &instr {
             Instr::Load { var, dst, order: o } => {
-                format!("load {} into {}{}", self.var_name(*var), names[*dst], order(o))
+                format!(
+                    "load {} into {}{}",
+                    self.var_name(*var),
+                    names[*dst],
+                    order(o)
+                )
             }
             Instr::Store {
                 var,
@@ -230,7 +288,9 @@ impl<'a> ThreadCompiler<'a> {
                 order: o,
             } => {
                 let op = match rmw {
-                    RmwOp::Swap(v) => format!("swap {} with {}", self.var_name(*var), v.render(&names)),
+                    RmwOp::Swap(v) => {
+                        format!("swap {} with {}", self.var_name(*var), v.render(&names))
+                    }
                     RmwOp::FetchAdd(v) => {
                         format!("add {} to {}", v.render(&names), self.var_name(*var))
                     }
@@ -254,10 +314,24 @@ impl<'a> ThreadCompiler<'a> {
             Instr::Lock { mutex } => format!("lock {}", obj(&self.prog.mutexes, *mutex)),
             Instr::Unlock { mutex } => format!("unlock {}", obj(&self.prog.mutexes, *mutex)),
             Instr::SemWait { sem } => {
-                format!("wait on {}", self.prog.semaphores.get(*sem).map(|s| s.0.as_str()).unwrap_or(""))
+                format!(
+                    "wait on {}",
+                    self.prog
+                        .semaphores
+                        .get(*sem)
+                        .map(|s| s.0.as_str())
+                        .unwrap_or("")
+                )
             }
             Instr::SemSignal { sem } => {
-                format!("signal {}", self.prog.semaphores.get(*sem).map(|s| s.0.as_str()).unwrap_or(""))
+                format!(
+                    "signal {}",
+                    self.prog
+                        .semaphores
+                        .get(*sem)
+                        .map(|s| s.0.as_str())
+                        .unwrap_or("")
+                )
             }
             Instr::CondWait { cond, mutex } => format!(
                 "unlock {} and sleep on {}",
@@ -269,7 +343,11 @@ impl<'a> ThreadCompiler<'a> {
             }
             Instr::Notify { cond, all } => format!(
                 "{} {}",
-                if *all { "notify all on" } else { "notify one on" },
+                if *all {
+                    "notify all on"
+                } else {
+                    "notify one on"
+                },
                 obj(&self.prog.condvars, *cond)
             ),
         };
@@ -293,7 +371,10 @@ impl<'a> ThreadCompiler<'a> {
                 pos,
                 format!("`{name}` is a {}, not a shared variable", kind.keyword()),
             )),
-            None => Err(err(pos, format!("`{name}` is not a declared shared variable"))),
+            None => Err(err(
+                pos,
+                format!("`{name}` is not a declared shared variable"),
+            )),
         }
     }
 
@@ -327,6 +408,12 @@ impl<'a> ThreadCompiler<'a> {
                     }
                 },
             },
+            Expr::Reg(t, r, pos) => {
+                return Err(err(
+                    *pos,
+                    format!("`{t}.{r}` names a register of a thread: only `final assert` can read it"),
+                ))
+            }
             Expr::Load(name, order, pos) => {
                 let var = self.shared(name, *pos)?;
                 let dst = self.temp();
@@ -426,9 +513,10 @@ impl<'a> ThreadCompiler<'a> {
             StmtKind::Fence(order) => self.emit(Instr::Fence { order: *order }),
             StmtKind::Sync(obj, method, args) => self.sync(obj, method, args, s.pos)?,
             StmtKind::If(cond, then, els) => {
+                let text = format!("if {}", cond.render());
                 let cond = self.lower(cond)?;
                 let branch = self.steps.len();
-                self.emit(Instr::Branch { cond, target: 0 });
+                self.emit_as(Instr::Branch { cond, target: 0 }, text);
                 for t in then {
                     self.stmt(t)?;
                 }
@@ -436,7 +524,7 @@ impl<'a> ThreadCompiler<'a> {
                 if !els.is_empty() {
                     self.stmt = here;
                     jump = Some(self.steps.len());
-                    self.emit(Instr::Jump { target: 0 });
+                    self.emit_as(Instr::Jump { target: 0 }, "skip the else branch".into());
                 }
                 self.patch(branch, self.steps.len());
                 for e in els {
@@ -448,19 +536,24 @@ impl<'a> ThreadCompiler<'a> {
             }
             StmtKind::While(cond, body) => {
                 let start = self.steps.len();
+                let text = format!("while {}", cond.render());
                 let cond = self.lower(cond)?;
                 let branch = self.steps.len();
-                self.emit(Instr::Branch { cond, target: 0 });
+                self.emit_as(Instr::Branch { cond, target: 0 }, text);
                 for b in body {
                     self.stmt(b)?;
                 }
                 self.stmt = here;
-                self.emit(Instr::Jump { target: start });
+                self.emit_as(
+                    Instr::Jump { target: start },
+                    "back to the loop test".into(),
+                );
                 self.patch(branch, self.steps.len());
             }
             StmtKind::Assert(cond) => {
+                let text = format!("assert {}", cond.render());
                 let cond = self.lower(cond)?;
-                self.emit(Instr::Assert { cond });
+                self.emit_as(Instr::Assert { cond }, text);
             }
         }
         Ok(())
@@ -524,7 +617,12 @@ impl<'a> ThreadCompiler<'a> {
             }
             (ObjKind::Condvar, "wait") => {
                 let Some(m) = args.first() else {
-                    return Err(err(pos, format!("write `{obj}.wait(MUTEX)`: a condition variable wait releases a mutex")));
+                    return Err(err(
+                        pos,
+                        format!(
+                            "write `{obj}.wait(MUTEX)`: a condition variable wait releases a mutex"
+                        ),
+                    ));
                 };
                 let mutex = match self.object(m, pos)? {
                     (ObjKind::Mutex, m) => m,

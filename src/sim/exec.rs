@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::choice::Choice;
 use super::ast::Order;
+use super::choice::Choice;
 use super::program::{DivByZero, Instr, Program, RmwOp};
 use super::ra::Target;
 use super::state::{Fault, FaultKind, Memory, State};
@@ -19,6 +19,11 @@ pub enum RunStatus {
     Running,
     /// Every thread finished (and every store buffer drained).
     Finished,
+    /// Every thread finished, but `final assert` number `check` is false.
+    FinalFailed {
+        /// Index into [`Program::finals`].
+        check: usize,
+    },
     /// A thread failed an assertion or hit a runtime error.
     Failed {
         /// What went wrong.
@@ -84,7 +89,12 @@ fn thread_choices(prog: &Program, st: &State, t: usize, out: &mut Vec<Choice>) {
         (Instr::Store { var, order, .. }, Memory::Ra(ra)) => {
             alts(&mut ra.writable(t, *var, *order).into_iter(), out);
         }
-        (Instr::Rmw { var, rmw, order, .. }, Memory::Ra(ra)) => {
+        (
+            Instr::Rmw {
+                var, rmw, order, ..
+            },
+            Memory::Ra(ra),
+        ) => {
             let ok_for_rmw = ra.rmw_readable(t, *var, *order);
             // A failing compare-exchange is only a load, so it may read any visible message.
             let fits = |p: &usize| {
@@ -107,6 +117,12 @@ pub fn status(prog: &Program, st: &State) -> RunStatus {
         };
     }
     if st.finished(prog) {
+        let slots = final_values(prog, st);
+        for (check, f) in prog.finals.iter().enumerate() {
+            if !matches!(f.cond.eval(&slots), Ok(v) if v != 0) {
+                return RunStatus::FinalFailed { check };
+            }
+        }
         return RunStatus::Finished;
     }
     let moves = choices(prog, st);
@@ -117,6 +133,15 @@ pub fn status(prog: &Program, st: &State) -> RunStatus {
     } else {
         RunStatus::Deadlock
     }
+}
+
+/// The values a `final assert` sees: shared variables, then every register.
+pub fn final_values(prog: &Program, st: &State) -> Vec<i64> {
+    let mut v: Vec<i64> = (0..prog.vars.len()).map(|i| st.mem.latest(i)).collect();
+    for (code, th) in prog.threads.iter().zip(&st.threads) {
+        v.extend_from_slice(&th.slots[..code.registers]);
+    }
+    v
 }
 
 /// Applies `c`, which must be one of [`choices`]; anything else leaves `st` unchanged.

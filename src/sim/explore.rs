@@ -87,20 +87,21 @@ pub fn explore(
         let st = &g.states[expanded];
         let status = exec::status(prog, st);
         g.status.push(status);
-        let succ: Vec<(State, Vec<Choice>)> = if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
-            exec::choices(prog, st)
-                .into_iter()
-                .map(|c| {
-                    let mut next = st.clone();
-                    exec::apply(prog, &mut next, c);
-                    let mut via = vec![c];
-                    exec::settle(prog, &mut next, &mut via);
-                    (next, via)
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let succ: Vec<(State, Vec<Choice>)> =
+            if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
+                exec::choices(prog, st)
+                    .into_iter()
+                    .map(|c| {
+                        let mut next = st.clone();
+                        exec::apply(prog, &mut next, c);
+                        let mut via = vec![c];
+                        exec::settle(prog, &mut next, &mut via);
+                        (next, via)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         for (next, via) in succ {
             let id = g.insert(next, Some(expanded), via);
             g.edges.push(id);
@@ -237,13 +238,14 @@ impl Graph {
         for id in 0..expanded {
             let st = &self.states[id];
             let status = self.status[id];
-            if status == RunStatus::Finished {
+            if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
                 let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
                 e.0 = e.0.saturating_add(paths[id]);
                 if self.depth[id] < self.depth[e.1] {
                     e.1 = id;
                 }
-            } else if let Some((kind, msg)) = failure_of(prog, st, status) {
+            }
+            if let Some((kind, msg)) = failure_of(prog, st, status) {
                 failures.add(kind, msg, &self.schedule(id), paths[id]);
             }
         }

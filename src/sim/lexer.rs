@@ -33,8 +33,8 @@ pub struct Token {
 
 /// Longest punctuation first, so that `==` is not read as two `=`.
 const PUNCTS: [&str; 23] = [
-    "==", "!=", "<=", ">=", "&&", "||", "{", "}", "(", ")", ",", ";", ".", "=", "<", ">", "+",
-    "-", "*", "/", "%", "!", ":",
+    "==", "!=", "<=", ">=", "&&", "||", "{", "}", "(", ")", ",", ";", ".", "=", "<", ">", "+", "-",
+    "*", "/", "%", "!", ":",
 ];
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`].
@@ -118,7 +118,19 @@ mod tests {
     fn tokens_carry_line_and_column() {
         let toks = lex("x = 1 // c\n  y==2").unwrap();
         let pos: Vec<(u32, u32)> = toks.iter().map(|t| (t.line, t.col)).collect();
-        assert_eq!(pos, [(1, 1), (1, 3), (1, 5), (1, 11), (2, 3), (2, 4), (2, 6), (2, 7)]);
+        assert_eq!(
+            pos,
+            [
+                (1, 1),
+                (1, 3),
+                (1, 5),
+                (1, 11),
+                (2, 3),
+                (2, 4),
+                (2, 6),
+                (2, 7)
+            ]
+        );
         assert_eq!(toks[5].tok, Tok::Punct("=="));
     }
 

@@ -191,10 +191,7 @@ impl Machine {
             Choice::Wake { .. } => "spurious wakeups are off (`option spurious_wakeups`)".into(),
             Choice::Step { .. } => {
                 if let Some(c) = th.waiting {
-                    return format!(
-                        "{name} sleeps on {} until notified",
-                        self.prog.condvars[c]
-                    );
+                    return format!("{name} sleeps on {} until notified", self.prog.condvars[c]);
                 }
                 match self.prog.threads[t].steps.get(th.pc).map(|s| &s.instr) {
                     None => format!("{name} has finished"),
@@ -202,10 +199,16 @@ impl Machine {
                         let owner = self.state.owners[*mutex]
                             .map(|o| self.prog.threads[o].name.clone())
                             .unwrap_or_default();
-                        format!("{name} waits for {}, held by {owner}", self.prog.mutexes[*mutex])
+                        format!(
+                            "{name} waits for {}, held by {owner}",
+                            self.prog.mutexes[*mutex]
+                        )
                     }
                     Some(Instr::SemWait { sem }) => {
-                        format!("{name} waits for {} to rise above 0", self.prog.semaphores[*sem].0)
+                        format!(
+                            "{name} waits for {} to rise above 0",
+                            self.prog.semaphores[*sem].0
+                        )
                     }
                     Some(_) => format!("{name}'s next step has no alternative {choice}"),
                 }
@@ -236,9 +239,11 @@ impl Machine {
                     ThreadRun::Done
                 } else if th.waiting.is_some() {
                     ThreadRun::Waiting
-                } else if self.enabled().iter().any(|c| {
-                    matches!(c, Choice::Step { thread, .. } if *thread == t)
-                }) {
+                } else if self
+                    .enabled()
+                    .iter()
+                    .any(|c| matches!(c, Choice::Step { thread, .. } if *thread == t))
+                {
                     ThreadRun::Ready
                 } else {
                     ThreadRun::Blocked
@@ -258,7 +263,9 @@ impl Machine {
                     name: code.name.clone(),
                     pc: th.pc,
                     stmt: step.map(|s| s.stmt),
-                    line: step.and_then(|s| code.statements.get(s.stmt)).map(|s| s.line),
+                    line: step
+                        .and_then(|s| code.statements.get(s.stmt))
+                        .map(|s| s.line),
                     next: step.map(|s| s.text.clone()),
                     registers: regs(0..code.registers),
                     temps: regs(code.registers..code.slots.len()),
@@ -327,7 +334,10 @@ pub fn describe(prog: &Program, st: &State, choice: Choice) -> String {
     match choice {
         Choice::Flush { .. } => match &st.mem {
             Memory::Tso { buffers, .. } => match buffers.get(t).and_then(|b| b.first()) {
-                Some((v, x)) => format!("{name}'s store buffer writes {} = {x} to memory", prog.vars[*v].0),
+                Some((v, x)) => format!(
+                    "{name}'s store buffer writes {} = {x} to memory",
+                    prog.vars[*v].0
+                ),
                 None => format!("{name}'s store buffer is empty"),
             },
             _ => "no store buffers in this model".into(),
@@ -342,15 +352,20 @@ pub fn describe(prog: &Program, st: &State, choice: Choice) -> String {
                 match &step.instr {
                     Instr::Load { var, .. } | Instr::Rmw { var, .. } => {
                         if let Some(m) = ra.locs[*var].get(alt) {
-                            text += &format!(" — reads write #{alt} ({} = {})", prog.vars[*var].0, m.value);
+                            text += &format!(
+                                " — reads write #{alt} ({} = {})",
+                                prog.vars[*var].0, m.value
+                            );
                         }
                     }
                     Instr::Store { var, .. } => {
                         let len = ra.locs[*var].len();
                         if alt < len {
-                            text += &format!(" — placed before write #{alt} of {}", prog.vars[*var].0);
+                            text +=
+                                &format!(" — placed before write #{alt} of {}", prog.vars[*var].0);
                         } else {
-                            text += &format!(" — placed last among writes to {}", prog.vars[*var].0);
+                            text +=
+                                &format!(" — placed last among writes to {}", prog.vars[*var].0);
                         }
                     }
                     _ => {}

@@ -11,7 +11,7 @@ use super::ParseError;
 const MAX_DEPTH: u32 = 48;
 
 /// Words that cannot name a variable, register, thread or object.
-pub const KEYWORDS: [&str; 11] = [
+pub const KEYWORDS: [&str; 12] = [
     "shared",
     "mutex",
     "semaphore",
@@ -23,6 +23,7 @@ pub const KEYWORDS: [&str; 11] = [
     "assert",
     "fence",
     "option",
+    "final",
 ];
 
 struct Parser<'a> {
@@ -45,10 +46,7 @@ pub fn parse_tokens(toks: &[Token]) -> PResult<Ast> {
 
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
-        self.toks
-            .get(self.at)
-            .map(|t| &t.tok)
-            .unwrap_or(&Tok::Eof)
+        self.toks.get(self.at).map(|t| &t.tok).unwrap_or(&Tok::Eof)
     }
 
     fn peek_at(&self, ahead: usize) -> &Tok {
@@ -130,9 +128,9 @@ impl Parser<'_> {
     fn ident(&mut self, what: &str) -> PResult<(String, Pos)> {
         let pos = self.pos();
         match self.peek().clone() {
-            Tok::Ident(name) if KEYWORDS.contains(&name.as_str()) => {
-                self.err(format!("`{name}` is a keyword and cannot be used as {what}"))
-            }
+            Tok::Ident(name) if KEYWORDS.contains(&name.as_str()) => self.err(format!(
+                "`{name}` is a keyword and cannot be used as {what}"
+            )),
             Tok::Ident(name) => {
                 self.bump();
                 Ok((name, pos))
@@ -158,8 +156,8 @@ impl Parser<'_> {
                     return Ok(ast);
                 }
                 return self.err(format!(
-                    "expected `shared`, `mutex`, `semaphore`, `condvar`, `thread`, `option` \
-                     or `observe`, found {}",
+                    "expected `shared`, `mutex`, `semaphore`, `condvar`, `thread`, `option`, \
+                     `observe` or `final`, found {}",
                     describe(self.peek())
                 ));
             };
@@ -172,6 +170,20 @@ impl Parser<'_> {
                     self.bump();
                     let (name, pos) = self.ident("an option name")?;
                     ast.options.push((name, pos));
+                    self.end_of_statement()?;
+                }
+                "final" => {
+                    let pos = self.pos();
+                    self.bump();
+                    if !self.is_word("assert") {
+                        return self.err(format!(
+                            "expected `assert` after `final`, found {}",
+                            describe(self.peek())
+                        ));
+                    }
+                    self.bump();
+                    let e = self.expr()?;
+                    ast.finals.push((e, pos));
                     self.end_of_statement()?;
                 }
                 "observe" => {
@@ -276,7 +288,10 @@ impl Parser<'_> {
     fn stmt(&mut self) -> PResult<Stmt> {
         let pos = self.pos();
         let Tok::Ident(word) = self.peek().clone() else {
-            return self.err(format!("expected a statement, found {}", describe(self.peek())));
+            return self.err(format!(
+                "expected a statement, found {}",
+                describe(self.peek())
+            ));
         };
         let kind = match word.as_str() {
             "if" => return self.if_stmt(),
@@ -358,9 +373,11 @@ impl Parser<'_> {
 
     /// After `name =`: an atomic read-modify-write or an expression.
     fn assign_rhs(&mut self, name: String) -> PResult<StmtKind> {
-        if let (Tok::Ident(obj), Tok::Punct("."), Tok::Ident(method)) =
-            (self.peek().clone(), self.peek_at(1).clone(), self.peek_at(2).clone())
-        {
+        if let (Tok::Ident(obj), Tok::Punct("."), Tok::Ident(method)) = (
+            self.peek().clone(),
+            self.peek_at(1).clone(),
+            self.peek_at(2).clone(),
+        ) {
             if is_rmw(&method) {
                 self.bump();
                 self.bump();
@@ -536,6 +553,9 @@ impl Parser<'_> {
                     return Ok(Expr::Name(name, pos));
                 }
                 let (method, mpos) = self.ident("`load`")?;
+                if method != "load" && !self.is_punct("(") {
+                    return Ok(Expr::Reg(name, method, pos));
+                }
                 if method != "load" {
                     let hint = if is_rmw(&method) {
                         format!(": write `r = {name}.{method}(...)` on its own line")
@@ -570,7 +590,10 @@ impl Parser<'_> {
 }
 
 fn is_rmw(method: &str) -> bool {
-    matches!(method, "swap" | "fetch_add" | "fetch_sub" | "compare_exchange")
+    matches!(
+        method,
+        "swap" | "fetch_add" | "fetch_sub" | "compare_exchange"
+    )
 }
 
 /// How a token is named in error messages.

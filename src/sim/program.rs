@@ -299,4 +299,31 @@ pub struct Program {
     pub spurious_wakeups: bool,
     /// What an outcome reports, in order, with labels like `x` or `A.r1`.
     pub observe: Vec<(String, Observed)>,
+    /// `final assert` checks over shared variables and registers, run when all threads finish.
+    pub finals: Vec<FinalCheck>,
+}
+
+/// A `final assert EXPR` line. Its slots are the shared variables, then every thread's
+/// registers in thread order (see [`Program::final_slots`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FinalCheck {
+    /// The condition.
+    pub cond: Val,
+    /// The condition as text, for messages.
+    pub text: String,
+    /// Its source line.
+    pub line: u32,
+}
+
+impl Program {
+    /// The slot names a [`FinalCheck`] sees: shared variables, then `T.r` for each register.
+    pub fn final_slots(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.vars.iter().map(|v| v.0.clone()).collect();
+        for t in &self.threads {
+            for r in &t.slots[..t.registers] {
+                names.push(format!("{}.{r}", t.name));
+            }
+        }
+        names
+    }
 }

@@ -122,10 +122,12 @@ impl Report {
             self.transitions
         );
         match self.stopped {
-            Some(Stop::StateLimit { limit }) => s += &format!(
-                "; STOPPED at the bound of {limit} states: the results are incomplete \
+            Some(Stop::StateLimit { limit }) => {
+                s += &format!(
+                    "; STOPPED at the bound of {limit} states: the results are incomplete \
                  (raise the bound or make the program smaller)"
-            ),
+                )
+            }
             Some(Stop::Cancelled) => s += "; CANCELLED: the results are incomplete",
             None => {}
         }
@@ -191,6 +193,13 @@ pub(crate) fn failure_of(
     let name = |t: usize| prog.threads.get(t).map(|c| c.name.as_str()).unwrap_or("?");
     match status {
         RunStatus::Running | RunStatus::Finished => None,
+        RunStatus::FinalFailed { check } => {
+            let f = prog.finals.get(check)?;
+            Some((
+                FailureKind::Assert,
+                format!("line {}: final assert {} failed", f.line, f.text),
+            ))
+        }
         RunStatus::Failed { kind, thread, pc } => {
             let line = line_of(prog, thread, pc);
             let step = prog.threads[thread]

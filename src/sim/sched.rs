@@ -72,12 +72,28 @@ pub enum Strategy {
 
 /// One run choosing uniformly at random among all possible choices at each step.
 pub fn run_random(prog: &Program, model: Model, seed: u64, max_steps: usize) -> Run {
+    random_run(prog, model, seed, max_steps).0
+}
+
+fn random_run(prog: &Program, model: Model, seed: u64, max_steps: usize) -> (Run, State) {
     let mut rng = Rng::new(seed);
-    run(prog, model, max_steps, |choices, _| rng.below(choices.len()))
+    run(prog, model, max_steps, |choices, _| {
+        rng.below(choices.len())
+    })
 }
 
 /// One PCT run with the given bug depth.
 pub fn run_pct(prog: &Program, model: Model, seed: u64, depth: usize, max_steps: usize) -> Run {
+    pct_run(prog, model, seed, depth, max_steps).0
+}
+
+fn pct_run(
+    prog: &Program,
+    model: Model,
+    seed: u64,
+    depth: usize,
+    max_steps: usize,
+) -> (Run, State) {
     let mut rng = Rng::new(seed);
     let n = prog.threads.len();
     let depth = depth.max(1);
@@ -88,7 +104,12 @@ pub fn run_pct(prog: &Program, model: Model, seed: u64, depth: usize, max_steps:
         prio.swap(i, j);
     }
     // k: how many scheduling decisions a run makes, estimated from the code's length.
-    let k: usize = prog.threads.iter().map(|t| t.steps.len()).sum::<usize>().max(1);
+    let k: usize = prog
+        .threads
+        .iter()
+        .map(|t| t.steps.len())
+        .sum::<usize>()
+        .max(1);
     let changes: Vec<usize> = (1..depth).map(|_| 1 + rng.below(k)).collect();
     run(prog, model, max_steps, |choices, decision| {
         let best = |prio: &[usize]| {
@@ -120,7 +141,7 @@ fn run(
     model: Model,
     max_steps: usize,
     mut pick: impl FnMut(&[Choice], usize) -> usize,
-) -> Run {
+) -> (Run, State) {
     let mut st = State::initial(prog, model);
     let mut schedule = Vec::new();
     exec::settle(prog, &mut st, &mut schedule);
@@ -142,11 +163,12 @@ fn run(
         schedule.push(c);
         exec::settle(prog, &mut st, &mut schedule);
     };
-    Run {
+    let run = Run {
         schedule,
         outcome: st.outcome(prog),
         status,
-    }
+    };
+    (run, st)
 }
 
 /// What many randomised runs found.
@@ -184,28 +206,28 @@ pub fn sample(
             break;
         }
         let s = seed.wrapping_add(i as u64);
-        let r = match strategy {
-            Strategy::Random => run_random(prog, model, s, limits.max_run_steps),
-            Strategy::Pct { depth } => run_pct(prog, model, s, depth, limits.max_run_steps),
+        let (r, st) = match strategy {
+            Strategy::Random => random_run(prog, model, s, limits.max_run_steps),
+            Strategy::Pct { depth } => pct_run(prog, model, s, depth, limits.max_run_steps),
         };
         done += 1;
-        match r.status {
-            RunStatus::Running => unfinished += 1,
-            RunStatus::Finished => {
-                let e = outcomes.entry(r.outcome).or_insert((0, r.schedule.clone()));
-                e.0 += 1;
-                if r.schedule.len() < e.1.len() {
-                    e.1 = r.schedule;
-                }
+        if r.status == RunStatus::Running {
+            unfinished += 1;
+        }
+        if matches!(
+            r.status,
+            RunStatus::Finished | RunStatus::FinalFailed { .. }
+        ) {
+            let e = outcomes
+                .entry(r.outcome.clone())
+                .or_insert((0, r.schedule.clone()));
+            e.0 += 1;
+            if r.schedule.len() < e.1.len() {
+                e.1 = r.schedule.clone();
             }
-            status => {
-                let st = super::machine::Machine::replay(prog, model, &r.schedule)
-                    .map(|m| m.state().clone())
-                    .unwrap_or_else(|_| State::initial(prog, model));
-                if let Some((kind, msg)) = failure_of(prog, &st, status) {
-                    failures.add(kind, msg, &r.schedule, 1);
-                }
-            }
+        }
+        if let Some((kind, msg)) = failure_of(prog, &st, r.status) {
+            failures.add(kind, msg, &r.schedule, 1);
         }
     }
     let mut outcomes: Vec<OutcomeCount> = outcomes

@@ -117,7 +117,7 @@ fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
         if let Some(ms) = handled.work_ms {
             s.post_state(
                 ThreadState::Working,
-                format!("busy work requested by the page ({ms:.0} ms)"),
+                format!("busy work requested by the page ({} ms)", ms.round() as u64),
             );
             calculate_blocking(ms, js_sys::Date::now);
         }
@@ -159,9 +159,9 @@ fn run_round(shell: &Rc<RefCell<Shell>>) {
                 s.post_state(
                     ThreadState::Working,
                     format!(
-                        "round {}: blocking work for {:.0} ms on {} messages",
+                        "round {}: blocking work for {} ms on {} messages",
                         round.batch.seq,
-                        round.work_ms,
+                        round.work_ms.round() as u64,
                         round.batch.len()
                     ),
                 );

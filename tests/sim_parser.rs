@@ -1,0 +1,353 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The lab language's parser: good programs compile to the expected steps, every error names
+//! the right line and column, and no input at all makes it panic.
+
+use queue_playground::sim::sched::Rng;
+use queue_playground::sim::{explore, parse, run_random, Limits, Model, ParseError};
+
+const FULL: &str = "
+# every construct once
+shared x = 0, y = -2
+shared count
+mutex m
+semaphore empty = 2, full = 0
+condvar c
+option spurious_wakeups
+observe x, A.r
+
+thread A {
+  x = x + 1; y = 3
+  r = x.load(acquire)
+  x.store(r * 2 + (1 - y) % 3, release)
+  r = x.swap(5, acq_rel)
+  r = x.fetch_add(1, relaxed)
+  x.fetch_sub(1)
+  r = x.compare_exchange(0, 1, seq_cst)
+  fence(seq_cst)
+  fence
+  m.lock()
+  while !(r == 1) && r < 10 || r >= 100 {
+    c.wait(m)
+    r = r + 1
+  }
+  m.unlock()
+  if r != 0 { c.notify_one() } else if r > 1 {
+    c.notify_all()
+  }
+  else {
+    empty.wait()
+  }
+  full.signal()
+  assert x.load(relaxed) <= 5
+}
+thread B {
+}
+";
+
+#[test]
+fn a_program_using_every_construct_compiles() {
+    let p = parse(FULL).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.vars,
+        vec![("x".into(), 0), ("y".into(), -2), ("count".into(), 0)]
+    );
+    assert_eq!(p.semaphores, vec![("empty".into(), 2), ("full".into(), 0)]);
+    assert!(p.spurious_wakeups);
+    assert_eq!(p.threads.len(), 2);
+    assert!(p.threads[1].steps.is_empty());
+    let labels: Vec<&str> = p.observe.iter().map(|o| o.0.as_str()).collect();
+    assert_eq!(labels, ["x", "A.r"]);
+    let texts: Vec<&str> = p.threads[0].steps.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts[0], "load x into tmp1");
+    assert_eq!(texts[1], "store tmp1 + 1 into x");
+    assert_eq!(texts[2], "store 3 into y");
+    assert_eq!(texts[3], "load x into r (acquire)");
+}
+
+#[test]
+fn a_non_atomic_increment_is_two_steps_and_an_atomic_one_is_one() {
+    let p = parse("shared x = 0\nthread A {\n  x = x + 1\n  x.fetch_add(1)\n}").unwrap();
+    let steps = &p.threads[0].steps;
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps.iter().map(|s| s.stmt).collect::<Vec<_>>(), [0, 0, 1]);
+    assert_eq!(p.threads[0].statements[1].line, 4);
+}
+
+fn err(src: &str) -> ParseError {
+    match parse(src) {
+        Ok(_) => panic!("expected an error for:\n{src}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn every_error_names_its_line_and_column() {
+    let cases: &[(&str, u32, u32, &str)] = &[
+        ("shared x = 0\nthread A {\n  x = y\n}", 3, 7, "`y`"),
+        (
+            "shared x = 0\nthread A {\n  x = x +\n}",
+            3,
+            10,
+            "expected a value",
+        ),
+        ("shared x = 0\nthread A {\n  x = 1\n", 4, 1, "expected `}`"),
+        ("shared x = 0\nx = 1", 2, 1, "inside `thread"),
+        (
+            "shared x = 0\nshared x = 1\nthread A {}",
+            2,
+            8,
+            "declared twice",
+        ),
+        (
+            "shared x = 0\nthread A { r = x.load(release) }",
+            2,
+            18,
+            "cannot be release",
+        ),
+        (
+            "shared x = 0\nthread A { x.store(1, acquire) }",
+            2,
+            14,
+            "cannot be acquire",
+        ),
+        (
+            "shared x = 0\nthread A { x.store(1, fast) }",
+            2,
+            23,
+            "memory order",
+        ),
+        ("mutex m\nthread A { m.wait() }", 2, 12, "mutex"),
+        (
+            "condvar c\nmutex m\nthread A { c.wait() }",
+            3,
+            12,
+            "wait(MUTEX)",
+        ),
+        (
+            "shared x\nthread A { x = 1 2 }",
+            2,
+            18,
+            "end of the statement",
+        ),
+        (
+            "thread A { r = 1 }\nthread A { r = 2 }",
+            2,
+            1,
+            "two threads",
+        ),
+        (
+            "thread A {}\nthread B {}\nthread C {}\nthread D {}\nthread E {}",
+            5,
+            1,
+            "at most 4",
+        ),
+        ("shared x\n", 1, 1, "at least one"),
+        (
+            "shared x\nthread A { x = 1 $ 2 }",
+            2,
+            18,
+            "unexpected character",
+        ),
+        (
+            "shared x\nthread A { x = 99999999999999999999 }",
+            2,
+            16,
+            "too large",
+        ),
+        ("shared x\nthread A { x = 1 < 2 < 3 }", 2, 22, "chained"),
+        ("shared x\nthread A { x = 1 & 2 }", 2, 18, "`&&`"),
+        ("option fast\nthread A {}", 1, 8, "unknown option"),
+        ("observe A.q\nthread A { r = 1 }", 1, 9, "never assigns"),
+        (
+            "observe z\nthread A { r = 1 }",
+            1,
+            9,
+            "not a shared variable",
+        ),
+        ("semaphore s = -1\nthread A {}", 1, 11, "below zero"),
+        (
+            "shared x\nthread A { r = x.fetch_add(1) + 1 }",
+            2,
+            31,
+            "expected the end",
+        ),
+        (
+            "shared x\nthread A { r = 1 + x.swap(2) }",
+            2,
+            22,
+            "only `load`",
+        ),
+        ("shared if = 1\nthread A {}", 1, 8, "keyword"),
+        ("shared x\nthread A { x.load() }", 2, 14, "must be used"),
+        ("mutex m\nthread A { m = 1 }", 2, 12, "is a mutex"),
+        (
+            "shared x\nthread A { fence(relaxed) }",
+            2,
+            12,
+            "cannot be relaxed",
+        ),
+        (
+            "shared x\nthread A {\n  if x { }\n  else x = 1\n}",
+            4,
+            8,
+            "expected `{`",
+        ),
+        ("shared x\nthread A { r = q }", 2, 16, "unknown name `q`"),
+    ];
+    for (src, line, col, needle) in cases {
+        let e = err(src);
+        assert_eq!((e.line, e.col), (*line, *col), "{src:?} gave {e}");
+        assert!(
+            e.message.contains(needle),
+            "{src:?} gave {e}, expected {needle:?}"
+        );
+        assert!(e.to_string().starts_with(&format!("{line}:{col}: ")));
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "shared x\nthread A {{ x = {}1{} }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    assert!(err(&deep).message.contains("nested"));
+    let blocks = format!("thread A {{ {} }}", "while 1 { ".repeat(5000));
+    assert!(err(&blocks).message.contains("nested"));
+    let neg = format!("thread A {{ r = {}1 }}", "-!".repeat(5000));
+    assert!(err(&neg).message.contains("nested"));
+}
+
+const ALPHABET: &[&str] = &[
+    "thread",
+    "A",
+    "B",
+    "shared",
+    "x",
+    "y",
+    "r",
+    "=",
+    "==",
+    "{",
+    "}",
+    "(",
+    ")",
+    ".",
+    ",",
+    ";",
+    "\n",
+    " ",
+    "1",
+    "-",
+    "+",
+    "*",
+    "/",
+    "%",
+    "!",
+    "&&",
+    "||",
+    "<",
+    "if",
+    "else",
+    "while",
+    "assert",
+    "fence",
+    "load",
+    "store",
+    "fetch_add",
+    "compare_exchange",
+    "swap",
+    "lock",
+    "unlock",
+    "wait",
+    "signal",
+    "notify_one",
+    "mutex",
+    "m",
+    "condvar",
+    "c",
+    "semaphore",
+    "s",
+    "relaxed",
+    "acquire",
+    "release",
+    "seq_cst",
+    "option",
+    "observe",
+    "#",
+    "é",
+    "\t",
+    "9",
+    "99999999999999999999",
+    "$",
+    "'",
+    "\"",
+    "_",
+    "0x1",
+    "\u{0}",
+    "🦀",
+];
+
+#[test]
+fn random_and_mutated_inputs_never_panic() {
+    let mut rng = Rng::new(0x5eed);
+    let seeds = [
+        FULL,
+        "shared x = 0\nthread A { x = x + 1 }\nthread B { x = x + 1 }",
+    ];
+    let mut ok = 0;
+    for i in 0..20_000 {
+        let src: String = if i % 2 == 0 {
+            // Random token soup.
+            let n = rng.below(60);
+            (0..n)
+                .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            // A good program with a few characters deleted, duplicated or replaced.
+            let mut chars: Vec<char> = seeds[rng.below(seeds.len())].chars().collect();
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(chars.len());
+                match rng.below(3) {
+                    0 => {
+                        chars.remove(at);
+                    }
+                    1 => {
+                        let c = chars[at];
+                        chars.insert(at, c);
+                    }
+                    _ => {
+                        let tok = ALPHABET[rng.below(ALPHABET.len())];
+                        chars.splice(at..at + 1, tok.chars());
+                    }
+                }
+            }
+            chars.into_iter().collect()
+        };
+        match parse(&src) {
+            Ok(prog) => {
+                ok += 1;
+                // Whatever parses must also run without panicking, under every model.
+                let limits = Limits {
+                    max_states: 300,
+                    max_run_steps: 200,
+                };
+                for m in Model::ALL {
+                    let _ = explore(&prog, m, &limits, &mut |_| true);
+                    let _ = run_random(&prog, m, i, limits.max_run_steps);
+                }
+            }
+            Err(e) => {
+                let lines = src.split('\n').count() as u32;
+                assert!(e.line >= 1 && e.line <= lines, "{e} for {src:?}");
+                assert!(e.col >= 1, "{e} for {src:?}");
+            }
+        }
+    }
+    assert!(
+        ok > 100,
+        "mutations should leave some programs valid, got {ok}"
+    );
+}
