@@ -92,6 +92,45 @@ fn numbers_are_written_to_the_thousandth() {
 }
 
 #[test]
+fn numbers_read_exactly_on_the_fast_path_and_closely_elsewhere() {
+    let mut rng = Rng(3);
+    for _ in 0..20_000 {
+        // Protocol-shaped numbers: ids, counts, epoch milliseconds with up to 3 decimals.
+        let whole = rng.below(1 << 41);
+        let text = match rng.below(3) {
+            0 => format!("{whole}"),
+            1 => format!("{whole}.{}", rng.below(1000)),
+            _ => format!(
+                "-{}.{:03}e{}",
+                rng.below(1 << 30),
+                rng.below(1000),
+                rng.below(10)
+            ),
+        };
+        let ours = parse(&text).unwrap().as_f64().unwrap();
+        assert_eq!(
+            ours.to_bits(),
+            text.parse::<f64>().unwrap().to_bits(),
+            "{text}"
+        );
+    }
+    for text in [
+        "1e300",
+        "-2.5e-300",
+        "123456789012345678901234567890",
+        "0.1e-5",
+        "5e-324",
+        "1e400",
+        "0e999",
+    ] {
+        let ours = parse(text).unwrap().as_f64().unwrap();
+        let exact: f64 = text.parse().unwrap();
+        let close = ours == exact || ((ours - exact) / exact).abs() < 1e-14;
+        assert!(close, "{text}: {ours} vs {exact}");
+    }
+}
+
+#[test]
 fn errors_name_line_and_column() {
     let cases = [
         ("", 1, 1, "expected a value"),

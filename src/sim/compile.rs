@@ -153,12 +153,14 @@ fn observed(
         let entry = match thread {
             None => match objs.get(name.as_str()) {
                 Some((ObjKind::Shared, i)) => (name.clone(), Observed::Var(*i)),
-                _ => return Err(err(
-                    *pos,
-                    format!(
+                _ => {
+                    return Err(err(
+                        *pos,
+                        format!(
                         "`{name}` is not a shared variable (write THREAD.{name} for a register)"
                     ),
-                )),
+                    ))
+                }
             },
             Some(tname) => {
                 let Some(t) = prog.threads.iter().position(|c| &c.name == tname) else {
