@@ -1,13 +1,41 @@
 #!/usr/bin/env bash
-# Builds the release wasm into pkg/ and optimises it with npm's binaryen (wasm-opt -Oz).
-# Usage: scripts/build.sh   (run scripts/setup.sh first, or use scripts/serve.sh / scripts/test.sh)
+# Builds the two release wasm files into pkg/ and optimises each with npm's binaryen
+# (wasm-opt -Oz), then records what was built in pkg/build.json (the end-to-end tests check
+# that the page loads exactly these builds):
+#   pkg/queue_playground.js + _bg.wasm   the queue and consumer (every visit)
+#   pkg/lab.js + lab_bg.wasm              the interleaving lab (--features lab; loaded on demand)
+# Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-wasm-pack build --release --target web --out-dir pkg --no-typescript --no-pack 2>&1 | grep -vE '^\s*$' >&2
-wasm=pkg/queue_playground_bg.wasm
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-  "$wasm" -o "$wasm.opt"
-mv "$wasm.opt" "$wasm"
-printf '[build] %s: %s bytes, %s gzipped\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)" >&2
+
+optimise() { # name -> prints a JSON object describing the optimised file
+  local wasm=pkg/$1_bg.wasm before after gz
+  before=$(wc -c <"$wasm")
+  # The features rustc 1.95 enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+  after=$(wc -c <"$wasm")
+  gz=$(gzip -9c "$wasm" | wc -c)
+  printf '[build] %s: %s bytes (%s before wasm-opt), %s gzipped\n' "$wasm" "$after" "$before" "$gz" >&2
+  printf '{"wasm": "%s", "bytes_before_wasm_opt": %s, "bytes": %s, "gzip_bytes": %s, "sha256": "%s"}' \
+    "$1_bg.wasm" "$before" "$after" "$gz" "$(sha256sum "$wasm" | cut -d' ' -f1)"
+}
+
+rm -rf pkg/lab.js pkg/lab_bg.wasm
+wasm-pack --quiet build --release --target web --out-dir pkg --out-name lab --no-typescript --no-pack -- --features lab >&2
+lab=$(optimise lab)
+# wasm-pack empties pkg/ before each build: keep the lab files aside while the queue builds.
+mkdir -p target/lab-pkg && mv pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/
+wasm-pack --quiet build --release --target web --out-dir pkg --no-typescript --no-pack >&2
+mv target/lab-pkg/lab.js target/lab-pkg/lab_bg.wasm pkg/
+queue=$(optimise queue_playground)
+cat >pkg/build.json <<JSON
+{
+  "wasm_opt": "$(node_modules/.bin/wasm-opt --version | tr -d '"')",
+  "queue": $queue,
+  "lab": $lab
+}
+JSON

@@ -3,7 +3,7 @@
 import { t, getLang, setLang, onLang, applyStatic } from './strings.js';
 import { Outbox, AutoProducer } from './producer.js';
 import { Ledger } from './ledger.js';
-import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
+import { BatchLog, renderStats, statTiles, detail, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 
@@ -54,6 +54,7 @@ worker.onmessage = (e) => {
   dirty = true;
   switch (r.type) {
     case 'ready':
+      document.documentElement.dataset.worker = 'ready';
       setThread('worker', { state: 'ready', key: 'thread.ready', detailKey: 'thread.readyDetail' });
     // falls through
     case 'config':
@@ -76,7 +77,10 @@ worker.onmessage = (e) => {
       if (r.request.includes('"config"')) reflect(); // nothing changed: show what is in force
   }
 };
-worker.onerror = (e) => error(t('errors.workerCrash', { e: e.message || e.type }));
+worker.onerror = (e) => {
+  document.documentElement.dataset.worker ||= 'failed';
+  error(t('errors.workerCrash', { e: e.message || e.type }));
+};
 
 // ---- the frame loop: at most one put and one render per frame
 
@@ -107,7 +111,7 @@ function render() {
     row.dataset.state = th.state;
     row.classList.toggle('was-blocked', th.key === 'thread.blockedFor');
     row.querySelector('.state').textContent = t(th.key, th.vars);
-    row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : th.detail ?? '';
+    row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : detail(th.detail ?? '');
   }
   const list = $('errors');
   for (const [text, request] of newErrors.slice(-MAX_ERRORS)) {
@@ -229,4 +233,10 @@ statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
 requestAnimationFrame(frame);
 
-window.__qp = { worker, stats: () => ({ ...shown }) };
+// For end-to-end tests: the numbers as rendered, the settings the worker confirmed, its state.
+window.__qp = {
+  worker,
+  stats: () => ({ ...shown }),
+  settings: () => settings && { ...settings },
+  workerState: () => threads.worker.state,
+};

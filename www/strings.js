@@ -157,6 +157,11 @@ export const STRINGS = {
     'errors.request': '请求：{r}',
     'errors.workerCrash': 'Worker 出错：{e}',
     'errors.wasm': '无法加载 wasm：{e}',
+    // The worker describes its state in English; these match its texts (see detail() in render.js).
+    'detail.waiting': '等待消息',
+    'detail.next': '{a} 毫秒后开始下一轮',
+    'detail.round': '第 {a} 轮：对 {c} 条消息做 {b} 毫秒阻塞计算',
+    'detail.busy': '页面请求的阻塞计算（{a} 毫秒）',
   },
 };
 

@@ -109,6 +109,11 @@ fn thread_choices(prog: &Program, st: &State, t: usize, out: &mut Vec<Choice>) {
 
 /// The state's status; see [`RunStatus`].
 pub fn status(prog: &Program, st: &State) -> RunStatus {
+    status_given(prog, st, &choices(prog, st))
+}
+
+/// [`status`] when the state's [`choices`] are already known.
+pub fn status_given(prog: &Program, st: &State, moves: &[Choice]) -> RunStatus {
     if let Some(f) = st.fault {
         return RunStatus::Failed {
             kind: f.kind,
@@ -125,7 +130,6 @@ pub fn status(prog: &Program, st: &State) -> RunStatus {
         }
         return RunStatus::Finished;
     }
-    let moves = choices(prog, st);
     if moves.iter().any(|c| !matches!(c, Choice::Wake { .. })) {
         RunStatus::Running
     } else if st.threads.iter().any(|t| t.waiting.is_some()) {

@@ -6,9 +6,8 @@
 //! counting costs no more than visiting. Local steps run as soon as they are reached
 //! ([`exec::settle`]), since when they run changes nothing.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::Serialize;
 
@@ -61,9 +60,10 @@ pub fn explore(
 ) -> Report {
     let mut g = Graph::default();
     let mut init = State::initial(prog, model);
-    let mut via = Vec::new();
-    exec::settle(prog, &mut init, &mut via);
-    g.insert(init, None, via);
+    let mut scratch = Vec::new();
+    exec::settle(prog, &mut init, &mut scratch);
+    scratch.clear();
+    g.insert(init, None);
     let mut stopped = None;
     let mut expanded = 0;
     while expanded < g.states.len() {
@@ -85,25 +85,26 @@ pub fn explore(
             break;
         }
         let st = &g.states[expanded];
-        let status = exec::status(prog, st);
+        let moves = exec::choices(prog, st);
+        let status = exec::status_given(prog, st, &moves);
         g.status.push(status);
-        let succ: Vec<(State, Vec<Choice>)> =
+        let succ: Vec<(State, Choice)> =
             if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
-                exec::choices(prog, st)
+                moves
                     .into_iter()
                     .map(|c| {
                         let mut next = st.clone();
                         exec::apply(prog, &mut next, c);
-                        let mut via = vec![c];
-                        exec::settle(prog, &mut next, &mut via);
-                        (next, via)
+                        exec::settle(prog, &mut next, &mut scratch);
+                        scratch.clear();
+                        (next, c)
                     })
                     .collect()
             } else {
                 Vec::new()
             };
-        for (next, via) in succ {
-            let id = g.insert(next, Some(expanded), via);
+        for (next, c) in succ {
+            let id = g.insert(next, Some((expanded, c)));
             g.edges.push(id);
         }
         g.offsets.push(g.edges.len());
@@ -122,17 +123,60 @@ pub fn explore(
 #[derive(Default)]
 struct Graph {
     states: Vec<State>,
-    index: HashMap<u64, Vec<u32>>,
-    parent: Vec<Option<u32>>,
-    via: Vec<Vec<Choice>>,
+    /// Hash of a state to the first state with that hash; `chain` links the others.
+    index: HashMap<u64, u32, BuildHasherDefault<Fx>>,
+    chain: Vec<u32>,
+    /// How each state was first reached: its parent and the choice taken there.
+    parent: Vec<Option<(u32, Choice)>>,
     depth: Vec<u32>,
     status: Vec<RunStatus>,
     edges: Vec<u32>,
     offsets: Vec<usize>,
 }
 
+/// The Fx hash (from rustc): much faster than SipHash on the many small integers of a state,
+/// and hash flooding is no concern for states we generate ourselves.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
 fn hash_of(st: &State) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = Fx::default();
     st.hash(&mut h);
     h.finish()
 }
@@ -140,22 +184,31 @@ fn hash_of(st: &State) -> u64 {
 impl Graph {
     /// Finds `st` or adds it, returning its id. The index maps hashes to ids so that each state
     /// is stored once.
-    fn insert(&mut self, st: State, parent: Option<usize>, via: Vec<Choice>) -> u32 {
+    fn insert(&mut self, st: State, parent: Option<(usize, Choice)>) -> u32 {
         let h = hash_of(&st);
-        if let Some(ids) = self.index.get(&h) {
-            for &id in ids {
-                if self.states[id as usize] == st {
-                    return id;
-                }
-            }
-        }
         let id = self.states.len() as u32;
-        self.index.entry(h).or_default().push(id);
+        let mut at = match self.index.get(&h) {
+            Some(&first) => first,
+            None => {
+                self.index.insert(h, id);
+                NONE
+            }
+        };
+        while at != NONE {
+            if self.states[at as usize] == st {
+                return at;
+            }
+            let next = self.chain[at as usize];
+            if next == NONE {
+                self.chain[at as usize] = id;
+            }
+            at = next;
+        }
+        self.chain.push(NONE);
         self.states.push(st);
         self.depth
-            .push(parent.map(|p| self.depth[p] + 1).unwrap_or(0));
-        self.parent.push(parent.map(|p| p as u32));
-        self.via.push(via);
+            .push(parent.map(|(p, _)| self.depth[p] + 1).unwrap_or(0));
+        self.parent.push(parent.map(|(p, c)| (p as u32, c)));
         if self.offsets.is_empty() {
             self.offsets.push(0);
         }
@@ -169,15 +222,24 @@ impl Graph {
         }
     }
 
-    /// The schedule that first reached `id`.
-    fn schedule(&self, id: usize) -> Vec<Choice> {
-        let mut parts = Vec::new();
-        let mut at = Some(id);
-        while let Some(i) = at {
-            parts.push(&self.via[i]);
-            at = self.parent[i].map(|p| p as usize);
+    /// The schedule that first reached `id`, local steps included: the choices along the
+    /// parent chain, replayed from the start to put back the local steps between them.
+    fn schedule(&self, prog: &Program, model: Model, id: usize) -> Vec<Choice> {
+        let mut choices = Vec::new();
+        let mut at = id;
+        while let Some((p, c)) = self.parent[at] {
+            choices.push(c);
+            at = p as usize;
         }
-        parts.into_iter().rev().flatten().copied().collect()
+        let mut st = State::initial(prog, model);
+        let mut out = Vec::new();
+        exec::settle(prog, &mut st, &mut out);
+        for c in choices.into_iter().rev() {
+            exec::apply(prog, &mut st, c);
+            out.push(c);
+            exec::settle(prog, &mut st, &mut out);
+        }
+        out
     }
 
     /// Orders states so that every edge that is not a back edge goes forward, and says which
@@ -235,6 +297,7 @@ impl Graph {
         }
         let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
         let mut failures = FailureSet::default();
+        let mut failed: HashMap<(FailureKind, String), (u64, usize)> = HashMap::new();
         for id in 0..expanded {
             let st = &self.states[id];
             let status = self.status[id];
@@ -246,18 +309,26 @@ impl Graph {
                 }
             }
             if let Some((kind, msg)) = failure_of(prog, st, status) {
-                failures.add(kind, msg, &self.schedule(id), paths[id]);
+                // Schedules are rebuilt only for the shallowest state of each failure.
+                let e = failed.entry((kind, msg)).or_insert((0, id));
+                e.0 = e.0.saturating_add(paths[id]);
+                if self.depth[id] < self.depth[e.1] {
+                    e.1 = id;
+                }
             }
         }
+        for ((kind, msg), (count, id)) in failed {
+            failures.add(kind, msg, &self.schedule(prog, model, id), count);
+        }
         if stopped.is_none() {
-            self.livelocks(prog, &paths, &mut failures);
+            self.livelocks(prog, model, &paths, &mut failures);
         }
         let mut outcomes: Vec<OutcomeCount> = outcomes
             .into_iter()
             .map(|(outcome, (count, id))| OutcomeCount {
                 outcome,
                 count,
-                schedule: self.schedule(id),
+                schedule: self.schedule(prog, model, id),
             })
             .collect();
         outcomes.sort_by(|a, b| a.outcome.cmp(&b.outcome));
@@ -276,7 +347,7 @@ impl Graph {
 
     /// States from which no schedule ever ends: the threads loop forever. Reported once per
     /// program, at the shallowest such state.
-    fn livelocks(&self, prog: &Program, paths: &[u64], failures: &mut FailureSet) {
+    fn livelocks(&self, prog: &Program, model: Model, paths: &[u64], failures: &mut FailureSet) {
         let n = self.states.len();
         let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
         for from in 0..n {
@@ -328,7 +399,7 @@ impl Graph {
                 "no schedule from here ever finishes: {} loop forever",
                 spinning.join(", ")
             ),
-            &self.schedule(first),
+            &self.schedule(prog, model, first),
             entering,
         );
     }

@@ -6,6 +6,9 @@
 //!   Rust queue and consumer then own the worker's `onmessage` and run the rounds on timers.
 //! - [`busy_work`]: the same blocking work, for the page's "run it on the page thread" demo.
 
+#[cfg(feature = "lab")]
+pub mod lab;
+
 use crate::consumer::{calculate_blocking, Pipeline, Settings};
 use crate::protocol::{ProtocolError, Reply, ThreadState, VERSION};
 use gloo_timers::callback::Timeout;

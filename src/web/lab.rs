@@ -1,0 +1,1 @@
+//! The interleaving lab's wasm exports (being written).
