@@ -12,13 +12,14 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "format and lints"
 cargo fmt --check
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --all-targets --all-features --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --all-features --lib --tests --quiet -- -D warnings
 
 step "native tests (cargo test)"
 cargo test --quiet
 
 step "wasm tests in headless Chromium (wasm-pack test)"
-wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --features lab
 
 step "release build"
 scripts/build.sh

@@ -3,8 +3,8 @@
 //! model, shortest schedules that replay to what they claim, bounds and cancellation.
 
 use queue_playground::sim::{
-    decode_schedule, encode_schedule, explore, parse, FailureKind, Limits, Machine, Model,
-    Program, Report, RunStatus, Stop,
+    decode_schedule, encode_schedule, explore, parse, FailureKind, Limits, Machine, Model, Program,
+    Report, RunStatus, Stop,
 };
 
 fn lesson(name: &str) -> Program {
@@ -17,60 +17,305 @@ fn run(prog: &Program, model: Model) -> Report {
     explore(prog, model, &Limits::default(), &mut |_| true)
 }
 
-type Expected = (&'static str, Model, &'static [(&'static str, u64)], &'static [(&'static str, u64)]);
+type Expected = (
+    &'static str,
+    Model,
+    &'static [(&'static str, u64)],
+    &'static [(&'static str, u64)],
+);
 
 /// Every preset under every model: (file, model, outcomes with counts, failures with counts).
 /// Counts are schedules; local steps are not scheduling points, and TSO buffer flushes and
 /// release/acquire read and write choices are.
 const PRESETS: &[Expected] = &[
-    ("bounded_buffer.lab", Model::Sc, &[("count=0 produced=3 consumed=3", 67962899)], &[]),
-    ("bounded_buffer.lab", Model::Tso, &[("count=0 produced=3 consumed=3", 107778593103039)], &[]),
-    ("bounded_buffer.lab", Model::Ra, &[("count=0 produced=3 consumed=3", 67962899)], &[]),
-    ("check_then_act.lab", Model::Sc, &[("stored_id=2 consuming=0", 39), ("stored_id=2 consuming=1", 1272), ("stored_id=2 consuming=2", 461)], &[("assert", 500)]),
-    ("check_then_act.lab", Model::Tso, &[("stored_id=2 consuming=0", 690), ("stored_id=2 consuming=1", 77834), ("stored_id=2 consuming=2", 19348)], &[("assert", 20038)]),
-    ("check_then_act.lab", Model::Ra, &[("stored_id=2 consuming=0", 248), ("stored_id=2 consuming=1", 11948), ("stored_id=2 consuming=2", 2347)], &[("assert", 2595)]),
-    ("condvar_if.lab", Model::Sc, &[("items=0", 498)], &[("assert", 137), ("assert", 137)]),
-    ("condvar_if.lab", Model::Tso, &[("items=0", 20802)], &[("assert", 1539), ("assert", 1539)]),
-    ("condvar_if.lab", Model::Ra, &[("items=0", 498)], &[("assert", 137), ("assert", 137)]),
-    ("condvar_lost_wakeup.lab", Model::Sc, &[("ready=1", 9)], &[("lost-wakeup", 1)]),
-    ("condvar_lost_wakeup.lab", Model::Tso, &[("ready=1", 24)], &[("lost-wakeup", 6)]),
-    ("condvar_lost_wakeup.lab", Model::Ra, &[("ready=1", 11)], &[("lost-wakeup", 6)]),
+    (
+        "bounded_buffer.lab",
+        Model::Sc,
+        &[("count=0 produced=3 consumed=3", 67962899)],
+        &[],
+    ),
+    (
+        "bounded_buffer.lab",
+        Model::Tso,
+        &[("count=0 produced=3 consumed=3", 107778593103039)],
+        &[],
+    ),
+    (
+        "bounded_buffer.lab",
+        Model::Ra,
+        &[("count=0 produced=3 consumed=3", 67962899)],
+        &[],
+    ),
+    (
+        "check_then_act.lab",
+        Model::Sc,
+        &[
+            ("stored_id=2 consuming=0", 39),
+            ("stored_id=2 consuming=1", 1272),
+            ("stored_id=2 consuming=2", 461),
+        ],
+        &[("assert", 500)],
+    ),
+    (
+        "check_then_act.lab",
+        Model::Tso,
+        &[
+            ("stored_id=2 consuming=0", 690),
+            ("stored_id=2 consuming=1", 77834),
+            ("stored_id=2 consuming=2", 19348),
+        ],
+        &[("assert", 20038)],
+    ),
+    (
+        "check_then_act.lab",
+        Model::Ra,
+        &[
+            ("stored_id=2 consuming=0", 248),
+            ("stored_id=2 consuming=1", 11948),
+            ("stored_id=2 consuming=2", 2347),
+        ],
+        &[("assert", 2595)],
+    ),
+    (
+        "condvar_if.lab",
+        Model::Sc,
+        &[("items=0", 498)],
+        &[("assert", 137), ("assert", 137)],
+    ),
+    (
+        "condvar_if.lab",
+        Model::Tso,
+        &[("items=0", 20802)],
+        &[("assert", 1539), ("assert", 1539)],
+    ),
+    (
+        "condvar_if.lab",
+        Model::Ra,
+        &[("items=0", 498)],
+        &[("assert", 137), ("assert", 137)],
+    ),
+    (
+        "condvar_lost_wakeup.lab",
+        Model::Sc,
+        &[("ready=1", 9)],
+        &[("lost-wakeup", 1)],
+    ),
+    (
+        "condvar_lost_wakeup.lab",
+        Model::Tso,
+        &[("ready=1", 24)],
+        &[("lost-wakeup", 6)],
+    ),
+    (
+        "condvar_lost_wakeup.lab",
+        Model::Ra,
+        &[("ready=1", 11)],
+        &[("lost-wakeup", 6)],
+    ),
     ("condvar_while.lab", Model::Sc, &[("items=0", 659)], &[]),
     ("condvar_while.lab", Model::Tso, &[("items=0", 28488)], &[]),
     ("condvar_while.lab", Model::Ra, &[("items=0", 659)], &[]),
     ("counter_fetch_add.lab", Model::Sc, &[("count=2", 2)], &[]),
     ("counter_fetch_add.lab", Model::Tso, &[("count=2", 2)], &[]),
     ("counter_fetch_add.lab", Model::Ra, &[("count=2", 2)], &[]),
-    ("counter_lost_update.lab", Model::Sc, &[("count=1", 4), ("count=2", 2)], &[("assert", 4)]),
-    ("counter_lost_update.lab", Model::Tso, &[("count=1", 18), ("count=2", 2)], &[("assert", 18)]),
-    ("counter_lost_update.lab", Model::Ra, &[("count=1", 12), ("count=2", 2)], &[("assert", 12)]),
+    (
+        "counter_lost_update.lab",
+        Model::Sc,
+        &[("count=1", 4), ("count=2", 2)],
+        &[("assert", 4)],
+    ),
+    (
+        "counter_lost_update.lab",
+        Model::Tso,
+        &[("count=1", 18), ("count=2", 2)],
+        &[("assert", 18)],
+    ),
+    (
+        "counter_lost_update.lab",
+        Model::Ra,
+        &[("count=1", 12), ("count=2", 2)],
+        &[("assert", 12)],
+    ),
     ("counter_mutex.lab", Model::Sc, &[("count=2", 2)], &[]),
     ("counter_mutex.lab", Model::Tso, &[("count=2", 8)], &[]),
     ("counter_mutex.lab", Model::Ra, &[("count=2", 2)], &[]),
-    ("deadlock.lab", Model::Sc, &[("moved=2", 4)], &[("deadlock", 2)]),
-    ("deadlock.lab", Model::Tso, &[("moved=2", 16)], &[("deadlock", 2)]),
-    ("deadlock.lab", Model::Ra, &[("moved=2", 4)], &[("deadlock", 2)]),
-    ("message_passing_relaxed.lab", Model::Sc, &[("Reader.f=0 Reader.d=0", 1), ("Reader.f=0 Reader.d=1", 4), ("Reader.f=1 Reader.d=1", 1)], &[]),
-    ("message_passing_relaxed.lab", Model::Tso, &[("Reader.f=0 Reader.d=0", 9), ("Reader.f=0 Reader.d=1", 19), ("Reader.f=1 Reader.d=1", 2)], &[]),
-    ("message_passing_relaxed.lab", Model::Ra, &[("Reader.f=0 Reader.d=0", 6), ("Reader.f=0 Reader.d=1", 5), ("Reader.f=1 Reader.d=0", 1), ("Reader.f=1 Reader.d=1", 1)], &[("assert", 1)]),
-    ("message_passing_release_acquire.lab", Model::Sc, &[("Reader.f=0 Reader.d=0", 1), ("Reader.f=0 Reader.d=1", 4), ("Reader.f=1 Reader.d=1", 1)], &[]),
-    ("message_passing_release_acquire.lab", Model::Tso, &[("Reader.f=0 Reader.d=0", 9), ("Reader.f=0 Reader.d=1", 19), ("Reader.f=1 Reader.d=1", 2)], &[]),
-    ("message_passing_release_acquire.lab", Model::Ra, &[("Reader.f=0 Reader.d=0", 6), ("Reader.f=0 Reader.d=1", 5), ("Reader.f=1 Reader.d=1", 1)], &[]),
+    (
+        "deadlock.lab",
+        Model::Sc,
+        &[("moved=2", 4)],
+        &[("deadlock", 2)],
+    ),
+    (
+        "deadlock.lab",
+        Model::Tso,
+        &[("moved=2", 16)],
+        &[("deadlock", 2)],
+    ),
+    (
+        "deadlock.lab",
+        Model::Ra,
+        &[("moved=2", 4)],
+        &[("deadlock", 2)],
+    ),
+    (
+        "message_passing_relaxed.lab",
+        Model::Sc,
+        &[
+            ("Reader.f=0 Reader.d=0", 1),
+            ("Reader.f=0 Reader.d=1", 4),
+            ("Reader.f=1 Reader.d=1", 1),
+        ],
+        &[],
+    ),
+    (
+        "message_passing_relaxed.lab",
+        Model::Tso,
+        &[
+            ("Reader.f=0 Reader.d=0", 9),
+            ("Reader.f=0 Reader.d=1", 19),
+            ("Reader.f=1 Reader.d=1", 2),
+        ],
+        &[],
+    ),
+    (
+        "message_passing_relaxed.lab",
+        Model::Ra,
+        &[
+            ("Reader.f=0 Reader.d=0", 6),
+            ("Reader.f=0 Reader.d=1", 5),
+            ("Reader.f=1 Reader.d=0", 1),
+            ("Reader.f=1 Reader.d=1", 1),
+        ],
+        &[("assert", 1)],
+    ),
+    (
+        "message_passing_release_acquire.lab",
+        Model::Sc,
+        &[
+            ("Reader.f=0 Reader.d=0", 1),
+            ("Reader.f=0 Reader.d=1", 4),
+            ("Reader.f=1 Reader.d=1", 1),
+        ],
+        &[],
+    ),
+    (
+        "message_passing_release_acquire.lab",
+        Model::Tso,
+        &[
+            ("Reader.f=0 Reader.d=0", 9),
+            ("Reader.f=0 Reader.d=1", 19),
+            ("Reader.f=1 Reader.d=1", 2),
+        ],
+        &[],
+    ),
+    (
+        "message_passing_release_acquire.lab",
+        Model::Ra,
+        &[
+            ("Reader.f=0 Reader.d=0", 6),
+            ("Reader.f=0 Reader.d=1", 5),
+            ("Reader.f=1 Reader.d=1", 1),
+        ],
+        &[],
+    ),
     ("mutex.lab", Model::Sc, &[("inside=0 entered=3", 6)], &[]),
-    ("mutex.lab", Model::Tso, &[("inside=0 entered=3", 303918)], &[]),
+    (
+        "mutex.lab",
+        Model::Tso,
+        &[("inside=0 entered=3", 303918)],
+        &[],
+    ),
     ("mutex.lab", Model::Ra, &[("inside=0 entered=3", 6)], &[]),
-    ("queue_put_get.lab", Model::Sc, &[("qsize=0 got=2", 2042)], &[]),
-    ("queue_put_get.lab", Model::Tso, &[("qsize=0 got=2", 518728)], &[]),
-    ("queue_put_get.lab", Model::Ra, &[("qsize=0 got=2", 2042)], &[]),
-    ("store_buffering.lab", Model::Sc, &[("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1), ("A.a=1 B.b=1", 4)], &[]),
-    ("store_buffering.lab", Model::Tso, &[("A.a=0 B.b=0", 18), ("A.a=0 B.b=1", 22), ("A.a=1 B.b=0", 22), ("A.a=1 B.b=1", 18)], &[("assert", 18)]),
-    ("store_buffering.lab", Model::Ra, &[("A.a=0 B.b=0", 6), ("A.a=0 B.b=1", 5), ("A.a=1 B.b=0", 5), ("A.a=1 B.b=1", 4)], &[("assert", 6)]),
-    ("store_buffering_fence.lab", Model::Sc, &[("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1), ("A.a=1 B.b=1", 18)], &[]),
-    ("store_buffering_fence.lab", Model::Tso, &[("A.a=0 B.b=1", 18), ("A.a=1 B.b=0", 18), ("A.a=1 B.b=1", 124)], &[]),
-    ("store_buffering_fence.lab", Model::Ra, &[("A.a=0 B.b=1", 10), ("A.a=1 B.b=0", 10), ("A.a=1 B.b=1", 18)], &[]),
-    ("visibility_flag.lab", Model::Sc, &[("data=42 ready=1 Reader.r=42", 3)], &[]),
-    ("visibility_flag.lab", Model::Tso, &[("data=42 ready=1 Reader.r=42", 10)], &[]),
-    ("visibility_flag.lab", Model::Ra, &[("data=42 ready=1 Reader.r=42", 1)], &[("assert", 1)]),
+    (
+        "queue_put_get.lab",
+        Model::Sc,
+        &[("qsize=0 got=2", 2042)],
+        &[],
+    ),
+    (
+        "queue_put_get.lab",
+        Model::Tso,
+        &[("qsize=0 got=2", 518728)],
+        &[],
+    ),
+    (
+        "queue_put_get.lab",
+        Model::Ra,
+        &[("qsize=0 got=2", 2042)],
+        &[],
+    ),
+    (
+        "store_buffering.lab",
+        Model::Sc,
+        &[("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1), ("A.a=1 B.b=1", 4)],
+        &[],
+    ),
+    (
+        "store_buffering.lab",
+        Model::Tso,
+        &[
+            ("A.a=0 B.b=0", 18),
+            ("A.a=0 B.b=1", 22),
+            ("A.a=1 B.b=0", 22),
+            ("A.a=1 B.b=1", 18),
+        ],
+        &[("assert", 18)],
+    ),
+    (
+        "store_buffering.lab",
+        Model::Ra,
+        &[
+            ("A.a=0 B.b=0", 6),
+            ("A.a=0 B.b=1", 5),
+            ("A.a=1 B.b=0", 5),
+            ("A.a=1 B.b=1", 4),
+        ],
+        &[("assert", 6)],
+    ),
+    (
+        "store_buffering_fence.lab",
+        Model::Sc,
+        &[("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1), ("A.a=1 B.b=1", 18)],
+        &[],
+    ),
+    (
+        "store_buffering_fence.lab",
+        Model::Tso,
+        &[
+            ("A.a=0 B.b=1", 18),
+            ("A.a=1 B.b=0", 18),
+            ("A.a=1 B.b=1", 124),
+        ],
+        &[],
+    ),
+    (
+        "store_buffering_fence.lab",
+        Model::Ra,
+        &[
+            ("A.a=0 B.b=1", 10),
+            ("A.a=1 B.b=0", 10),
+            ("A.a=1 B.b=1", 18),
+        ],
+        &[],
+    ),
+    (
+        "visibility_flag.lab",
+        Model::Sc,
+        &[("data=42 ready=1 Reader.r=42", 3)],
+        &[],
+    ),
+    (
+        "visibility_flag.lab",
+        Model::Tso,
+        &[("data=42 ready=1 Reader.r=42", 10)],
+        &[],
+    ),
+    (
+        "visibility_flag.lab",
+        Model::Ra,
+        &[("data=42 ready=1 Reader.r=42", 1)],
+        &[("assert", 1)],
+    ),
 ];
 
 #[test]
@@ -79,13 +324,24 @@ fn every_preset_has_exactly_the_expected_outcomes_and_failures() {
         let prog = lesson(file);
         let r = run(&prog, *model);
         assert!(r.complete, "{file} {model:?}: {}", r.summary());
-        let got: Vec<(String, u64)> =
-            r.outcomes.iter().map(|o| (o.outcome.to_string(), o.count)).collect();
-        let want: Vec<(String, u64)> =
-            outcomes.iter().map(|(o, c)| (o.to_string(), *c)).collect();
+        let got: Vec<(String, u64)> = r
+            .outcomes
+            .iter()
+            .map(|o| (o.outcome.to_string(), o.count))
+            .collect();
+        let want: Vec<(String, u64)> = outcomes.iter().map(|(o, c)| (o.to_string(), *c)).collect();
         assert_eq!(got, want, "{file} under {model:?}");
-        let got: Vec<(&str, u64)> = r.failures.iter().map(|f| (f.kind.name(), f.count)).collect();
-        assert_eq!(got, failures.to_vec(), "{file} under {model:?}: {:#?}", r.failures);
+        let got: Vec<(&str, u64)> = r
+            .failures
+            .iter()
+            .map(|f| (f.kind.name(), f.count))
+            .collect();
+        assert_eq!(
+            got,
+            failures.to_vec(),
+            "{file} under {model:?}: {:#?}",
+            r.failures
+        );
     }
 }
 
@@ -98,7 +354,10 @@ fn every_schedule_reported_replays_to_what_it_claims() {
             let m = Machine::replay(&prog, *model, &o.schedule)
                 .unwrap_or_else(|(i, e)| panic!("{file}: step {i}: {e}"));
             assert!(
-                matches!(m.status(), RunStatus::Finished | RunStatus::FinalFailed { .. }),
+                matches!(
+                    m.status(),
+                    RunStatus::Finished | RunStatus::FinalFailed { .. }
+                ),
                 "{file}"
             );
             assert_eq!(m.outcome(), o.outcome, "{file} {model:?}");
@@ -139,13 +398,17 @@ fn shortest_schedules_are_the_textbook_ones() {
 
 #[test]
 fn a_spin_loop_that_can_never_exit_is_a_livelock() {
-    let prog = parse("shared flag = 0\nthread A { while flag == 0 { } }\nthread B { r = 1 }")
-        .unwrap();
+    let prog =
+        parse("shared flag = 0\nthread A { while flag == 0 { } }\nthread B { r = 1 }").unwrap();
     let r = run(&prog, Model::Sc);
     assert!(r.cyclic);
     assert_eq!(r.failures.len(), 1);
     assert_eq!(r.failures[0].kind, FailureKind::Livelock);
-    assert!(r.failures[0].message.contains("A line 2"), "{}", r.failures[0].message);
+    assert!(
+        r.failures[0].message.contains("A line 2"),
+        "{}",
+        r.failures[0].message
+    );
     // A loop that can exit is not a livelock, however long it may spin.
     let prog =
         parse("shared flag = 0\nthread A { while flag == 0 { } }\nthread B { flag = 1 }").unwrap();
@@ -183,18 +446,28 @@ fn three_threads_of_eight_steps_fit_well_under_the_state_bound() {
     assert!(r.complete);
     // 24!/(8!)^3 schedules collapse to 12,409 distinct states.
     assert_eq!(r.states, 12_409);
-    assert_eq!(r.outcomes.iter().map(|o| o.count).sum::<u64>(), 9_465_511_770);
+    assert_eq!(
+        r.outcomes.iter().map(|o| o.count).sum::<u64>(),
+        9_465_511_770
+    );
     assert_eq!(r.outcomes.len(), 51);
 }
 
 #[test]
 fn the_state_bound_stops_exploration_with_a_clear_message() {
     let prog = parse(THREE_BY_EIGHT).unwrap();
-    let limits = Limits { max_states: 1000, ..Limits::default() };
+    let limits = Limits {
+        max_states: 1000,
+        ..Limits::default()
+    };
     let r = explore(&prog, Model::Tso, &limits, &mut |_| true);
     assert!(!r.complete);
     assert_eq!(r.stopped, Some(Stop::StateLimit { limit: 1000 }));
-    assert!(r.summary().contains("STOPPED at the bound of 1000 states"), "{}", r.summary());
+    assert!(
+        r.summary().contains("STOPPED at the bound of 1000 states"),
+        "{}",
+        r.summary()
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 // Wiring: the worker, the controls, and one animation-frame loop that posts and renders.
 // The queue and its consumer live in the worker; this page only forwards and renders.
-import { t, getLang, setLang, onLang, applyStatic } from './strings.js';
+import { t, getLang, setLang, onLang } from './strings.js';
 import { Outbox, AutoProducer } from './producer.js';
 import { Ledger } from './ledger.js';
 import { BatchLog, renderStats, statTiles, detail, SHOW_MESSAGES } from './render.js';

@@ -585,8 +585,7 @@ impl<'a> ThreadCompiler<'a> {
         pos: Pos,
     ) -> Result<(), ParseError> {
         let (kind, i) = self.object(obj, pos)?;
-        let no_args = |this: &Self| -> Result<(), ParseError> {
-            let _ = this;
+        let no_args = |_: &Self| -> Result<(), ParseError> {
             if args.is_empty() {
                 Ok(())
             } else {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::ast::Order;
 use super::choice::Choice;
 use super::program::{DivByZero, Instr, Program, RmwOp};
-use super::ra::Target;
+use super::ra::{Target, Write};
 use super::state::{Fault, FaultKind, Memory, State};
 
 /// Where a run stands.
@@ -148,8 +148,18 @@ pub fn final_values(prog: &Program, st: &State) -> Vec<i64> {
     v
 }
 
-/// Applies `c`, which must be one of [`choices`]; anything else leaves `st` unchanged.
-pub fn apply(prog: &Program, st: &mut State, c: Choice) {
+/// Applies `c` if it is one of [`choices`]; anything else leaves `st` unchanged and returns
+/// `false`.
+pub fn apply(prog: &Program, st: &mut State, c: Choice) -> bool {
+    let ok = choices(prog, st).contains(&c);
+    if ok {
+        apply_unchecked(prog, st, c);
+    }
+    ok
+}
+
+/// Applies `c`, which the caller took from [`choices`] for this very state.
+pub(crate) fn apply_unchecked(prog: &Program, st: &mut State, c: Choice) {
     match c {
         Choice::Flush { thread } => {
             if let Memory::Tso { mem, buffers } = &mut st.mem {
@@ -224,7 +234,13 @@ fn step(prog: &Program, st: &mut State, t: usize, alt: usize) {
                 }
                 Memory::Ra(ra) => {
                     ra.sc_before(t, *order);
-                    ra.write(t, *var, alt, value, order.releases(), false, None);
+                    let w = Write {
+                        value,
+                        release: order.releases(),
+                        rmw: false,
+                        extra: None,
+                    };
+                    ra.write(t, *var, alt, w);
                     ra.sc_after(t, *order);
                 }
             }
@@ -364,7 +380,13 @@ fn rmw_apply(
             let extra = ra.msg_view(var, alt);
             ra.read(t, var, alt, order.acquires());
             if let Some(new) = new {
-                ra.write(t, var, alt + 1, new, order.releases(), true, Some(extra));
+                let w = Write {
+                    value: new,
+                    release: order.releases(),
+                    rmw: true,
+                    extra: Some(extra),
+                };
+                ra.write(t, var, alt + 1, w);
             }
             ra.sc_after(t, order);
             Ok(old)
@@ -419,7 +441,7 @@ pub fn settle(prog: &Program, st: &mut State, out: &mut Vec<Choice>) {
             if !s.instr.is_local() || backward {
                 break;
             }
-            apply(prog, st, Choice::step(t));
+            apply_unchecked(prog, st, Choice::step(t));
             out.push(Choice::step(t));
         }
     }

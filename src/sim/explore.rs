@@ -94,7 +94,7 @@ pub fn explore(
                     .into_iter()
                     .map(|c| {
                         let mut next = st.clone();
-                        exec::apply(prog, &mut next, c);
+                        exec::apply_unchecked(prog, &mut next, c);
                         exec::settle(prog, &mut next, &mut scratch);
                         scratch.clear();
                         (next, c)
@@ -115,7 +115,7 @@ pub fn explore(
         expanded,
         transitions: g.edges.len(),
     });
-    g.report(prog, model, expanded, stopped)
+    g.report(prog, model, stopped)
 }
 
 /// The states found, their successors (compressed rows: state `i`'s successors are
@@ -235,7 +235,7 @@ impl Graph {
         let mut out = Vec::new();
         exec::settle(prog, &mut st, &mut out);
         for c in choices.into_iter().rev() {
-            exec::apply(prog, &mut st, c);
+            exec::apply_unchecked(prog, &mut st, c);
             out.push(c);
             exec::settle(prog, &mut st, &mut out);
         }
@@ -280,7 +280,6 @@ impl Graph {
         &self,
         prog: &Program,
         model: Model,
-        expanded: usize,
         stopped: Option<Stop>,
     ) -> Report {
         let (order, back) = self.topological();
@@ -298,9 +297,7 @@ impl Graph {
         let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
         let mut failures = FailureSet::default();
         let mut failed: HashMap<(FailureKind, String), (u64, usize)> = HashMap::new();
-        for id in 0..expanded {
-            let st = &self.states[id];
-            let status = self.status[id];
+        for (id, (st, &status)) in self.states.iter().zip(&self.status).enumerate() {
             if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
                 let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
                 e.0 = e.0.saturating_add(paths[id]);

@@ -117,7 +117,7 @@ impl Machine {
             });
         }
         let before = self.state.clone();
-        exec::apply(&self.prog, &mut self.state, choice);
+        exec::apply_unchecked(&self.prog, &mut self.state, choice);
         self.history.push((choice, before));
         Ok(())
     }
@@ -132,8 +132,7 @@ impl Machine {
             let pick = self
                 .enabled()
                 .into_iter()
-                .filter(|c| matches!(c, Choice::Step { thread: t, .. } if *t == thread))
-                .last();
+                .rfind(|c| matches!(c, Choice::Step { thread: t, .. } if *t == thread));
             let Some(choice) = pick else {
                 if taken == 0 {
                     let choice = Choice::step(thread);

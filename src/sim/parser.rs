@@ -224,10 +224,7 @@ impl Parser<'_> {
         self.bump();
         loop {
             let (name, pos) = self.ident(&format!("a {} name", kind.keyword()))?;
-            let mut init = match kind {
-                ObjKind::Shared | ObjKind::Semaphore => 0,
-                _ => 0,
-            };
+            let mut init = 0;
             if self.is_punct("=") {
                 if !matches!(kind, ObjKind::Shared | ObjKind::Semaphore) {
                     return self.err(format!("a {} has no initial value", kind.keyword()));

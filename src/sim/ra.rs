@@ -167,18 +167,14 @@ impl RaMemory {
         value
     }
 
-    /// Thread `t` writes `value` to `var` at position `pos`; `extra` joins the view it carries
-    /// (a read-modify-write passes on the view of the message it read).
-    pub fn write(
-        &mut self,
-        t: usize,
-        var: usize,
-        pos: usize,
-        value: i64,
-        release: bool,
-        rmw: bool,
-        extra: Option<View>,
-    ) {
+    /// Thread `t` makes write `w` to `var` at position `pos`.
+    pub fn write(&mut self, t: usize, var: usize, pos: usize, w: Write) {
+        let Write {
+            value,
+            release,
+            rmw,
+            extra,
+        } = w;
         self.shift(var, pos);
         let tv = &mut self.threads[t];
         tv.cur[var] = pos as u32;
@@ -272,6 +268,20 @@ impl RaMemory {
             join(&mut tv.acq, &view);
         }
     }
+}
+
+/// A write, as [`RaMemory::write`] takes it.
+#[derive(Clone, Debug)]
+pub struct Write {
+    /// The value written.
+    pub value: i64,
+    /// A release write carries the writer's whole view.
+    pub release: bool,
+    /// Written by a read-modify-write: glued to the message before it.
+    pub rmw: bool,
+    /// A view to join into the message's (a read-modify-write passes on the one it read, so
+    /// that release sequences work).
+    pub extra: Option<View>,
 }
 
 /// A synchronisation object that carries a view.

@@ -159,7 +159,7 @@ fn run(
         let Some(&c) = choices.get(pick(&choices, decisions)) else {
             break status;
         };
-        exec::apply(prog, &mut st, c);
+        exec::apply_unchecked(prog, &mut st, c);
         schedule.push(c);
         exec::settle(prog, &mut st, &mut schedule);
     };
