@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release --example queue_bench            # a markdown table
 //! cargo run --release --example queue_bench -- --json  # the same numbers for scripts/bench.sh
+//! cargo run --release --example queue_bench -- --only Queue::new(0)  # variants whose name has this
 //! ```
 //!
 //! Every variant moves the same `u64` items from P producer threads to C consumer threads. Each
@@ -25,7 +26,7 @@ use std::thread;
 use std::time::Instant;
 
 /// Items moved per run, whatever the thread counts.
-const ITEMS: u64 = 1_000_000;
+const ITEMS: u64 = 400_000;
 /// Measured repetitions per variant, after one warm-up pass.
 const REPS: usize = 5;
 /// The bounded variants' capacity.
@@ -142,7 +143,12 @@ const VARIANTS: &[Variant] = &[
         name: "std::sync::mpsc::sync_channel(1024)",
         run: |p, c| {
             let (tx, rx) = mpsc::sync_channel(BOUND);
-            run(vec![tx; p], mpsc_receivers(rx, c), mpsc_sync_send, mpsc_recv)
+            run(
+                vec![tx; p],
+                mpsc_receivers(rx, c),
+                mpsc_sync_send,
+                mpsc_recv,
+            )
         },
     },
     Variant {
@@ -188,20 +194,32 @@ fn median(xs: &mut [f64]) -> f64 {
 }
 
 fn main() {
-    let json = std::env::args().any(|a| a == "--json");
+    let args: Vec<String> = std::env::args().collect();
+    let json = args.iter().any(|a| a == "--json");
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
+    let variants: Vec<&Variant> = VARIANTS
+        .iter()
+        .enumerate()
+        // The baseline always runs: every ratio is to it.
+        .filter(|(i, v)| *i == 0 || only.is_none_or(|o| v.name.contains(o.as_str())))
+        .map(|(_, v)| v)
+        .collect();
     let shapes = [(1usize, 1usize), (4, 4)];
     let mut rows = Vec::new();
     for &(p, c) in &shapes {
         // Warm-up: page in the code, grow the allocator's pools, wake the CPU governor.
-        for v in VARIANTS {
+        for v in &variants {
             (v.run)(p, c);
         }
-        let mut secs = vec![Vec::new(); VARIANTS.len()];
+        let mut secs = vec![Vec::new(); variants.len()];
         for rep in 0..REPS {
             // Rotate the starting variant so none always runs first (or right after another).
-            for k in 0..VARIANTS.len() {
-                let i = (k + rep) % VARIANTS.len();
-                secs[i].push((VARIANTS[i].run)(p, c));
+            for k in 0..variants.len() {
+                let i = (k + rep) % variants.len();
+                secs[i].push((variants[i].run)(p, c));
             }
         }
         let rates: Vec<(f64, f64, f64)> = secs
@@ -214,7 +232,7 @@ fn main() {
             })
             .collect();
         let base = rates[0].0;
-        for (v, (rate, slow, fast)) in VARIANTS.iter().zip(rates) {
+        for (v, (rate, slow, fast)) in variants.iter().zip(rates) {
             rows.push((p, c, v.name, rate, slow, fast, rate / base));
         }
     }

@@ -276,12 +276,7 @@ impl Graph {
         (post, back)
     }
 
-    fn report(
-        &self,
-        prog: &Program,
-        model: Model,
-        stopped: Option<Stop>,
-    ) -> Report {
+    fn report(&self, prog: &Program, model: Model, stopped: Option<Stop>) -> Report {
         let (order, back) = self.topological();
         let mut paths = vec![0u64; self.states.len()];
         paths[0] = 1;

@@ -1,1 +1,375 @@
-//! The interleaving lab's wasm exports (being written).
+//! The interleaving lab's wasm exports: the stepper the page drives by hand, and the explorers
+//! the lab worker runs. Everything crosses the boundary as JSON text, and every failure comes
+//! back as `{"error": ..., "line": .., "col": ..}` (line and column only for parse errors):
+//! nothing here panics on what the page or a link sends.
+//!
+//! - [`LabSession`]: a program under a model, stepped by hand, with undo and replay.
+//! - [`explore_json`]: every interleaving (exhaustive), with a progress callback.
+//! - [`sample_json`]: many random or PCT runs, with a progress callback.
+//!
+//! Built only with `--features lab`, into `pkg/lab_bg.wasm`, which only the lab page loads.
+
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::sim::report::failure_of;
+use crate::sim::{
+    decode_schedule, encode_schedule, explore, parse, sample, Choice, Limits, Machine, Model,
+    OutcomeCount, ParseError, Program, RunStatus, Strategy,
+};
+
+/// The largest program text accepted: lessons are a few hundred bytes, and the URL carries it.
+const MAX_SOURCE: usize = 64 * 1024;
+/// Bounds a page may ask for, so that a link cannot make the worker run out of memory.
+const MAX_STATES: usize = 2_000_000;
+const MAX_RUNS: usize = 1_000_000;
+const MAX_RUN_STEPS: usize = 100_000;
+
+fn error(message: impl Into<String>) -> String {
+    json!({ "error": message.into() }).to_string()
+}
+
+fn parse_error(e: &ParseError) -> String {
+    json!({ "error": e.message, "line": e.line, "col": e.col }).to_string()
+}
+
+fn model_of(name: &str) -> Result<Model, String> {
+    Model::from_name(name)
+        .ok_or_else(|| error(format!("unknown model `{name}` (expected sc, tso or ra)")))
+}
+
+/// Parses `text` under the model named `model`; the error is JSON text, ready to hand back.
+fn load(text: &str, model: &str) -> Result<(Program, Model), String> {
+    let model = model_of(model)?;
+    if text.len() > MAX_SOURCE {
+        return Err(error(format!(
+            "the program is {} bytes; at most {MAX_SOURCE} are accepted",
+            text.len()
+        )));
+    }
+    let prog = parse(text).map_err(|e| parse_error(&e))?;
+    Ok((prog, model))
+}
+
+fn to_text(value: &Value) -> String {
+    value.to_string()
+}
+
+/// A program being stepped by hand on the page.
+#[wasm_bindgen]
+pub struct LabSession {
+    machine: Machine,
+}
+
+#[wasm_bindgen]
+impl LabSession {
+    /// Parses `text` and starts it under `model` (`sc`, `tso` or `ra`).
+    ///
+    /// # Errors
+    /// A JSON string `{"error", "line", "col"}` for a parse error, `{"error"}` otherwise.
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str, model: &str) -> Result<LabSession, JsValue> {
+        let (prog, model) = load(text, model).map_err(|e| JsValue::from_str(&e))?;
+        Ok(LabSession {
+            machine: Machine::new(&prog, model),
+        })
+    }
+
+    /// The program's threads as the code columns show them: per thread its name, its
+    /// statements (line, column, first step) and its steps (statement, text).
+    pub fn program(&self) -> String {
+        let prog = self.machine.program();
+        let threads: Vec<Value> = prog
+            .threads
+            .iter()
+            .map(|t| {
+                json!({
+                    "name": t.name,
+                    "statements": t.statements,
+                    "steps": t.steps.iter().map(|s| json!({ "stmt": s.stmt, "text": s.text })).collect::<Vec<_>>(),
+                    "registers": &t.slots[..t.registers],
+                })
+            })
+            .collect();
+        to_text(&json!({
+            "model": self.machine.model(),
+            "threads": threads,
+            "vars": prog.vars.iter().map(|v| &v.0).collect::<Vec<_>>(),
+            "observe": prog.observe.iter().map(|o| &o.0).collect::<Vec<_>>(),
+            "spurious_wakeups": prog.spurious_wakeups,
+        }))
+    }
+
+    /// Everything the lab view shows now (see [`crate::sim::MachineView`]), plus `outcome`
+    /// (the observed values, as text) and `failure` (`{kind, message}` once the run failed).
+    pub fn view(&self) -> String {
+        let m = &self.machine;
+        let mut value = serde_json::to_value(m.view()).unwrap_or_else(|_| json!({}));
+        if let Value::Object(map) = &mut value {
+            map.insert("outcome".into(), Value::from(m.outcome().to_string()));
+            let failure = failure_of(m.program(), m.state(), m.status())
+                .map(|(kind, message)| json!({ "kind": kind.name(), "message": message }));
+            map.insert("failure".into(), failure.unwrap_or(Value::Null));
+        }
+        to_text(&value)
+    }
+
+    /// Makes one choice, written as in schedules (`0`, `1.2`, `f0`, `w1`); returns the new
+    /// view, or `{"error"}` with the state unchanged.
+    pub fn step(&mut self, choice: &str) -> String {
+        let choice: Choice = match choice.parse() {
+            Ok(c) => c,
+            Err(e) => return error(format!("{e}")),
+        };
+        match self.machine.step(choice) {
+            Ok(()) => self.view(),
+            Err(e) => error(e.to_string()),
+        }
+    }
+
+    /// Runs `thread` to the end of its current statement; returns the view or `{"error"}`.
+    pub fn step_statement(&mut self, thread: u32) -> String {
+        match self.machine.step_statement(thread as usize) {
+            Ok(_) => self.view(),
+            Err(e) => error(e.to_string()),
+        }
+    }
+
+    /// Takes back the last choice; returns the view.
+    pub fn undo(&mut self) -> String {
+        self.machine.undo();
+        self.view()
+    }
+
+    /// Goes back to the start; returns the view.
+    pub fn reset(&mut self) -> String {
+        self.machine.reset();
+        self.view()
+    }
+
+    /// The schedule so far, encoded as in URLs (`0,1,f0`).
+    pub fn schedule(&self) -> String {
+        encode_schedule(&self.machine.schedule())
+    }
+
+    /// The model's short name.
+    pub fn model(&self) -> String {
+        self.machine.model().name().to_string()
+    }
+
+    /// Goes back to the start and takes `schedule` (encoded as in URLs). Returns the view;
+    /// if a choice is refused, the view stops before it and carries `replay_error`:
+    /// `{index, error}`.
+    pub fn replay(&mut self, schedule: &str) -> String {
+        let choices = match decode_schedule(schedule) {
+            Ok(c) => c,
+            Err(e) => return error(e.to_string()),
+        };
+        self.machine.reset();
+        let mut refused = None;
+        for (index, c) in choices.into_iter().enumerate() {
+            if let Err(e) = self.machine.step(c) {
+                refused = Some(json!({ "index": index, "error": e.to_string() }));
+                break;
+            }
+        }
+        let mut value: Value = serde_json::from_str(&self.view()).unwrap_or_else(|_| json!({}));
+        if let (Value::Object(map), Some(r)) = (&mut value, refused) {
+            map.insert("replay_error".into(), r);
+        }
+        to_text(&value)
+    }
+}
+
+/// Reads `{"max_states": n, "max_run_steps": n}`; missing or malformed fields keep defaults,
+/// and values are clamped to what the worker can hold.
+fn limits_of(options: &Map<String, Value>) -> Limits {
+    let mut limits = Limits::default();
+    if let Some(n) = options.get("max_states").and_then(Value::as_u64) {
+        limits.max_states = (n as usize).clamp(1, MAX_STATES);
+    }
+    if let Some(n) = options.get("max_run_steps").and_then(Value::as_u64) {
+        limits.max_run_steps = (n as usize).clamp(1, MAX_RUN_STEPS);
+    }
+    limits
+}
+
+fn options_of(text: &str) -> Result<Map<String, Value>, String> {
+    if text.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(error("the options must be a JSON object")),
+        Err(e) => Err(error(format!("the options are not JSON: {e}"))),
+    }
+}
+
+/// Calls the page's progress function; only an explicit `false` cancels.
+fn keep_going(progress: &Option<js_sys::Function>, args: &[f64]) -> bool {
+    let Some(f) = progress else {
+        return true;
+    };
+    let arg = |i: usize| JsValue::from_f64(args.get(i).copied().unwrap_or(0.0));
+    match f.call3(&JsValue::NULL, &arg(0), &arg(1), &arg(2)) {
+        Ok(v) => v.as_bool() != Some(false),
+        Err(_) => true,
+    }
+}
+
+/// Outcomes with their text, encoded schedule and whether a `final assert` fails there.
+fn outcomes_json(prog: &Program, model: Model, outcomes: &[OutcomeCount]) -> Value {
+    outcomes
+        .iter()
+        .map(|o| {
+            let failed = Machine::replay(prog, model, &o.schedule)
+                .map(|m| matches!(m.status(), RunStatus::FinalFailed { .. }))
+                .unwrap_or(false);
+            json!({
+                "outcome": o.outcome,
+                "text": o.outcome.to_string(),
+                "count": o.count,
+                "schedule": encode_schedule(&o.schedule),
+                "failed": failed,
+            })
+        })
+        .collect()
+}
+
+/// Explores every interleaving of `text` under `model`.
+///
+/// `options` is JSON `{"max_states": n}` (or empty). `progress(states, expanded,
+/// transitions)` is called every thousand or so states; returning `false` cancels. Returns the
+/// report as JSON: the core's [`crate::sim::Report`] with each outcome's `text`, encoded
+/// `schedule` and `failed` flag, plus `summary`, `elapsed_ms` and `states_per_second`; or
+/// `{"error", ...}`.
+#[wasm_bindgen]
+pub fn explore_json(
+    text: &str,
+    model: &str,
+    options: &str,
+    progress: Option<js_sys::Function>,
+) -> String {
+    let (prog, model) = match load(text, model) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let limits = match options_of(options) {
+        Ok(o) => limits_of(&o),
+        Err(e) => return e,
+    };
+    let start = js_sys::Date::now();
+    let report = explore(&prog, model, &limits, &mut |p| {
+        keep_going(
+            &progress,
+            &[p.states as f64, p.expanded as f64, p.transitions as f64],
+        )
+    });
+    let elapsed_ms = js_sys::Date::now() - start;
+    let mut value = serde_json::to_value(&report).unwrap_or_else(|_| json!({}));
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "outcomes".into(),
+            outcomes_json(&prog, model, &report.outcomes),
+        );
+        map.insert("kind".into(), Value::from("exhaustive"));
+        map.insert("summary".into(), Value::from(report.summary()));
+        map.insert("elapsed_ms".into(), Value::from(elapsed_ms));
+        map.insert(
+            "states_per_second".into(),
+            Value::from(report.states_per_second(elapsed_ms / 1000.0).round()),
+        );
+    }
+    to_text(&value)
+}
+
+/// Makes many randomised runs of `text` under `model`.
+///
+/// `options` is JSON: `{"strategy": "random" | "pct", "depth": d, "runs": n, "seed": s,
+/// "max_run_steps": n}`; missing fields default to random, depth 2, 1000 runs, seed 1.
+/// `progress(runs_done)` is called every 64 runs; returning `false` cancels. Returns the
+/// core's [`crate::sim::Sample`] as JSON (outcomes as in [`explore_json`]) plus `kind`,
+/// `elapsed_ms` and `runs_per_second`; or `{"error"}`.
+#[wasm_bindgen]
+pub fn sample_json(
+    text: &str,
+    model: &str,
+    options: &str,
+    progress: Option<js_sys::Function>,
+) -> String {
+    let (prog, model) = match load(text, model) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let options = match options_of(options) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let limits = limits_of(&options);
+    let depth = options
+        .get("depth")
+        .and_then(Value::as_u64)
+        .unwrap_or(2)
+        .clamp(1, 64) as usize;
+    let strategy = match options.get("strategy").and_then(Value::as_str) {
+        None | Some("random") => Strategy::Random,
+        Some("pct") => Strategy::Pct { depth },
+        Some(other) => {
+            return error(format!(
+                "unknown strategy `{other}` (expected random or pct)"
+            ))
+        }
+    };
+    let runs = options
+        .get("runs")
+        .and_then(Value::as_u64)
+        .unwrap_or(1000)
+        .clamp(1, MAX_RUNS as u64) as usize;
+    let seed = match options.get("seed") {
+        None => 1,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s) => s,
+            None => return error("the seed must be a whole number from 0"),
+        },
+        Some(Value::String(s)) => match s.trim().parse() {
+            Ok(s) => s,
+            Err(_) => return error(format!("the seed `{s}` is not a whole number from 0")),
+        },
+        Some(_) => return error("the seed must be a whole number from 0"),
+    };
+    let start = js_sys::Date::now();
+    let result = sample(&prog, model, strategy, runs, seed, &limits, &mut |done| {
+        keep_going(&progress, &[done as f64])
+    });
+    let elapsed_ms = js_sys::Date::now() - start;
+    let mut value = serde_json::to_value(&result).unwrap_or_else(|_| json!({}));
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "outcomes".into(),
+            outcomes_json(&prog, model, &result.outcomes),
+        );
+        map.insert(
+            "kind".into(),
+            serde_json::to_value(strategy).unwrap_or_default(),
+        );
+        map.insert("seed".into(), Value::from(seed));
+        map.insert("elapsed_ms".into(), Value::from(elapsed_ms));
+        let per_s = if elapsed_ms > 0.0 {
+            (result.runs as f64 * 1000.0 / elapsed_ms).round()
+        } else {
+            0.0
+        };
+        map.insert("runs_per_second".into(), Value::from(per_s));
+    }
+    to_text(&value)
+}
+
+/// The memory models, in menu order, as JSON `[{"name": "sc"}, ...]`.
+#[wasm_bindgen]
+pub fn lab_models() -> String {
+    let names: Vec<Value> = Model::ALL
+        .iter()
+        .map(|m| json!({ "name": m.name() }))
+        .collect();
+    to_text(&Value::from(names))
+}

@@ -76,6 +76,21 @@ describe('the playground page', () => {
     await page.close();
   });
 
+  test('one-by-one mode takes one message per round, each exactly once', async () => {
+    const { page } = await openPlayground(env);
+    await configure(page, { mode: 'one-by-one', interval: 1000, work: 0, maxBatch: 100 });
+    await page.fill('#burst-count', '2000');
+    await page.click('#burst-btn');
+    await page.waitForFunction(() => window.__qp.stats().delivered === 2000, null, { timeout: 30_000 });
+    const sizes = await page.evaluate(() => [...document.querySelectorAll('#batches li.batch')].map((li) => Number(li.dataset.size)));
+    assert.ok(sizes.length > 0 && sizes.every((n) => n === 1), `batch sizes ${sizes}`);
+    const s = await stats(page);
+    assert.equal(s.batches, 2000);
+    assert.equal(s.dupes, 0);
+    assert.equal(s.removed, 2000);
+    await page.close();
+  });
+
   test('busy work on the page thread freezes the page; in the worker it does not', async () => {
     const { page } = await openPlayground(env);
     await configure(page, { mode: 'drain', interval: 500, work: 0, maxBatch: 100 });
