@@ -226,6 +226,19 @@ const PRESETS: &[Expected] = &[
         &[],
     ),
     ("mutex.lab", Model::Ra, &[("inside=0 entered=3", 6)], &[]),
+    ("peterson.lab", Model::Sc, &[("inside=0", 3046)], &[]),
+    (
+        "peterson.lab",
+        Model::Tso,
+        &[("inside=0", 42592218)],
+        &[("assert", 133027), ("assert", 112978)],
+    ),
+    (
+        "peterson.lab",
+        Model::Ra,
+        &[("inside=0", 26318)],
+        &[("assert", 974), ("assert", 873)],
+    ),
     (
         "queue_put_get.lab",
         Model::Sc,

@@ -193,6 +193,7 @@ fn every_error_names_its_line_and_column() {
             "expected `{`",
         ),
         ("shared x\nthread A { r = q }", 2, 16, "unknown name `q`"),
+        ("thread A {\n  r = 1 # note", 2, 15, "expected `}`"),
     ];
     for (src, line, col, needle) in cases {
         let e = err(src);

@@ -63,6 +63,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
         } else if c == '#' || (c == '/' && chars.get(i + 1) == Some(&'/')) {
             while i < chars.len() && chars[i] != '\n' {
                 i += 1;
+                col = col.saturating_add(1);
             }
         } else if c.is_ascii_digit() {
             let mut value: i64 = 0;
