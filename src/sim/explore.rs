@@ -7,12 +7,13 @@
 //! ([`exec::settle`]), since when they run changes nothing.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
+use super::pack;
 use super::program::Program;
 use super::report::{failure_of, FailureSet};
 pub use super::report::{Failure, FailureKind, OutcomeCount, Report, Stop};
@@ -58,18 +59,20 @@ pub fn explore(
     limits: &Limits,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Report {
-    let mut g = Graph::default();
     let mut init = State::initial(prog, model);
     let mut scratch = Vec::new();
     exec::settle(prog, &mut init, &mut scratch);
     scratch.clear();
-    g.insert(init, None);
+    let mut g = Graph::new(init.clone());
+    let mut packed = Vec::new();
+    pack::pack(&init, &mut packed);
+    g.insert(&packed, None);
     let mut stopped = None;
     let mut expanded = 0;
-    while expanded < g.states.len() {
+    while expanded < g.len() {
         if expanded % PROGRESS_EVERY == 0 && expanded > 0 {
             let p = Progress {
-                states: g.states.len(),
+                states: g.len(),
                 expanded,
                 transitions: g.edges.len(),
             };
@@ -78,40 +81,33 @@ pub fn explore(
                 break;
             }
         }
-        if g.states.len() >= limits.max_states {
+        if g.len() >= limits.max_states {
             stopped = Some(Stop::StateLimit {
                 limit: limits.max_states,
             });
             break;
         }
-        let st = &g.states[expanded];
-        let moves = exec::choices(prog, st);
-        let status = exec::status_given(prog, st, &moves);
+        let st = g.state(prog, expanded);
+        let moves = exec::choices(prog, &st);
+        let status = exec::status_given(prog, &st, &moves);
         g.status.push(status);
-        let succ: Vec<(State, Choice)> =
-            if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
-                moves
-                    .into_iter()
-                    .map(|c| {
-                        let mut next = st.clone();
-                        exec::apply_unchecked(prog, &mut next, c);
-                        exec::settle(prog, &mut next, &mut scratch);
-                        scratch.clear();
-                        (next, c)
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-        for (next, c) in succ {
-            let id = g.insert(next, Some((expanded, c)));
-            g.edges.push(id);
+        if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
+            for c in moves {
+                let mut next = st.clone();
+                exec::apply_unchecked(prog, &mut next, c);
+                exec::settle(prog, &mut next, &mut scratch);
+                scratch.clear();
+                packed.clear();
+                pack::pack(&next, &mut packed);
+                let id = g.insert(&packed, Some((expanded, c)));
+                g.edges.push(id);
+            }
         }
-        g.offsets.push(g.edges.len());
+        g.offsets.push(g.edges.len() as u32);
         expanded += 1;
     }
     progress(&Progress {
-        states: g.states.len(),
+        states: g.len(),
         expanded,
         transitions: g.edges.len(),
     });
@@ -120,18 +116,23 @@ pub fn explore(
 
 /// The states found, their successors (compressed rows: state `i`'s successors are
 /// `edges[offsets[i]..offsets[i + 1]]`) and how each was first reached.
-#[derive(Default)]
 struct Graph {
-    states: Vec<State>,
+    /// Every state packed ([`pack`]), one after another; state `i` is
+    /// `arena[starts[i]..starts[i + 1]]`.
+    arena: Vec<u8>,
+    starts: Vec<usize>,
+    /// Any state of the program and model, which unpacking needs.
+    template: State,
     /// Hash of a state to the first state with that hash; `chain` links the others.
     index: HashMap<u64, u32, BuildHasherDefault<Fx>>,
     chain: Vec<u32>,
     /// How each state was first reached: its parent and the choice taken there.
     parent: Vec<Option<(u32, Choice)>>,
     depth: Vec<u32>,
+    /// The status of each expanded state.
     status: Vec<RunStatus>,
     edges: Vec<u32>,
-    offsets: Vec<usize>,
+    offsets: Vec<u32>,
 }
 
 /// The Fx hash (from rustc): much faster than SipHash on the many small integers of a state,
@@ -175,18 +176,46 @@ impl Hasher for Fx {
 
 const NONE: u32 = u32::MAX;
 
-fn hash_of(st: &State) -> u64 {
+fn hash_of(bytes: &[u8]) -> u64 {
     let mut h = Fx::default();
-    st.hash(&mut h);
+    h.write(bytes);
     h.finish()
 }
 
 impl Graph {
-    /// Finds `st` or adds it, returning its id. The index maps hashes to ids so that each state
-    /// is stored once.
-    fn insert(&mut self, st: State, parent: Option<(usize, Choice)>) -> u32 {
-        let h = hash_of(&st);
-        let id = self.states.len() as u32;
+    fn new(template: State) -> Graph {
+        Graph {
+            arena: Vec::new(),
+            starts: vec![0],
+            template,
+            index: HashMap::default(),
+            chain: Vec::new(),
+            parent: Vec::new(),
+            depth: Vec::new(),
+            status: Vec::new(),
+            edges: Vec::new(),
+            offsets: vec![0],
+        }
+    }
+
+    /// How many states have been found.
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn bytes(&self, id: usize) -> &[u8] {
+        &self.arena[self.starts[id]..self.starts[id + 1]]
+    }
+
+    fn state(&self, prog: &Program, id: usize) -> State {
+        pack::unpack(self.bytes(id), prog, &self.template)
+    }
+
+    /// Finds a packed state or adds it, returning its id. The index maps hashes to ids so that
+    /// each state is stored once.
+    fn insert(&mut self, st: &[u8], parent: Option<(usize, Choice)>) -> u32 {
+        let h = hash_of(st);
+        let id = self.len() as u32;
         let mut at = match self.index.get(&h) {
             Some(&first) => first,
             None => {
@@ -195,7 +224,7 @@ impl Graph {
             }
         };
         while at != NONE {
-            if self.states[at as usize] == st {
+            if self.bytes(at as usize) == st {
                 return at;
             }
             let next = self.chain[at as usize];
@@ -205,19 +234,17 @@ impl Graph {
             at = next;
         }
         self.chain.push(NONE);
-        self.states.push(st);
+        self.arena.extend_from_slice(st);
+        self.starts.push(self.arena.len());
         self.depth
             .push(parent.map(|(p, _)| self.depth[p] + 1).unwrap_or(0));
         self.parent.push(parent.map(|(p, c)| (p as u32, c)));
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
         id
     }
 
     fn succ(&self, id: usize) -> &[u32] {
         match (self.offsets.get(id), self.offsets.get(id + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
+            (Some(&a), Some(&b)) => &self.edges[a as usize..b as usize],
             _ => &[],
         }
     }
@@ -245,14 +272,14 @@ impl Graph {
     /// Orders states so that every edge that is not a back edge goes forward, and says which
     /// edges (by index into `edges`) are back edges.
     fn topological(&self) -> (Vec<u32>, Vec<bool>) {
-        let n = self.states.len();
+        let n = self.len();
         let mut colour = vec![0u8; n];
         let mut back = vec![false; self.edges.len()];
         let mut post = Vec::with_capacity(n);
         let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
         colour[0] = 1;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let start = self.offsets.get(node).copied().unwrap_or(0);
+            let start = self.offsets.get(node).copied().unwrap_or(0) as usize;
             let succ = self.succ(node);
             if *next < succ.len() {
                 let e = start + *next;
@@ -278,11 +305,11 @@ impl Graph {
 
     fn report(&self, prog: &Program, model: Model, stopped: Option<Stop>) -> Report {
         let (order, back) = self.topological();
-        let mut paths = vec![0u64; self.states.len()];
+        let mut paths = vec![0u64; self.len()];
         paths[0] = 1;
         for &node in &order {
             let node = node as usize;
-            let start = self.offsets.get(node).copied().unwrap_or(0);
+            let start = self.offsets.get(node).copied().unwrap_or(0) as usize;
             for (k, &to) in self.succ(node).iter().enumerate() {
                 if !back[start + k] {
                     paths[to as usize] = paths[to as usize].saturating_add(paths[node]);
@@ -292,7 +319,11 @@ impl Graph {
         let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
         let mut failures = FailureSet::default();
         let mut failed: HashMap<(FailureKind, String), (u64, usize)> = HashMap::new();
-        for (id, (st, &status)) in self.states.iter().zip(&self.status).enumerate() {
+        for (id, &status) in self.status.iter().enumerate() {
+            if status == RunStatus::Running {
+                continue;
+            }
+            let st = &self.state(prog, id);
             if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
                 let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
                 e.0 = e.0.saturating_add(paths[id]);
@@ -328,7 +359,7 @@ impl Graph {
             model,
             outcomes,
             failures: failures.sorted(),
-            states: self.states.len(),
+            states: self.len(),
             transitions: self.edges.len(),
             max_depth: self.depth.iter().copied().max().unwrap_or(0) as usize,
             complete: stopped.is_none(),
@@ -340,7 +371,7 @@ impl Graph {
     /// States from which no schedule ever ends: the threads loop forever. Reported once per
     /// program, at the shallowest such state.
     fn livelocks(&self, prog: &Program, model: Model, paths: &[u64], failures: &mut FailureSet) {
-        let n = self.states.len();
+        let n = self.len();
         let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
         for from in 0..n {
             for &to in self.succ(from) {
@@ -371,7 +402,7 @@ impl Graph {
             .filter(|&&i| preds[i].iter().any(|&p| can_end[p as usize]) || i == 0)
             .map(|&i| paths[i])
             .fold(0u64, |a, b| a.saturating_add(b));
-        let st = &self.states[first];
+        let st = &self.state(prog, first);
         let spinning: Vec<String> = (0..st.threads.len())
             .filter(|&t| !st.done(prog, t))
             .map(|t| {

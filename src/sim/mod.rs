@@ -35,6 +35,7 @@ pub mod exec;
 pub mod explore;
 pub mod lexer;
 pub mod machine;
+pub mod pack;
 pub mod parser;
 pub mod program;
 pub mod ra;

@@ -1,0 +1,71 @@
+// The lab worker: runs the interleaving lab's explorers (Rust, pkg/lab_bg.wasm) off the page
+// thread and posts progress at most every 100 ms, then the result. It never touches the DOM.
+//
+// Page -> worker: { id, kind: 'exhaustive' | 'random' | 'pct', src, model, options }
+//   options: exhaustive { max_states }; random { runs, seed }; pct { runs, seed, depth }.
+// Worker -> page: { type: 'ready' }
+//                 { id, type: 'progress', states | runs, rate, elapsed_ms }
+//                 { id, type: 'result', result }   (the core's report as JSON, see src/web/lab.rs)
+//                 { id, type: 'error', error, line?, col? }
+// Cancelling: an exploration runs synchronously, so this worker cannot read a cancel message
+// while it works; the page terminates the worker and starts a fresh one instead.
+import init, { explore_json, sample_json } from '../pkg/lab.js';
+
+const PROGRESS_MS = 100;
+const KINDS = new Set(['exhaustive', 'random', 'pct']);
+
+const ready = init().then(
+  () => { self.postMessage({ type: 'ready' }); return true; },
+  (err) => { self.postMessage({ type: 'error', id: null, error: `the lab worker could not load its wasm: ${err}` }); return false; },
+);
+
+self.onmessage = async (event) => {
+  if (!(await ready)) return;
+  const msg = event.data;
+  const id = msg && typeof msg === 'object' && (typeof msg.id === 'number' || typeof msg.id === 'string') ? msg.id : null;
+  const fail = (error) => self.postMessage({ id, type: 'error', error });
+  if (!msg || typeof msg !== 'object') return fail('a message must be an object { id, kind, src, model, options }');
+  if (!KINDS.has(msg.kind)) return fail(`unknown kind ${JSON.stringify(msg.kind)} (expected exhaustive, random or pct)`);
+  if (typeof msg.src !== 'string') return fail('src must be the program text');
+  if (typeof msg.model !== 'string') return fail('model must be sc, tso or ra');
+  const options = msg.options && typeof msg.options === 'object' ? msg.options : {};
+  try {
+    run(id, msg.kind, msg.src, msg.model, options);
+  } catch (err) {
+    fail(`the exploration failed: ${err}`);
+  }
+};
+
+function run(id, kind, src, model, options) {
+  const start = performance.now();
+  let last = start;
+  const post = (extra) => {
+    const elapsed = performance.now() - start;
+    self.postMessage({ id, type: 'progress', elapsed_ms: elapsed, ...extra });
+  };
+  post(kind === 'exhaustive' ? { states: 0, rate: 0 } : { runs: 0, total: options.runs ?? 0, rate: 0 });
+  let text;
+  if (kind === 'exhaustive') {
+    text = explore_json(src, model, JSON.stringify(options), (states) => {
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
+        post({ states, rate: Math.round(states / ((now - start) / 1000)) });
+      }
+      return true;
+    });
+  } else {
+    const opts = { ...options, strategy: kind };
+    text = sample_json(src, model, JSON.stringify(opts), (runs) => {
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
+        post({ runs, total: opts.runs ?? 0, rate: Math.round(runs / ((now - start) / 1000)) });
+      }
+      return true;
+    });
+  }
+  const result = JSON.parse(text);
+  if (result.error !== undefined) self.postMessage({ id, type: 'error', ...result });
+  else self.postMessage({ id, type: 'result', result });
+}
