@@ -158,6 +158,25 @@ const PRESETS: &[Expected] = &[
         &[("deadlock", 2)],
     ),
     (
+        "load_buffering.lab",
+        Model::Sc,
+        &[("A.a=0 B.b=0", 4), ("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1)],
+        &[],
+    ),
+    (
+        "load_buffering.lab",
+        Model::Tso,
+        &[("A.a=0 B.b=0", 18), ("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1)],
+        &[],
+    ),
+    // Stricter than C11, which allows A.a=1 B.b=1 here: see the lesson's comment.
+    (
+        "load_buffering.lab",
+        Model::Ra,
+        &[("A.a=0 B.b=0", 6), ("A.a=0 B.b=1", 1), ("A.a=1 B.b=0", 1)],
+        &[],
+    ),
+    (
         "message_passing_relaxed.lab",
         Model::Sc,
         &[

@@ -156,6 +156,12 @@ fn load_buffering_is_stricter_than_c11() {
     // promises (a write made before the load it depends on), which this lab does not model.
     // docs/LAB.md says so. Release/acquire forbids it in C11 too.
     assert_eq!(outcomes(&ra, Model::Ra), lb_sc);
+    let fenced = LB
+        .replace("ORD_R)\n", "relaxed)\n  fence(acq_rel)\n")
+        .replace("ORD_W", "relaxed");
+    for m in Model::ALL {
+        assert_eq!(outcomes(&fenced, m), lb_sc, "{m:?} with fences");
+    }
 }
 
 const IRIW: &str = "
@@ -229,8 +235,7 @@ fn write_to_read_causality() {
     assert!(all.contains(WRC_WEAK));
     let mut without = all.clone();
     without.remove(WRC_WEAK);
-    // B can only store y=1 after reading x, so b=1 implies B ran: 7 of 8 combinations minus
-    // those where C sees y=1 though B read... every combination of a, b, c is possible.
+    // Relaxed, every combination of the three loads is possible.
     assert_eq!(all.len(), 8);
     assert_eq!(outcomes(&relaxed, Model::Sc), without);
     assert_eq!(outcomes(&relaxed, Model::Tso), without);
@@ -239,6 +244,21 @@ fn write_to_read_causality() {
         without,
         "release/acquire is transitive"
     );
+    // Fences instead of marks: B's release fence before its store, C's acquire fence.
+    let fenced = WRC
+        .replace(
+            "a = x.load(ORD_R)\n",
+            "a = x.load(relaxed)\n  fence(release)\n",
+        )
+        .replace("ORD_W", "relaxed")
+        .replace("b = y.load(ORD_R)", "b = y.load(relaxed)")
+        .replace("FENCE", "fence(acquire)");
+    assert_eq!(
+        outcomes(&fenced, Model::Ra),
+        without,
+        "fences synchronise like marks"
+    );
+    assert_eq!(outcomes(&fenced, Model::Tso), without);
 }
 
 const W2: &str = "
@@ -277,4 +297,61 @@ fn two_plus_two_writes() {
     );
     assert_eq!(outcomes(&fenced, Model::Ra), sc);
     assert_eq!(outcomes(&sc_acc, Model::Ra), sc);
+}
+
+const SPINLOCK: &str = "
+shared lock = 0, data = 0
+observe data
+thread A {
+  r = lock.compare_exchange(0, 1, ORD_R)
+  while r != 0 {
+    r = lock.compare_exchange(0, 1, ORD_R)
+  }
+  data = data + 1
+  lock.store(0, ORD_W)
+}
+thread B {
+  r = lock.compare_exchange(0, 1, ORD_R)
+  while r != 0 {
+    r = lock.compare_exchange(0, 1, ORD_R)
+  }
+  data = data + 1
+  lock.store(0, ORD_W)
+}";
+
+#[test]
+fn a_compare_exchange_spinlock_needs_acquire_and_release() {
+    let ra = variant(SPINLOCK, "release", "acquire", "");
+    let relaxed = variant(SPINLOCK, "relaxed", "relaxed", "");
+    for m in Model::ALL {
+        assert_eq!(outcomes(&ra, m), set(&["data=2"]), "{m:?}");
+    }
+    assert_eq!(outcomes(&relaxed, Model::Sc), set(&["data=2"]));
+    assert_eq!(outcomes(&relaxed, Model::Tso), set(&["data=2"]));
+    // Relaxed, the second owner may not see the first one's increment.
+    assert_eq!(outcomes(&relaxed, Model::Ra), set(&["data=1", "data=2"]));
+}
+
+#[test]
+fn store_forwarding_n6_is_x86_only() {
+    // Owens, Sarkar and Sewell's n6: A reads its own buffered x=1 early, reads y=0, and its
+    // x=1 reaches memory after B's x=2. Allowed on x86, impossible under SC.
+    let n6 = "
+shared x = 0, y = 0
+observe A.a, A.b, x
+thread A {
+  x = 1
+  a = x
+  b = y
+}
+thread B {
+  y = 2
+  x = 2
+}";
+    let weak = "A.a=1 A.b=0 x=1";
+    let sc = outcomes(n6, Model::Sc);
+    let tso = outcomes(n6, Model::Tso);
+    assert!(!sc.contains(weak));
+    assert!(tso.contains(weak));
+    assert_eq!(tso.len(), sc.len() + 1, "{tso:?}");
 }

@@ -3,7 +3,9 @@
 //! the right line and column, and no input at all makes it panic.
 
 use queue_playground::sim::sched::Rng;
-use queue_playground::sim::{explore, parse, run_random, Limits, Model, ParseError};
+use queue_playground::sim::{
+    explore, parse, run_random, Choice, Limits, Machine, Model, ParseError, Program,
+};
 
 const FULL: &str = "
 # every construct once
@@ -62,6 +64,15 @@ fn a_program_using_every_construct_compiles() {
     assert_eq!(texts[1], "store tmp1 + 1 into x");
     assert_eq!(texts[2], "store 3 into y");
     assert_eq!(texts[3], "load x into r (acquire)");
+}
+
+#[test]
+fn braces_and_else_may_start_a_new_line() {
+    let p = parse(
+        "shared x\nthread A\n{\n  if x == 0\n  {\n    x = 1\n  }\n  else\n  {\n    x = 2\n  }\n}",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.threads[0].statements.len(), 3);
 }
 
 #[test]
@@ -194,6 +205,12 @@ fn every_error_names_its_line_and_column() {
         ),
         ("shared x\nthread A { r = q }", 2, 16, "unknown name `q`"),
         ("thread A {\n  r = 1 # note", 2, 15, "expected `}`"),
+        (
+            "shared x, y\nthread A {\n  y = x.swap(1)\n}",
+            3,
+            3,
+            "goes into a register",
+        ),
     ];
     for (src, line, col, needle) in cases {
         let e = err(src);
@@ -218,6 +235,38 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert!(err(&blocks).message.contains("nested"));
     let neg = format!("thread A {{ r = {}1 }}", "-!".repeat(5000));
     assert!(err(&neg).message.contains("nested"));
+}
+
+/// Drives a machine with random, often invalid, choices, as a page or a bad link might.
+fn poke(prog: &Program, model: Model, rng: &mut Rng) {
+    let mut m = Machine::new(prog, model);
+    for _ in 0..30 {
+        let t = rng.below(6);
+        let c = match rng.below(5) {
+            0 => Choice::Flush { thread: t },
+            1 => Choice::Wake { thread: t },
+            2 => Choice::Step {
+                thread: t,
+                alt: rng.below(4),
+            },
+            _ => match m.enabled() {
+                e if e.is_empty() => Choice::step(t),
+                e => e[rng.below(e.len())],
+            },
+        };
+        let _ = m.step(c);
+        if rng.below(8) == 0 {
+            let _ = m.step_statement(t);
+        }
+        if rng.below(10) == 0 {
+            m.undo();
+        }
+        let _ = m.view();
+        let _ = m.describe(c);
+    }
+    let schedule = m.schedule();
+    let again = Machine::replay(prog, model, &schedule).expect("a schedule taken replays");
+    assert_eq!(again.state(), m.state());
 }
 
 const ALPHABET: &[&str] = &[
@@ -338,6 +387,7 @@ fn random_and_mutated_inputs_never_panic() {
                 for m in Model::ALL {
                     let _ = explore(&prog, m, &limits, &mut |_| true);
                     let _ = run_random(&prog, m, i, limits.max_run_steps);
+                    poke(&prog, m, &mut rng);
                 }
             }
             Err(e) => {

@@ -204,6 +204,20 @@ fn pct_finds_a_depth_two_lost_update_within_a_bounded_number_of_runs() {
 }
 
 #[test]
+fn absurd_parameters_are_harmless() {
+    let prog = parse(LOST_UPDATE).unwrap();
+    let r = run_pct(&prog, Model::Sc, u64::MAX, usize::MAX, 100);
+    assert_ne!(r.status, RunStatus::Running);
+    assert_eq!(run_random(&prog, Model::Tso, 3, 0).schedule.len(), 0);
+    let none = Limits {
+        max_states: 0,
+        max_run_steps: 0,
+    };
+    let r = queue_playground::sim::explore(&prog, Model::Ra, &none, &mut |_| true);
+    assert!(!r.complete);
+}
+
+#[test]
 fn runs_stop_at_the_step_limit() {
     let prog = parse("shared f = 0\nthread A { while f == 0 { } }").unwrap();
     let r = run_random(&prog, Model::Sc, 1, 50);

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One scheduling decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,6 +63,13 @@ impl fmt::Display for Choice {
 impl Serialize for Choice {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Choice {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Choice, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -142,5 +149,8 @@ mod tests {
         for bad in ["x", "1.", ".1", "f", "-1", "0,,1", "99999999999"] {
             assert!(decode_schedule(bad).is_err(), "{bad}");
         }
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"["0","1.2","f0","w3"]"#);
+        assert_eq!(serde_json::from_str::<Vec<Choice>>(&json).unwrap(), s);
     }
 }

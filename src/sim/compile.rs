@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::ast::*;
+use super::describe;
 use super::program::*;
 use super::ParseError;
 
@@ -114,6 +115,15 @@ fn final_val(e: &Expr, prog: &Program) -> Result<Val, ParseError> {
             Box::new(final_val(b, prog)?),
         ),
     })
+}
+
+fn rmw_name(rmw: &Rmw) -> &'static str {
+    match rmw {
+        Rmw::Swap(_) => "swap",
+        Rmw::FetchAdd(_) => "fetch_add",
+        Rmw::FetchSub(_) => "fetch_sub",
+        Rmw::Cas(..) => "compare_exchange",
+    }
 }
 
 fn push<T>(v: &mut Vec<T>, item: T) -> usize {
@@ -244,10 +254,6 @@ impl<'a> ThreadCompiler<'a> {
         names
     }
 
-    fn var_name(&self, var: usize) -> &str {
-        self.prog.vars.get(var).map(|v| v.0.as_str()).unwrap_or("?")
-    }
-
     /// Emits a step described by `text` instead of the generated description.
     fn emit_as(&mut self, instr: Instr, text: String) {
         self.steps.push(Step {
@@ -258,101 +264,7 @@ impl<'a> ThreadCompiler<'a> {
     }
 
     fn emit(&mut self, instr: Instr) {
-        let names = self.slot_names();
-        let order = |o: &Order| match o {
-            Order::Plain => String::new(),
-            o => format!(" ({})", o.name()),
-        };
-        let obj = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
-        let text = match &instr {
-            Instr::Load { var, dst, order: o } => {
-                format!(
-                    "load {} into {}{}",
-                    self.var_name(*var),
-                    names[*dst],
-                    order(o)
-                )
-            }
-            Instr::Store {
-                var,
-                value,
-                order: o,
-            } => format!(
-                "store {} into {}{}",
-                value.render(&names),
-                self.var_name(*var),
-                order(o)
-            ),
-            Instr::Rmw {
-                var,
-                rmw,
-                dst,
-                order: o,
-            } => {
-                let op = match rmw {
-                    RmwOp::Swap(v) => {
-                        format!("swap {} with {}", self.var_name(*var), v.render(&names))
-                    }
-                    RmwOp::FetchAdd(v) => {
-                        format!("add {} to {}", v.render(&names), self.var_name(*var))
-                    }
-                    RmwOp::Cas { expected, new } => format!(
-                        "if {} == {} set it to {}",
-                        self.var_name(*var),
-                        expected.render(&names),
-                        new.render(&names)
-                    ),
-                };
-                let into = dst
-                    .map(|d| format!(", old value into {}", names[d]))
-                    .unwrap_or_default();
-                format!("atomically {op}{into}{}", order(o))
-            }
-            Instr::Fence { order: o } => format!("fence ({})", o.name()),
-            Instr::Local { dst, value } => format!("{} = {}", names[*dst], value.render(&names)),
-            Instr::Branch { cond, .. } => format!("test {}", cond.render(&names)),
-            Instr::Jump { .. } => "jump".into(),
-            Instr::Assert { cond } => format!("assert {}", cond.render(&names)),
-            Instr::Lock { mutex } => format!("lock {}", obj(&self.prog.mutexes, *mutex)),
-            Instr::Unlock { mutex } => format!("unlock {}", obj(&self.prog.mutexes, *mutex)),
-            Instr::SemWait { sem } => {
-                format!(
-                    "wait on {}",
-                    self.prog
-                        .semaphores
-                        .get(*sem)
-                        .map(|s| s.0.as_str())
-                        .unwrap_or("")
-                )
-            }
-            Instr::SemSignal { sem } => {
-                format!(
-                    "signal {}",
-                    self.prog
-                        .semaphores
-                        .get(*sem)
-                        .map(|s| s.0.as_str())
-                        .unwrap_or("")
-                )
-            }
-            Instr::CondWait { cond, mutex } => format!(
-                "unlock {} and sleep on {}",
-                obj(&self.prog.mutexes, *mutex),
-                obj(&self.prog.condvars, *cond)
-            ),
-            Instr::Reacquire { mutex } => {
-                format!("wake up and lock {} again", obj(&self.prog.mutexes, *mutex))
-            }
-            Instr::Notify { cond, all } => format!(
-                "{} {}",
-                if *all {
-                    "notify all on"
-                } else {
-                    "notify one on"
-                },
-                obj(&self.prog.condvars, *cond)
-            ),
-        };
+        let text = describe::step(&instr, self.prog, &self.slot_names());
         self.steps.push(Step {
             instr,
             stmt: self.stmt,
@@ -492,7 +404,7 @@ impl<'a> ThreadCompiler<'a> {
             }
             StmtKind::Rmw(dst, name, rmw, order) => {
                 let var = self.shared(name, s.pos)?;
-                let rmw = match rmw {
+                let op = match rmw {
                     Rmw::Swap(v) => RmwOp::Swap(self.lower(v)?),
                     Rmw::FetchAdd(v) => RmwOp::FetchAdd(self.lower(v)?),
                     Rmw::FetchSub(v) => RmwOp::FetchAdd(Val::Neg(Box::new(self.lower(v)?))),
@@ -502,12 +414,21 @@ impl<'a> ThreadCompiler<'a> {
                     },
                 };
                 let dst = match dst {
+                    Some(r) if self.objs.contains_key(r.as_str()) => {
+                        return Err(err(
+                            s.pos,
+                            format!(
+                            "`{r}` is shared: the old value of `{name}.{}` goes into a register",
+                            rmw_name(rmw)
+                        ),
+                        ))
+                    }
                     Some(r) => Some(self.reg(r, s.pos)?),
                     None => None,
                 };
                 self.emit(Instr::Rmw {
                     var,
-                    rmw,
+                    rmw: op,
                     dst,
                     order: *order,
                 });

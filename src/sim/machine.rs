@@ -224,6 +224,7 @@ impl Machine {
     pub fn view(&self) -> MachineView {
         let prog = &self.prog;
         let st = &self.state;
+        let enabled = self.enabled();
         let threads = prog
             .threads
             .iter()
@@ -238,8 +239,7 @@ impl Machine {
                     ThreadRun::Done
                 } else if th.waiting.is_some() {
                     ThreadRun::Waiting
-                } else if self
-                    .enabled()
+                } else if enabled
                     .iter()
                     .any(|c| matches!(c, Choice::Step { thread, .. } if *thread == t))
                 {
@@ -310,8 +310,7 @@ impl Machine {
                 .zip(&st.waiters)
                 .map(|(n, w)| (n.clone(), w.clone()))
                 .collect(),
-            enabled: self
-                .enabled()
+            enabled: enabled
                 .into_iter()
                 .map(|choice| ChoiceView {
                     choice,

@@ -31,6 +31,7 @@ use serde::Serialize;
 pub mod ast;
 pub mod choice;
 pub mod compile;
+pub mod describe;
 pub mod exec;
 pub mod explore;
 pub mod lexer;

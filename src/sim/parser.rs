@@ -265,6 +265,8 @@ impl Parser<'_> {
     /// `{ stmt* }`.
     fn block(&mut self) -> PResult<Vec<Stmt>> {
         self.enter()?;
+        // Allow the brace on its own line, C style.
+        self.skip_newlines();
         self.expect_punct("{")?;
         let mut body = Vec::new();
         loop {

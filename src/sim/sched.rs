@@ -96,13 +96,6 @@ fn pct_run(
 ) -> (Run, State) {
     let mut rng = Rng::new(seed);
     let n = prog.threads.len();
-    let depth = depth.max(1);
-    // Initial priorities are depth..depth+n in random order; lowered ones are below depth.
-    let mut prio: Vec<usize> = (0..n).map(|i| depth + i).collect();
-    for i in (1..n).rev() {
-        let j = rng.below(i + 1);
-        prio.swap(i, j);
-    }
     // k: how many scheduling decisions a run makes, estimated from the code's length.
     let k: usize = prog
         .threads
@@ -110,6 +103,14 @@ fn pct_run(
         .map(|t| t.steps.len())
         .sum::<usize>()
         .max(1);
+    // More change points than steps cannot matter, and the cap keeps a huge depth cheap.
+    let depth = depth.clamp(1, k + 1);
+    // Initial priorities are depth..depth+n in random order; lowered ones are below depth.
+    let mut prio: Vec<usize> = (0..n).map(|i| depth + i).collect();
+    for i in (1..n).rev() {
+        let j = rng.below(i + 1);
+        prio.swap(i, j);
+    }
     let changes: Vec<usize> = (1..depth).map(|_| 1 + rng.below(k)).collect();
     run(prog, model, max_steps, |choices, decision| {
         let best = |prio: &[usize]| {

@@ -1,0 +1,242 @@
+// The interleaving lab in Chromium (issue 4): stepping a preset by hand to a lost update, the
+// worker's exhaustive explorer agreeing with the native command, a shared link restoring the
+// same state, parse errors in place, cancelling, and a worker that survives bad messages.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { start } from './harness.mjs';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+/** Opens the lab (optionally at a URL suffix) and waits until its wasm and program are loaded. */
+async function openLab(path = '/lab.html') {
+  const page = await env.browser.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  await page.goto(env.base + path);
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
+  return { page, problems };
+}
+
+async function choosePreset(page, name, model) {
+  await page.selectOption('#preset', name);
+  await page.waitForFunction((n) => location.hash.includes(`p=${n}`) && window.__lab.view()?.schedule === '', name);
+  if (model) {
+    await page.selectOption('#model', model);
+    await page.waitForFunction((m) => window.__lab.model() === m, model);
+  }
+}
+
+const thread = (i) => `.thread[data-thread="${i}"]`;
+const shared = (page, name) => page.textContent(`#memory [data-var="${name}"] .value`);
+const temp = (page, i, name) => page.textContent(`${thread(i)} .temps [data-name="${name}"] dd`);
+
+async function explore(page) {
+  await page.click('#run-exhaustive');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.explore));
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.explore), 'done', await page.textContent('#progress'));
+  return page.evaluate(() => ({
+    outcomes: [...document.querySelectorAll('#histogram li.outcome')].map((li) => [li.dataset.outcome, Number(li.dataset.count)]),
+    failures: [...document.querySelectorAll('#failures li.failure')].map((li) => ({
+      kind: li.dataset.kind.replace(/_/g, '-'),
+      count: Number(li.querySelector('.head .count').textContent.replace(/\D/g, '')),
+      message: li.querySelector('.message').textContent,
+      schedule: li.querySelector('.sched').textContent,
+    })),
+  }));
+}
+
+/** What `cargo run --bin lab -- FILE MODEL` prints: outcomes with counts, then failures. */
+async function native(file, model) {
+  let stdout;
+  try {
+    ({ stdout } = await promisify(execFile)('cargo', ['run', '--quiet', '--bin', 'lab', '--', file, model], { cwd: ROOT, maxBuffer: 1 << 24 }));
+  } catch (err) {
+    if (typeof err.stdout !== 'string' || err.code !== 1) throw err; // exit code 1: failures found
+    stdout = err.stdout;
+  }
+  const outcomes = [];
+  const failures = [];
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let m = /^\s*(\d+)  (.*)$/.exec(lines[i]);
+    if (m) { outcomes.push([m[2], Number(m[1])]); continue; }
+    m = /^FAIL (\S+) \((\d+) schedules?\): (.*)$/.exec(lines[i]);
+    if (m) {
+      const sched = /^\s+shortest schedule: (.*)$/.exec(lines[i + 1] ?? '');
+      failures.push({ kind: m[1], count: Number(m[2]), message: m[3], schedule: sched ? sched[1] : '' });
+    }
+  }
+  return { outcomes, failures };
+}
+
+test('stepping the counter preset by hand to a lost update', async () => {
+  const { page, problems } = await openLab();
+  await choosePreset(page, 'counter_lost_update', 'sc');
+  // A loads, B loads: both hold 0 in a temporary and count is still 0.
+  await page.click(`${thread(0)} button.step`);
+  await page.click(`${thread(1)} button.step`);
+  assert.equal(await shared(page, 'count'), '0');
+  assert.equal(await temp(page, 0, 'tmp1'), '0');
+  assert.equal(await temp(page, 1, 'tmp1'), '0');
+  assert.match(await page.textContent(`${thread(0)} .steps .step.now`), /store/);
+  // A stores 1, then B stores 1 over it: one increment is lost.
+  await page.click(`${thread(0)} button.step`);
+  assert.equal(await shared(page, 'count'), '1');
+  await page.click(`${thread(1)} button.step`);
+  assert.equal(await shared(page, 'count'), '1');
+  assert.equal(await page.textContent('#schedule'), '0,1,0,1');
+  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
+  assert.match(await page.textContent('#run-status'), /count == 2/);
+  for (const i of [0, 1]) {
+    assert.equal(await page.getAttribute(thread(i), 'data-run'), 'done');
+    assert.equal(await page.isDisabled(`${thread(i)} button.stmt`), true);
+  }
+  // Undo takes back B's store.
+  await page.click('#undo');
+  assert.equal(await page.textContent('#schedule'), '0,1,0');
+  assert.equal(await page.getAttribute(thread(1), 'data-run'), 'ready');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the exhaustive explorer in the worker finds what the native command prints', { timeout: 300_000 }, async () => {
+  const { page, problems } = await openLab();
+  for (const [file, model] of [
+    ['counter_lost_update', 'sc'],
+    ['store_buffering', 'tso'],
+    ['message_passing_relaxed', 'ra'],
+    ['deadlock', 'sc'],
+    ['condvar_lost_wakeup', 'sc'],
+  ]) {
+    await choosePreset(page, file, model);
+    const web = await explore(page);
+    const cli = await native(`lessons/${file}.lab`, model);
+    assert.ok(cli.outcomes.length > 0, `${file}: the native command printed outcomes`);
+    assert.deepEqual(web.outcomes, cli.outcomes, `${file} under ${model}: outcomes`);
+    assert.deepEqual(web.failures, cli.failures, `${file} under ${model}: failures`);
+  }
+  // A failure's replay loads its shortest schedule into the stepper, to be stepped.
+  await choosePreset(page, 'counter_lost_update', 'sc');
+  await explore(page);
+  await page.click('#failures li.failure button.replay');
+  assert.equal(await page.isVisible('#replay-bar'), true);
+  assert.equal(await page.textContent('#schedule'), '—');
+  for (let i = 0; i < 4; i++) await page.click('#replay-next');
+  assert.equal(await page.textContent('#schedule'), '0,1,0,1');
+  assert.equal(await shared(page, 'count'), '1');
+  assert.equal(await page.isDisabled('#replay-next'), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a shared link restores the same program, model and schedule', async () => {
+  const { page, problems } = await openLab();
+  await choosePreset(page, 'store_buffering', 'tso');
+  // Both stores wait in the store buffers; A's load reads 0 from memory; then A's buffer drains.
+  await page.click(`${thread(0)} button.stmt`);
+  await page.click(`${thread(1)} button.stmt`);
+  await page.click(`${thread(0)} button.stmt`);
+  await page.click(`${thread(0)} button.choice.flush`);
+  const url = page.url();
+  const before = await page.evaluate(() => ({ view: window.__lab.view(), src: document.getElementById('editor').value, model: document.getElementById('model').value }));
+  assert.equal(before.model, 'tso');
+  assert.match(before.view.schedule, /f0/);
+  assert.deepEqual(before.view.threads[1].store_buffer, [['y', 1]]);
+  assert.match(url, /#m=tso&s=/);
+
+  const { page: again, problems: problems2 } = await openLab(url.slice(env.base.length));
+  const after = await again.evaluate(() => ({ view: window.__lab.view(), src: document.getElementById('editor').value, model: document.getElementById('model').value }));
+  assert.deepEqual(after, before);
+  assert.equal(await again.textContent('#schedule'), before.view.schedule);
+  assert.equal(await again.textContent(`${thread(1)} .buffer li`), 'y = 1');
+  assert.equal(await again.inputValue('#preset'), 'store_buffering');
+  assert.deepEqual([...problems, ...problems2], []);
+  await page.close();
+  await again.close();
+});
+
+test('a parse error shows its line and column in place', async () => {
+  const { page, problems } = await openLab();
+  await page.fill('#editor', 'shared x = 0\nthread A {\n  x = y\n}\n');
+  await page.waitForSelector('#editor-msg.error');
+  assert.equal(await page.getAttribute('#editor-msg', 'data-line'), '3');
+  assert.equal(await page.getAttribute('#editor-msg', 'data-col'), '7');
+  assert.match(await page.textContent('#editor-msg .where'), /^line 3, column 7: /);
+  assert.equal(await page.textContent('#editor-msg .excerpt'), '3 |   x = y\n  |       ^');
+  const marked = await page.$$eval('#editor-backdrop div', (ds) => ds.map((d, i) => (d.className === 'err' ? i + 1 : 0)).filter(Boolean));
+  assert.deepEqual(marked, [3]);
+  assert.equal(await page.isDisabled('#run-exhaustive'), true);
+  // Fixing it brings the stepper back with the new program.
+  await page.fill('#editor', 'shared x = 0, y = 0\nthread A {\n  x = y\n}\n');
+  await page.waitForSelector('#editor-msg.ok');
+  await page.waitForFunction(() => window.__lab.program().threads.length === 1);
+  assert.equal(await page.isDisabled('#run-exhaustive'), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('cancel stops a big exploration and the lab keeps working', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openLab();
+  const body = (n) => `thread T${n} {\n  i = 0\n  while i < 60 {\n    x = x + 1\n    i = i + 1\n  }\n}\n`;
+  const big = `shared x = 0\n${[1, 2, 3, 4].map(body).join('')}`;
+  await page.fill('#editor', big);
+  await page.waitForFunction((s) => window.__lab.src() === s, big);
+  await page.fill('#max-states', '2000000');
+  await page.click('#run-exhaustive');
+  await page.waitForFunction(() => Number(document.getElementById('progress').dataset.states) > 0);
+  assert.equal(await page.isEnabled('#cancel'), true);
+  await page.click('#cancel');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.explore), 'cancelled');
+  assert.match(await page.textContent('#progress'), /^cancelled after/);
+  assert.equal(await page.isHidden('#results'), true);
+  // The page thread was never blocked, the stepper still steps, and a fresh worker explores.
+  await page.click(`${thread(0)} button.stmt`);
+  assert.equal(await page.textContent('#schedule'), '0');
+  await choosePreset(page, 'counter_lost_update', 'sc');
+  const r = await explore(page);
+  assert.deepEqual(r.outcomes, [['count=1', 4], ['count=2', 2]]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the lab worker answers a malformed message with an error and keeps working', async () => {
+  const { page, problems } = await openLab();
+  const replies = await page.evaluate(async () => {
+    const w = new Worker(new URL('www/lab-worker.js', location.href), { type: 'module' });
+    const got = [];
+    const next = (pred) => new Promise((ok) => {
+      const on = (e) => { if (pred(e.data)) { w.removeEventListener('message', on); ok(e.data); } };
+      w.addEventListener('message', on);
+    });
+    const ready = next((m) => m.type === 'ready');
+    await ready;
+    for (const bad of ['hello', 42, null, { id: 1, kind: 'nope' }, { id: 2, kind: 'exhaustive' }, { id: 3, kind: 'exhaustive', src: 'thread {', model: 'sc' }, { id: 4, kind: 'random', src: 'shared x = 0\nthread A { x = 1 }', model: 'xyz' }]) {
+      const reply = next((m) => m.type === 'error');
+      w.postMessage(bad);
+      got.push(await reply);
+    }
+    const done = next((m) => m.type === 'result');
+    w.postMessage({ id: 5, kind: 'pct', src: 'shared x = 0\nthread A { x = x + 1 }\nthread B { x = x + 1 }', model: 'sc', options: { runs: 200, seed: 7, depth: 2 } });
+    got.push(await done);
+    w.terminate();
+    return got;
+  });
+  assert.equal(replies.length, 8);
+  for (const r of replies.slice(0, 7)) assert.equal(r.type, 'error');
+  assert.equal(typeof replies[5].line, 'number', 'a parse error carries its line');
+  assert.equal(typeof replies[5].col, 'number', 'and its column');
+  const result = replies[7].result;
+  assert.equal(result.runs, 200);
+  assert.deepEqual(result.outcomes.map((o) => o.text), ['x=1', 'x=2']);
+  assert.equal(result.outcomes.reduce((s, o) => s + o.count, 0), 200);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

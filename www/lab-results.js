@@ -1,0 +1,61 @@
+// An exploration's results: a summary, the outcomes as a histogram of plain DOM bars (in the
+// core's sorted order, as the native command prints them), and the failures, each with a
+// button that replays its shortest schedule in the stepper.
+import { t } from './lab-i18n.js';
+import { el } from './lab-view.js';
+
+const fmt = (n) => Number(n).toLocaleString('en-US');
+
+/** Renders `r` (the worker's result) into the result elements; `replay(schedule)` loads one. */
+export function renderResults(els, r, replay) {
+  const kind = t(`kind.${r.kind?.kind ?? r.kind}`);
+  if (r.kind === 'exhaustive') {
+    els.summary.textContent = t('explore.doneStates', {
+      kind, states: fmt(r.states), transitions: fmt(r.transitions), ms: fmt(Math.round(r.elapsed_ms)), rate: fmt(r.states_per_second),
+    });
+  } else {
+    els.summary.textContent = t('explore.doneRuns', {
+      kind, runs: fmt(r.runs), ms: fmt(Math.round(r.elapsed_ms)), rate: fmt(r.runs_per_second), seed: r.seed,
+    });
+  }
+  const notes = [];
+  if (r.kind === 'exhaustive' && !r.complete) notes.push(t('explore.incomplete', { summary: r.summary }));
+  if (r.unfinished) notes.push(t('explore.unfinished', { n: fmt(r.unfinished) }));
+  if (r.cyclic) notes.push(t('explore.cyclic'));
+  els.notes.textContent = notes.join(' · ');
+  els.notes.hidden = notes.length === 0;
+
+  const total = r.outcomes.reduce((s, o) => s + o.count, 0);
+  const max = Math.max(1, ...r.outcomes.map((o) => o.count));
+  els.histogram.replaceChildren();
+  for (const o of r.outcomes) {
+    const li = el('li', o.failed ? 'outcome failed' : 'outcome');
+    li.dataset.outcome = o.text;
+    li.dataset.count = String(o.count);
+    if (o.failed) li.title = t('outcomes.failedTip');
+    const bar = el('span', 'bar');
+    bar.append(el('i'));
+    bar.firstChild.style.width = `${(100 * o.count) / max}%`;
+    const pct = total ? ((100 * o.count) / total).toFixed(o.count === total ? 0 : 1) : '0';
+    const btn = el('button', 'replay', t('outcome.replay'));
+    btn.dataset.schedule = o.schedule;
+    btn.addEventListener('click', () => replay(o.schedule, o.text));
+    li.append(el('code', 'label', o.text || '—'), bar, el('span', 'count', t('outcomes.count', { count: fmt(o.count), pct })), btn);
+    els.histogram.append(li);
+  }
+
+  els.failures.replaceChildren();
+  if (!r.failures.length) els.failures.append(el('li', 'hint none', t('failures.none')));
+  for (const f of r.failures) {
+    const li = el('li', 'failure');
+    li.dataset.kind = f.kind;
+    const head = el('div', 'head');
+    head.append(el('b', '', t(`fail.${f.kind.replace(/_/g, '-')}`)), ' · ', el('span', 'count', t('failures.count', { count: fmt(f.count) })));
+    const btn = el('button', 'replay', t('failures.replay'));
+    btn.dataset.schedule = f.schedule_text;
+    btn.addEventListener('click', () => replay(f.schedule_text, f.message));
+    head.append(' ', btn);
+    li.append(head, el('div', 'message', f.message), el('code', 'sched', f.schedule_text || '—'));
+    els.failures.append(li);
+  }
+}

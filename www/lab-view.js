@@ -1,0 +1,216 @@
+// The stepper's view: a code column per thread with its program counter, registers, store
+// buffer or view, and its buttons; then shared memory and the synchronisation objects.
+// It renders what the core's MachineView says (src/sim/machine.rs) and decides nothing.
+// Every text goes through textContent.
+import { t } from './lab-i18n.js';
+
+/** An element with a class and text. */
+export function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A choice's parts: `0` and `1.2` are steps, `f0` a flush, `w1` a spurious wakeup. */
+export function parseChoice(c) {
+  let m = /^(\d+)(?:\.(\d+))?$/.exec(c);
+  if (m) return { kind: 'step', thread: Number(m[1]), alt: Number(m[2] ?? 0) };
+  m = /^([fw])(\d+)$/.exec(c);
+  if (m) return { kind: m[1] === 'f' ? 'flush' : 'wake', thread: Number(m[2]) };
+  return null;
+}
+
+/** The source text of each statement of a thread: its line from its column, up to the next
+ * statement on the same line, without comments and trailing braces or semicolons. */
+export function statementTexts(lines, statements) {
+  const firstOnLine = new Map();
+  for (const s of statements) if (!firstOnLine.has(s.line) || firstOnLine.get(s.line) > s.col) firstOnLine.set(s.line, s.col);
+  const minCol = Math.min(...firstOnLine.values());
+  return statements.map((s) => {
+    const chars = Array.from(lines[s.line - 1] ?? '');
+    let end = chars.length;
+    for (const o of statements) if (o.line === s.line && o.col > s.col) end = Math.min(end, o.col - 1);
+    let text = chars.slice(s.col - 1, end).join('');
+    const comment = text.search(/#|\/\//);
+    if (comment >= 0) text = text.slice(0, comment);
+    text = text.replace(/[\s{};]+$/, '').trim();
+    const indent = firstOnLine.get(s.line) === s.col ? Math.max(0, s.col - minCol) : 0;
+    return { text, indent };
+  });
+}
+
+const FAILED = new Set(['failed', 'final_failed', 'deadlock', 'lost_wakeup']);
+
+/** The one-line status of the run. */
+export function statusText(view) {
+  const st = view.status.status;
+  if (view.failure) return t('status.failed', { kind: t(`fail.${view.failure.kind}`), message: view.failure.message });
+  if (st === 'finished') return t('status.finished', { outcome: view.outcome || '—' });
+  const n = view.schedule ? view.schedule.split(',').length : 0;
+  return n ? t('status.running', { n }) : t('status.noneYet');
+}
+
+export const statusKind = (view) => (FAILED.has(view.status.status) ? 'failed' : view.status.status);
+
+function pairs(list, cls) {
+  const dl = el('dl', cls);
+  for (const [name, value] of list) {
+    const d = el('div');
+    d.dataset.name = name;
+    d.append(el('dt', '', name), el('dd', '', String(value)));
+    dl.append(d);
+  }
+  return dl;
+}
+
+/**
+ * Renders the thread columns into `threadsEl` and memory into `memoryEl`.
+ * `on.statement(thread)`, `on.choose(choice)` run when a button is pressed.
+ */
+export function renderStepper(threadsEl, memoryEl, { program, view, src, showSteps }, on) {
+  const lines = src.split('\n');
+  const byThread = program.threads.map(() => []);
+  for (const c of view.enabled) {
+    const p = parseChoice(c.choice);
+    if (p && byThread[p.thread]) byThread[p.thread].push({ ...p, choice: c.choice, text: c.text });
+  }
+  threadsEl.replaceChildren();
+  threadsEl.style.setProperty('--threads', String(program.threads.length));
+  program.threads.forEach((code, ti) => {
+    const tv = view.threads[ti];
+    const col = el('div', 'thread');
+    col.dataset.thread = String(ti);
+    col.dataset.run = tv.run;
+    const head = el('h3', '', code.name + ' ');
+    head.append(el('span', 'badge', t(`thread.${tv.run}`)));
+    col.append(head);
+
+    // The code, one row per statement; the current one carries the ▶ and its atomic steps.
+    const texts = statementTexts(lines, code.statements);
+    const ol = el('ol', 'code');
+    code.statements.forEach((s, si) => {
+      const li = el('li', 'stmt');
+      li.dataset.stmt = String(si);
+      li.dataset.line = String(s.line);
+      const current = tv.stmt === si;
+      if (current) li.classList.add('current');
+      const row = el('div', 'src');
+      row.style.paddingLeft = `${texts[si].indent}ch`;
+      row.append(el('span', 'pc', current ? '▶' : ''), el('code', '', texts[si].text || '…'));
+      li.append(row);
+      const steps = code.steps.map((st, i) => ({ ...st, i })).filter((st) => st.stmt === si);
+      if (showSteps || (current && steps.length > 1)) {
+        const sl = el('ol', 'steps');
+        for (const st of steps) {
+          const sli = el('li', st.i === tv.pc ? 'step now' : 'step', st.text);
+          sli.dataset.step = String(st.i);
+          sl.append(sli);
+        }
+        li.append(sl);
+      }
+      ol.append(li);
+    });
+    const end = el('li', tv.run === 'done' ? 'end current' : 'end');
+    const endRow = el('div', 'src');
+    endRow.append(el('span', 'pc', tv.run === 'done' ? '▶' : ''), el('span', 'hint', t('code.done')));
+    end.append(endRow);
+    ol.append(end);
+    col.append(ol);
+
+    // Buttons: the whole statement, one step (the newest value, as the core's statement step
+    // does), and whatever else the model allows: other writes to read, flushes, wakeups.
+    const mine = byThread[ti];
+    const steps = mine.filter((c) => c.kind === 'step');
+    const btns = el('div', 'btns');
+    const stmtBtn = el('button', 'stmt', t('btn.statement'));
+    stmtBtn.disabled = steps.length === 0;
+    stmtBtn.addEventListener('click', () => on.statement(ti));
+    const stepBtn = el('button', 'step', t('btn.step'));
+    stepBtn.disabled = steps.length === 0;
+    if (steps.length) {
+      const last = steps[steps.length - 1];
+      stepBtn.dataset.choice = last.choice;
+      stepBtn.title = last.text;
+      stepBtn.addEventListener('click', () => on.choose(last.choice));
+    }
+    btns.append(stmtBtn, stepBtn);
+    col.append(btns);
+    const extra = [...(steps.length > 1 ? steps.slice(0, -1) : []), ...mine.filter((c) => c.kind !== 'step')];
+    if (extra.length) {
+      const box = el('div', 'extra');
+      box.append(el('span', 'hint', t('label.extra')));
+      for (const c of extra) {
+        let label;
+        if (c.kind === 'flush') label = t('btn.flush', { text: c.text.replace(/^.*?store buffer /, '') });
+        else if (c.kind === 'wake') label = t('btn.wake');
+        else label = t('btn.alt', { text: c.text.includes(' — ') ? c.text.split(' — ').pop() : c.text });
+        const b = el('button', `choice ${c.kind}`, label);
+        b.dataset.choice = c.choice;
+        b.title = c.text;
+        b.addEventListener('click', () => on.choose(c.choice));
+        box.append(b);
+      }
+      col.append(box);
+    }
+
+    if (tv.registers.length) {
+      col.append(el('h4', '', t('label.registers')), pairs(tv.registers, 'regs'));
+    }
+    if (tv.temps.some(([, v]) => v !== 0) || (tv.stmt !== null && code.steps[tv.pc]?.stmt === tv.stmt && tv.pc > (code.statements[tv.stmt]?.first_step ?? 0))) {
+      col.append(el('h4', '', t('label.temps')), pairs(tv.temps, 'temps'));
+    }
+    if (view.model === 'tso') {
+      col.append(el('h4', '', t('label.buffer')));
+      const buf = el('ol', 'buffer');
+      if (!tv.store_buffer.length) buf.append(el('li', 'hint', t('label.empty')));
+      for (const [name, value] of tv.store_buffer) buf.append(el('li', '', `${name} = ${value}`));
+      col.append(buf);
+    }
+    if (view.model === 'ra' && tv.view) {
+      col.append(el('h4', '', t('label.view')));
+      const seen = tv.view.map((pos, vi) => {
+        const v = view.shared[vi];
+        return [`${v?.name ?? vi}`, `#${pos} (${v?.writes?.[pos] ?? '?'})`];
+      });
+      col.append(pairs(seen, 'seen'));
+    }
+    threadsEl.append(col);
+  });
+
+  // Shared memory and the synchronisation objects.
+  memoryEl.replaceChildren(el('h3', '', t('label.shared')));
+  const vars = el('dl', 'vars');
+  for (const v of view.shared) {
+    const d = el('div');
+    d.dataset.var = v.name;
+    const dd = el('dd');
+    dd.append(el('span', 'value', String(v.value)));
+    if (view.model === 'ra' && v.writes.length) {
+      dd.append(el('span', 'writes', ' ' + t('label.writes', { list: v.writes.map((w, i) => `#${i}:${w}`).join(' ') })));
+    }
+    d.append(el('dt', '', v.name), dd);
+    vars.append(d);
+  }
+  memoryEl.append(vars);
+  const sync = el('ul', 'sync');
+  const name = (i) => program.threads[i]?.name ?? String(i);
+  for (const [m, holder] of view.mutexes) {
+    const li = el('li', holder === null ? 'free' : 'held', t('label.mutex', { name: m }) + ': ');
+    li.dataset.mutex = m;
+    li.append(el('b', '', holder === null ? t('label.free') : t('label.heldBy', { name: name(holder) })));
+    sync.append(li);
+  }
+  for (const [s, n] of view.semaphores) {
+    const li = el('li', '', t('label.sem', { name: s, n }));
+    li.dataset.sem = s;
+    sync.append(li);
+  }
+  for (const [c, sleepers] of view.condvars) {
+    const li = el('li', '', t('label.condvar', { name: c }) + ': ');
+    li.dataset.condvar = c;
+    li.append(el('b', '', sleepers.length ? t('label.sleepers', { names: sleepers.map(name).join(', ') }) : t('label.noSleepers')));
+    sync.append(li);
+  }
+  if (sync.children.length) memoryEl.append(sync);
+}

@@ -1,0 +1,454 @@
+// The interleaving lab page: an editor, a stepper where the learner is the scheduler, and the
+// explorers, which run in a Web Worker (www/lab-worker.js). The lab's Rust (pkg/lab.js, built
+// with `--features lab`) is loaded here only, so the playground's first visit never fetches it.
+// The program, model and schedule live in the URL's hash (www/lab-url.js).
+import { applyStatic, fill, getLang, onLang, setLang, t } from './lab-i18n.js';
+import { readHash, writeHash } from './lab-url.js';
+import { el, renderStepper, statusKind, statusText } from './lab-view.js';
+import { renderResults } from './lab-results.js';
+
+/** One lesson per idea, in teaching order, each with the model it is best seen under. */
+export const PRESETS = [
+  ['counter_lost_update', 'sc'],
+  ['counter_fetch_add', 'sc'],
+  ['counter_mutex', 'sc'],
+  ['check_then_act', 'sc'],
+  ['visibility_flag', 'ra'],
+  ['message_passing_relaxed', 'ra'],
+  ['message_passing_release_acquire', 'ra'],
+  ['store_buffering', 'tso'],
+  ['store_buffering_fence', 'tso'],
+  ['mutex', 'sc'],
+  ['bounded_buffer', 'sc'],
+  ['condvar_if', 'sc'],
+  ['condvar_while', 'sc'],
+  ['condvar_lost_wakeup', 'sc'],
+  ['deadlock', 'sc'],
+  ['queue_put_get', 'sc'],
+];
+const DEFAULT_PRESET = 'counter_lost_update';
+
+const $ = (id) => document.getElementById(id);
+const editor = $('editor');
+
+let wasm = null;
+/** The stepper: a LabSession for the last program that parsed, and what it was made from. */
+let session = null;
+let program = null;
+let view = null;
+let src = '';
+let model = 'sc';
+/** The lesson whose text is in the editor, while unedited. */
+let preset = null;
+const presetTexts = new Map();
+/** A schedule being replayed (array of choices), and what it leads to. */
+let plan = null;
+let planLabel = '';
+/** The editor's parse error, if its text does not parse. */
+let editorError = null;
+
+// ---------------------------------------------------------------- the stepper
+
+/** Starts a session for `text` under `m`, taking `schedule`; false (and the error shown in
+ * the editor) if the text does not parse. */
+function open(text, m, schedule = '') {
+  let s;
+  try {
+    s = new wasm.LabSession(text, m);
+  } catch (err) {
+    showEditorError(parseError(err));
+    return false;
+  }
+  session?.free();
+  session = s;
+  src = text;
+  model = m;
+  program = JSON.parse(s.program());
+  showEditorError(null);
+  const v = JSON.parse(schedule ? s.replay(schedule) : s.view());
+  setView(v);
+  const note = $('replay-note');
+  note.hidden = !v.replay_error;
+  if (v.replay_error) note.textContent = t('replay.refused', { index: v.replay_error.index + 1, error: v.replay_error.error });
+  clearResults();
+  return true;
+}
+
+function parseError(err) {
+  try {
+    const e = JSON.parse(String(err));
+    if (e && typeof e.error === 'string') return e;
+  } catch { /* not JSON: a JavaScript error */ }
+  return { error: String(err) };
+}
+
+function setView(v) {
+  if (v.error !== undefined) return; // a refused choice leaves the state as it was
+  view = v;
+  render();
+  saveHash();
+}
+
+const act = (f) => () => { if (session) setView(JSON.parse(f())); };
+
+function render() {
+  if (!session || !view) return;
+  $('stepper-section').classList.toggle('stale', editorError !== null);
+  renderStepper($('threads'), $('memory'), { program, view, src, showSteps: $('show-steps').checked }, {
+    statement: (ti) => setView(JSON.parse(session.step_statement(ti))),
+    choose: (c) => setView(JSON.parse(session.step(c))),
+  });
+  const status = $('run-status');
+  status.dataset.status = statusKind(view);
+  status.textContent = statusText(view);
+  $('schedule').textContent = view.schedule || '—';
+  $('undo').disabled = !view.schedule;
+  renderReplay();
+  renderBackdrop();
+}
+
+function renderReplay() {
+  const bar = $('replay-bar');
+  const taken = view.schedule ? view.schedule.split(',') : [];
+  const onPlan = plan && taken.length <= plan.length && taken.every((c, i) => c === plan[i]);
+  bar.hidden = !plan;
+  if (!plan) return;
+  bar.classList.toggle('diverged', !onPlan);
+  $('replay-title').textContent = onPlan
+    ? `${t('replay.title', { k: taken.length, n: plan.length })} — ${planLabel}`
+    : t('replay.diverged');
+  $('replay-next').disabled = !onPlan || taken.length >= plan.length;
+  $('replay-end').disabled = !onPlan && false;
+  const ol = $('replay-steps');
+  ol.replaceChildren();
+  plan.forEach((c, i) => {
+    const li = el('li', onPlan && i < taken.length ? 'done' : onPlan && i === taken.length ? 'now' : '', c);
+    ol.append(li);
+  });
+}
+
+/** Loads a schedule from the explorer into the stepper, at its start, to be stepped. */
+function startReplay(schedule, label) {
+  if (!session) return;
+  plan = schedule ? schedule.split(',') : [];
+  planLabel = label;
+  setView(JSON.parse(session.replay('')));
+  $('stepper-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function replayNext() {
+  const taken = view.schedule ? view.schedule.split(',').length : 0;
+  if (plan && taken < plan.length) setView(JSON.parse(session.step(plan[taken])));
+}
+
+function replayEnd() {
+  if (plan) setView(JSON.parse(session.replay(plan.join(','))));
+}
+
+// ---------------------------------------------------------------- the editor
+
+function showEditorError(err) {
+  editorError = err;
+  const box = $('editor-msg');
+  box.replaceChildren();
+  delete box.dataset.line;
+  delete box.dataset.col;
+  box.className = err ? 'error' : 'ok';
+  if (!err) {
+    if (program) {
+      const steps = program.threads.reduce((n, th) => n + th.steps.length, 0);
+      box.textContent = t('editor.ok', { threads: program.threads.length, steps });
+    }
+  } else if (err.line) {
+    box.dataset.line = String(err.line);
+    box.dataset.col = String(err.col);
+    const head = el('button', 'where', t('editor.error', { line: err.line, col: err.col, message: err.error }));
+    head.addEventListener('click', () => selectAt(err.line, err.col));
+    const lineText = editor.value.split('\n')[err.line - 1] ?? '';
+    const excerpt = el('pre', 'excerpt');
+    excerpt.append(el('span', 'ln', `${err.line} | `), lineText, '\n', el('span', 'ln', `${' '.repeat(String(err.line).length)} | `),
+      el('span', 'caret', `${' '.repeat(Math.max(0, err.col - 1))}^`));
+    box.append(head, excerpt);
+  } else {
+    box.append(el('span', '', t('editor.errorNoPos', { message: err.error })));
+  }
+  $('stepper-section').classList.toggle('stale', err !== null);
+  for (const b of document.querySelectorAll('button.run')) b.disabled = err !== null || running !== null;
+  renderBackdrop();
+}
+
+/** Puts the caret at line:col (1-based, in characters). */
+function selectAt(line, col) {
+  const lines = editor.value.split('\n');
+  let at = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+  at += Array.from(lines[line - 1] ?? '').slice(0, col - 1).join('').length;
+  editor.focus();
+  editor.setSelectionRange(at, at + 1);
+}
+
+/** The layer behind the textarea: marks the error line, and each thread's current line. */
+function renderBackdrop() {
+  const back = $('editor-backdrop');
+  const current = new Set();
+  if (!editorError && view && editor.value === src) for (const th of view.threads) if (th.line) current.add(th.line);
+  back.replaceChildren();
+  editor.value.split('\n').forEach((line, i) => {
+    const cls = editorError?.line === i + 1 ? 'err' : current.has(i + 1) ? 'pc' : '';
+    const d = el('div', cls, line || ' ');
+    back.append(d);
+  });
+  back.append(el('div', '', ' '));
+  syncScroll();
+}
+
+function syncScroll() {
+  const back = $('editor-backdrop');
+  back.scrollTop = editor.scrollTop;
+  back.scrollLeft = editor.scrollLeft;
+}
+
+let editTimer = 0;
+function onEdit() {
+  clearTimeout(editTimer);
+  editTimer = setTimeout(() => {
+    if (preset && editor.value !== presetTexts.get(preset)) preset = null;
+    syncPresetSelect();
+    plan = null;
+    if (open(editor.value, model)) return;
+    saveHash();
+  }, 250);
+  renderBackdrop();
+}
+
+// ---------------------------------------------------------------- lessons and the URL
+
+function fillPresets() {
+  const sel = $('preset');
+  sel.replaceChildren();
+  const custom = el('option', '', t('preset.custom'));
+  custom.value = '';
+  sel.append(custom);
+  for (const [name] of PRESETS) {
+    const o = el('option', '', t(`lesson.${name}`));
+    o.value = name;
+    sel.append(o);
+  }
+  syncPresetSelect();
+}
+
+function syncPresetSelect() {
+  $('preset').value = preset ?? '';
+  fill($('preset-try'), preset ? t(`try.${preset}`) : '');
+}
+
+async function presetText(name) {
+  if (!presetTexts.has(name)) {
+    const res = await fetch(`lessons/${name}.lab`);
+    if (!res.ok) throw new Error(`lessons/${name}.lab: ${res.status}`);
+    presetTexts.set(name, await res.text());
+  }
+  return presetTexts.get(name);
+}
+
+async function loadPreset(name, m) {
+  const text = await presetText(name);
+  preset = name;
+  plan = null;
+  editor.value = text;
+  $('model').value = m;
+  syncPresetSelect();
+  if (!open(text, m)) saveHash();
+}
+
+function saveHash() {
+  writeHash({
+    model: session && !editorError ? model : $('model').value,
+    schedule: view && !editorError ? view.schedule : '',
+    preset,
+    plan: plan ? plan.join(',') : '',
+    src: editor.value,
+  });
+}
+
+/** Restores the program, model, schedule and replay from the hash; false if it has none. */
+async function loadHash() {
+  const h = readHash();
+  if (h.src === null && h.preset === null) return false;
+  let text = h.src;
+  if (text === null) text = await presetText(h.preset).catch(() => null);
+  if (text === null) return false;
+  preset = h.preset;
+  if (preset && h.src !== null) presetTexts.get(preset) ?? presetText(preset).catch(() => {});
+  plan = h.plan ? h.plan.split(',') : null;
+  planLabel = '';
+  editor.value = text;
+  const m = h.model ?? 'sc';
+  $('model').value = m;
+  model = m;
+  syncPresetSelect();
+  if (!open(text, m, h.schedule ?? '')) saveHash();
+  return true;
+}
+
+// ---------------------------------------------------------------- the explorer, in a worker
+
+let worker = null;
+let running = null;
+let nextId = 1;
+let lastResult = null;
+
+function startWorker() {
+  worker = new Worker(new URL('./lab-worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (e) => onWorker(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    if (running) finish();
+    $('progress').textContent = t('explore.workerError', { e: e.message ?? 'error' });
+  };
+}
+
+function explore(kind) {
+  if (!session || running || editorError) return;
+  const num = (id, dflt) => { const n = Number($(id).value); return Number.isFinite(n) && n >= 0 ? Math.floor(n) : dflt; };
+  let options;
+  if (kind === 'exhaustive') options = { max_states: num('max-states', 200000) };
+  else if (kind === 'random') options = { runs: num('random-runs', 1000), seed: num('random-seed', 1) };
+  else options = { runs: num('pct-runs', 1000), seed: num('pct-seed', 1), depth: num('pct-depth', 2) };
+  running = { id: nextId++, kind, src, model, started: performance.now() };
+  document.documentElement.dataset.explore = 'running';
+  $('progress').textContent = t('explore.starting');
+  setRunning(true);
+  worker.postMessage({ id: running.id, kind, src, model, options });
+}
+
+function setRunning(on) {
+  for (const b of document.querySelectorAll('button.run')) b.disabled = on || editorError !== null;
+  $('cancel').disabled = !on;
+}
+
+function finish(state = 'done') {
+  running = null;
+  document.documentElement.dataset.explore = state;
+  setRunning(false);
+}
+
+const fmt = (n) => Number(n).toLocaleString('en-US');
+
+function onWorker(msg) {
+  if (!msg || typeof msg !== 'object') return;
+  if (msg.type === 'ready') return;
+  if (!running || msg.id !== running.id) {
+    if (msg.type === 'error' && msg.id === null) $('progress').textContent = t('explore.workerError', { e: msg.error });
+    return;
+  }
+  const secs = (msg.elapsed_ms / 1000).toFixed(1);
+  if (msg.type === 'progress') {
+    const text = msg.states !== undefined
+      ? t('explore.progressStates', { states: fmt(msg.states), rate: fmt(msg.rate), secs })
+      : t('explore.progressRuns', { runs: fmt(msg.runs), total: fmt(msg.total), rate: fmt(msg.rate), secs });
+    $('progress').textContent = text;
+    $('progress').dataset.states = String(msg.states ?? msg.runs ?? 0);
+  } else if (msg.type === 'result') {
+    lastResult = { result: msg.result, src: running.src, model: running.model };
+    $('progress').textContent = '';
+    finish();
+    showResults();
+  } else if (msg.type === 'error') {
+    $('progress').textContent = t('explore.error', { message: msg.error });
+    finish('error');
+  }
+}
+
+function cancel() {
+  if (!running) return;
+  const secs = ((performance.now() - running.started) / 1000).toFixed(1);
+  worker.terminate();
+  startWorker();
+  $('progress').textContent = t('explore.cancelled', { secs });
+  finish('cancelled');
+}
+
+function showResults() {
+  const box = $('results');
+  box.hidden = !lastResult;
+  if (!lastResult) return;
+  renderResults({
+    summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'),
+  }, lastResult.result, (schedule, label) => startReplay(schedule, label));
+}
+
+function clearResults() {
+  lastResult = null;
+  showResults();
+}
+
+// ---------------------------------------------------------------- start
+
+function wire() {
+  $('lang').value = getLang();
+  $('lang').addEventListener('change', (e) => setLang(e.target.value));
+  onLang(() => { fillPresets(); render(); showEditorError(editorError); showResults(); });
+  $('preset').addEventListener('change', (e) => {
+    const name = e.target.value;
+    const entry = PRESETS.find(([n]) => n === name);
+    if (entry) loadPreset(entry[0], entry[1]).catch((err) => showEditorError({ error: String(err) }));
+  });
+  $('model').addEventListener('change', (e) => {
+    plan = null;
+    if (!open(editor.value, e.target.value)) { model = e.target.value; saveHash(); }
+  });
+  editor.addEventListener('input', onEdit);
+  editor.addEventListener('scroll', syncScroll);
+  $('undo').addEventListener('click', act(() => session.undo()));
+  $('reset').addEventListener('click', act(() => session.reset()));
+  $('show-steps').addEventListener('change', render);
+  $('replay-next').addEventListener('click', replayNext);
+  $('replay-end').addEventListener('click', replayEnd);
+  $('replay-stop').addEventListener('click', () => { plan = null; render(); saveHash(); });
+  for (const b of document.querySelectorAll('button.run')) b.addEventListener('click', () => explore(b.dataset.kind));
+  $('cancel').addEventListener('click', cancel);
+  $('copy-link').addEventListener('click', async () => {
+    saveHash();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      $('copy-note').textContent = t('link.copied');
+    } catch {
+      $('copy-note').textContent = t('link.copyFailed');
+    }
+  });
+  window.addEventListener('hashchange', () => { loadHash(); });
+}
+
+async function main() {
+  applyStatic();
+  fillPresets();
+  wire();
+  try {
+    wasm = await import('../pkg/lab.js');
+    await wasm.default();
+  } catch (err) {
+    $('lab-status').textContent = t('loadFailed', { e: err });
+    document.documentElement.dataset.lab = 'failed';
+    return;
+  }
+  $('lab-status').hidden = true;
+  startWorker();
+  if (!(await loadHash().catch(() => false))) {
+    const [name, m] = PRESETS.find(([n]) => n === DEFAULT_PRESET);
+    await loadPreset(name, m);
+  }
+  document.documentElement.dataset.lab = 'ready';
+}
+
+// For tests and the curious: the stepper's state as the core reports it.
+window.__lab = {
+  view: () => view,
+  program: () => program,
+  src: () => src,
+  model: () => model,
+  schedule: () => session?.schedule() ?? '',
+  result: () => lastResult?.result ?? null,
+};
+
+main();
