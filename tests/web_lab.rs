@@ -59,7 +59,12 @@ fn exploring_the_lost_update_counts_every_outcome() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["text"].as_str().unwrap().to_string(), o["count"].as_u64().unwrap()))
+        .map(|o| {
+            (
+                o["text"].as_str().unwrap().to_string(),
+                o["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(outcomes, [("x=1".to_string(), 4), ("x=2".to_string(), 2)]);
     // x=1 is where the final assertion fails; its shortest schedule loses an update.
@@ -142,7 +147,10 @@ thread C {
     // And the state bound stops it too, with the message the page shows.
     let bounded = json(&explore_json(big, "sc", r#"{"max_states": 500}"#, None));
     assert_eq!(bounded["stopped"]["reason"], "state_limit");
-    assert!(bounded["summary"].as_str().unwrap().contains("bound of 500"));
+    assert!(bounded["summary"]
+        .as_str()
+        .unwrap()
+        .contains("bound of 500"));
 }
 
 #[wasm_bindgen_test]
@@ -172,7 +180,12 @@ fn random_and_pct_runs_count_every_run() {
 
 #[wasm_bindgen_test]
 fn bad_input_comes_back_as_error_json() {
-    let e = json(&explore_json("shared x = 0\nthread A {\n  x = y\n}", "sc", "", None));
+    let e = json(&explore_json(
+        "shared x = 0\nthread A {\n  x = y\n}",
+        "sc",
+        "",
+        None,
+    ));
     assert_eq!((e["line"].as_u64(), e["col"].as_u64()), (Some(3), Some(7)));
     assert!(json(&explore_json(COUNTER, "weak", "", None))["error"]
         .as_str()

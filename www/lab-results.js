@@ -6,8 +6,9 @@ import { el } from './lab-view.js';
 
 const fmt = (n) => Number(n).toLocaleString('en-US');
 
-/** Renders `r` (the worker's result) into the result elements; `replay(schedule)` loads one. */
-export function renderResults(els, r, replay) {
+/** Renders `r` (the worker's result) into the result elements; `replay(schedule)` loads one;
+ * `stale` when the program or model changed since, so its schedules no longer apply. */
+export function renderResults(els, r, replay, stale = false) {
   const kind = t(`kind.${r.kind?.kind ?? r.kind}`);
   if (r.kind === 'exhaustive') {
     els.summary.textContent = t('explore.doneStates', {
@@ -22,6 +23,7 @@ export function renderResults(els, r, replay) {
   if (r.kind === 'exhaustive' && !r.complete) notes.push(t('explore.incomplete', { summary: r.summary }));
   if (r.unfinished) notes.push(t('explore.unfinished', { n: fmt(r.unfinished) }));
   if (r.cyclic) notes.push(t('explore.cyclic'));
+  if (stale) notes.push(t('explore.stale'));
   els.notes.textContent = notes.join(' · ');
   els.notes.hidden = notes.length === 0;
 
@@ -39,6 +41,7 @@ export function renderResults(els, r, replay) {
     const pct = total ? ((100 * o.count) / total).toFixed(o.count === total ? 0 : 1) : '0';
     const btn = el('button', 'replay', t('outcome.replay'));
     btn.dataset.schedule = o.schedule;
+    btn.disabled = stale;
     btn.addEventListener('click', () => replay(o.schedule, o.text));
     li.append(el('code', 'label', o.text || '—'), bar, el('span', 'count', t('outcomes.count', { count: fmt(o.count), pct })), btn);
     els.histogram.append(li);
@@ -53,6 +56,7 @@ export function renderResults(els, r, replay) {
     head.append(el('b', '', t(`fail.${f.kind.replace(/_/g, '-')}`)), ' · ', el('span', 'count', t('failures.count', { count: fmt(f.count) })));
     const btn = el('button', 'replay', t('failures.replay'));
     btn.dataset.schedule = f.schedule_text;
+    btn.disabled = stale;
     btn.addEventListener('click', () => replay(f.schedule_text, f.message));
     head.append(' ', btn);
     li.append(head, el('div', 'message', f.message), el('code', 'sched', f.schedule_text || '—'));

@@ -40,6 +40,23 @@ export function statementTexts(lines, statements) {
   });
 }
 
+/** A short label for a choice other than the plain next step, in the page's language; the
+ * core's full description goes in the button's title. */
+function choiceLabel(c, tv) {
+  if (c.kind === 'flush') {
+    const [name, value] = tv.store_buffer[0] ?? ['?', '?'];
+    return t('btn.flush', { text: `${name} = ${value}` });
+  }
+  if (c.kind === 'wake') return t('btn.wake');
+  let m = / reads write #(\d+) \((.*)\)$/.exec(c.text);
+  if (m) return t('btn.read', { k: m[1], what: m[2] });
+  m = / placed before write #(\d+) of (\S+)$/.exec(c.text);
+  if (m) return t('btn.placeBefore', { k: m[1], name: m[2] });
+  m = / placed last among writes to (\S+)$/.exec(c.text);
+  if (m) return t('btn.placeLast', { name: m[1] });
+  return c.text;
+}
+
 const FAILED = new Set(['failed', 'final_failed', 'deadlock', 'lost_wakeup']);
 
 /** The one-line status of the run. */
@@ -136,15 +153,14 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     }
     btns.append(stmtBtn, stepBtn);
     col.append(btns);
+    const why = view.why?.[ti];
+    if (why && tv.run !== 'done') col.append(el('p', 'why', why));
     const extra = [...(steps.length > 1 ? steps.slice(0, -1) : []), ...mine.filter((c) => c.kind !== 'step')];
     if (extra.length) {
       const box = el('div', 'extra');
       box.append(el('span', 'hint', t('label.extra')));
       for (const c of extra) {
-        let label;
-        if (c.kind === 'flush') label = t('btn.flush', { text: c.text.replace(/^.*?store buffer /, '') });
-        else if (c.kind === 'wake') label = t('btn.wake');
-        else label = t('btn.alt', { text: c.text.includes(' — ') ? c.text.split(' — ').pop() : c.text });
+        const label = choiceLabel(c, tv);
         const b = el('button', `choice ${c.kind}`, label);
         b.dataset.choice = c.choice;
         b.title = c.text;

@@ -279,7 +279,8 @@ async function loadHash() {
   if (text === null) text = await presetText(h.preset).catch(() => null);
   if (text === null) return false;
   preset = h.preset;
-  if (preset && h.src !== null) presetTexts.get(preset) ?? presetText(preset).catch(() => {});
+  // The lesson stays selected only while the link's text is the lesson's own.
+  if (preset && h.src !== null && (await presetText(preset).catch(() => null)) !== h.src) preset = null;
   plan = h.plan ? h.plan.split(',') : null;
   planLabel = '';
   editor.value = text;
@@ -373,9 +374,10 @@ function showResults() {
   const box = $('results');
   box.hidden = !lastResult;
   if (!lastResult) return;
+  const stale = lastResult.src !== src || lastResult.model !== model;
   renderResults({
     summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'),
-  }, lastResult.result, (schedule, label) => startReplay(schedule, label));
+  }, lastResult.result, (schedule, label) => startReplay(schedule, label), stale);
 }
 
 function clearResults() {

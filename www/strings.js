@@ -5,6 +5,7 @@ export const STRINGS = {
   en: {
     title: 'Queue Playground',
     tagline: 'A producer, a thread-safe queue and a background consumer — watch every message.',
+    'nav.lab': 'The interleaving lab: be the scheduler →',
     'lang.label': 'Language',
     'intro.title': 'What you are seeing',
     'intro.text': 'The twin of a small Python program: the Flask route `/produce/<message>` calls `message_queue.put(message)` on a thread-safe `queue.Queue`, and a daemon thread processes it in the background. Here this page is the Flask app (the producer), a Web Worker is the daemon thread, and the queue and its consumer are Rust compiled to WebAssembly inside that worker. The original consumer takes `list(message_queue.queue)` — a copy that removes nothing — so it prints the same messages forever, then burns 5 s of CPU. Press “reference program” to see that bug, then pick “drain” to fix it.',
@@ -83,6 +84,7 @@ export const STRINGS = {
   zh: {
     title: '队列演练场',
     tagline: '生产者、线程安全的队列和后台消费者——每条消息都看得见。',
+    'nav.lab': '交错实验室：你来当调度器 →',
     'lang.label': '语言',
     'intro.title': '你看到的是什么',
     'intro.text': '它是一段 Python 小程序的浏览器版：Flask 路由 `/produce/<message>` 调用 `message_queue.put(message)`，把消息放进线程安全的 `queue.Queue`，再由一个守护线程在后台处理。这里页面就是 Flask 应用（生产者），Web Worker 就是守护线程，队列和消费者是编译成 WebAssembly 的 Rust，运行在这个 Worker 里。原程序的消费者用 `list(message_queue.queue)` 复制队列、一条也不删除，所以同样的消息每轮都被打印一遍，每轮还要占满 CPU 5 秒。点“原程序”重现这个 bug，再选“drain”修好它。',

@@ -101,7 +101,8 @@ impl LabSession {
     }
 
     /// Everything the lab view shows now (see [`crate::sim::MachineView`]), plus `outcome`
-    /// (the observed values, as text) and `failure` (`{kind, message}` once the run failed).
+    /// (the observed values, as text), `failure` (`{kind, message}` once the run failed) and
+    /// `why` (per thread, why it cannot step, or null).
     pub fn view(&self) -> String {
         let m = &self.machine;
         let mut value = serde_json::to_value(m.view()).unwrap_or_else(|_| json!({}));
@@ -110,8 +111,30 @@ impl LabSession {
             let failure = failure_of(m.program(), m.state(), m.status())
                 .map(|(kind, message)| json!({ "kind": kind.name(), "message": message }));
             map.insert("failure".into(), failure.unwrap_or(Value::Null));
+            map.insert("why".into(), Value::from(self.why_not()));
         }
         to_text(&value)
+    }
+
+    /// Per thread, why it cannot step now (it waits for a lock, sleeps, has finished), or
+    /// `None` when it can: the core's own words, from trying the step on a copy.
+    fn why_not(&self) -> Vec<Option<String>> {
+        let enabled = self.machine.enabled();
+        (0..self.machine.program().threads.len())
+            .map(|t| {
+                if enabled
+                    .iter()
+                    .any(|c| matches!(c, Choice::Step { thread, .. } if *thread == t))
+                {
+                    return None;
+                }
+                self.machine
+                    .clone()
+                    .step(Choice::step(t))
+                    .err()
+                    .map(|e| e.reason)
+            })
+            .collect()
     }
 
     /// Makes one choice, written as in schedules (`0`, `1.2`, `f0`, `w1`); returns the new
