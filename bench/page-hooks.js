@@ -14,7 +14,7 @@
   const B = (window.__bench = {
     worker: null, ready: false, settings: null,
     longtasks: [], loafs: [], maxGap: 0, frames: 0, lastFrame: 0,
-    lat: { on: false, recv: [], frame: [], painted: [], pending: [], raf: 0, batches: 0 },
+    lat: { on: false, recv: [], frame: [], painted: [], vsyncs: [], pending: [], raf: 0, batches: 0 },
     startup: null,
     resetPerf() {
       B.longtasks = [];
@@ -81,8 +81,9 @@
         L.pending.push([t, putAt]);
         L.batches++;
         if (!L.raf) {
-          L.raf = requestAnimationFrame(() => {
+          L.raf = requestAnimationFrame((frameStart) => {
             const frameAt = now();
+            const vsync = performance.timeOrigin + frameStart;
             const done = L.pending;
             L.pending = [];
             L.raf = 0;
@@ -94,6 +95,9 @@
                   L.recv.push(at - p);
                   L.frame.push(frameAt - p);
                   L.painted.push(painted - p);
+                  // Display refreshes (60 Hz) from the put to the start of the rendering frame:
+                  // 1 means the very next frame, the floor for a put made in a frame callback.
+                  L.vsyncs.push(Math.ceil((vsync - p) / (1000 / 60)));
                 }
               }
             };
@@ -118,12 +122,12 @@
     }
   };
 
-  B.latStart = () => Object.assign(B.lat, { on: true, recv: [], frame: [], painted: [], pending: [], batches: 0 });
+  B.latStart = () => Object.assign(B.lat, { on: true, recv: [], frame: [], painted: [], vsyncs: [], pending: [], batches: 0 });
   B.latStop = () => {
     B.lat.on = false;
     const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil((p / 100) * xs.length) - 1))];
     const out = { n: B.lat.recv.length, batches: B.lat.batches };
-    for (const k of ['recv', 'frame', 'painted']) {
+    for (const k of ['recv', 'frame', 'painted', 'vsyncs']) {
       const xs = Float64Array.from(B.lat[k]).sort();
       out[k] = { p50: pct(xs, 50), p99: pct(xs, 99), max: xs[xs.length - 1] };
     }

@@ -335,12 +335,15 @@ function format(R) {
   }
   for (const rate of Object.keys(R.rendered)) {
     const r = R.rendered[rate];
-    for (const [k, label] of [['recv', 'put → batch received on the page'], ['painted', 'put → rendered']]) {
+    for (const [k, label] of [['recv', 'put → batch received on the page'], ['painted', 'put → rendered'], ['vsyncs', 'put → rendered, in frames']]) {
       for (const p of ['p50', 'p99']) {
         const w = medianBy(r.wasm, (x) => x[k][p]);
         const e = medianBy(r.echo, (x) => x[k][p]);
-        row('2', `${label}, ${p}, ${f0(Number(rate))} msgs/s (ms)`, f1(w), f1(e), f2(w / e),
-          k === 'recv' && p === 'p50' ? `index.html, its auto producer; ${f0(medianBy(r.wasm, (x) => x.achieved))} msgs/s achieved` : '');
+        const unit = k === 'vsyncs' ? '' : ' (ms)';
+        const fmt = k === 'vsyncs' ? f0 : f1;
+        row('2', `${label}, ${p}, ${f0(Number(rate))} msgs/s${unit}`, fmt(w), fmt(e), f2(w / e),
+          k === 'recv' && p === 'p50' ? `index.html, its auto producer; ${f0(medianBy(r.wasm, (x) => x.achieved))} msgs/s achieved; median of ${r.wasm.length}`
+            : k === 'vsyncs' && p === 'p50' ? '60 Hz frames from the put to the frame that renders it; 1 is the floor' : '');
       }
     }
   }
@@ -363,9 +366,14 @@ function format(R) {
       `index.html vs the same page with the echo worker; → worker ready: ${f0(medianBy(r.wasm, (x) => x.ready))} vs ${f0(medianBy(r.echo, (x) => x.ready))} ms; median of ${r.wasm.length}`);
   }
   // 5. sizes
-  const bj = R.build;
-  row('5', 'wasm, raw', kb(bj.bytes), '', '', `${kb(bj.bytes_before_wasm_opt)} before wasm-opt (${bj.wasm_opt})`);
-  row('5', 'wasm, gzipped', kb(bj.gzip_bytes), '60 KB budget', f2(bj.gzip_bytes / 60000), 'gzip -9 (pkg/build.json)');
+  // pkg/build.json: one wasm at the top level, or one entry per wasm (`queue`, `lab`, ...).
+  const wasms = R.build.bytes ? { queue: R.build } : Object.fromEntries(Object.entries(R.build).filter(([, x]) => x && x.bytes));
+  const bj = wasms.queue;
+  row('5', `wasm (${bj.wasm}), raw`, kb(bj.bytes), '', '', `${kb(bj.bytes_before_wasm_opt)} before wasm-opt (${R.build.wasm_opt ?? bj.wasm_opt})`);
+  row('5', `wasm (${bj.wasm}), gzipped`, kb(bj.gzip_bytes), '60 KB budget', f2(bj.gzip_bytes / 60000), 'gzip -9 (pkg/build.json)');
+  for (const [name, x] of Object.entries(wasms)) {
+    if (name !== 'queue') row('5', `other wasm (${x.wasm}): raw / gzipped`, `${kb(x.bytes)} / ${kb(x.gzip_bytes)}`, '', '', 'not loaded by index.html');
+  }
   const v = R.visit;
   row('5', 'first visit to index.html, gzipped', kb(v.wasm.gz), kb(v.echo.gz), f2(v.wasm.gz / v.echo.gz),
     `${v.wasm.files.length} files, ${kb(v.wasm.raw)} raw; baseline: the page with the echo worker (no wasm); budget 120 KB`);
@@ -382,7 +390,9 @@ function format(R) {
   goal('pipeline throughput ≥ 0.9 of the plain-JS baseline (1 KiB)', tp[1024].ratio >= 0.9, f2(tp[1024].ratio));
   goal('≥ 1,000,000 msgs/s end to end, 16 B, batched', tp[16].w >= 1e6, `${f0(tp[16].w)} msgs/s`);
   const p99r = medianBy(R.rendered[10000].wasm, (x) => x.painted.p99);
-  goal('p99 put → rendered ≤ 17 ms at 10,000 msgs/s', p99r <= 17, `${f1(p99r)} ms`);
+  const p99f = medianBy(R.rendered[10000].wasm, (x) => x.vsyncs.p99);
+  goal('p99 put → rendered ≤ 17 ms at 10,000 msgs/s', p99r <= 17,
+    `${f1(p99r)} ms; in frames: p99 ${f0(p99f)} (1 = rendered in the very next frame, the floor for the page's frame-paced producer)`);
   const lt = Math.max(...b.map((x) => x.busy.longTasks));
   goal('no long task over 50 ms during the 1,000,000-message burst', lt === 0,
     `${lt} long tasks in the worst run, the longest ${f0(worst((x) => x.busy.longestTask))} ms`);

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::json::ObjectWriter;
-use crate::protocol::{self, Batch, Message, Reply, Request, ThreadState, VERSION};
+use crate::protocol::{self, Activity, Batch, Message, Reply, Request, VERSION};
 use crate::queue::Queue;
 
 /// How the consumer takes messages each round.
@@ -256,14 +256,11 @@ impl Pipeline {
         Some(wait.max(0.0))
     }
 
-    /// The state the worker is in between rounds, for the threads panel.
-    pub fn idle_state(&self, now: f64) -> (ThreadState, String) {
+    /// What the worker does between rounds, for the threads panel.
+    pub fn idle_activity(&self, now: f64) -> Activity {
         match self.due_in(now) {
-            None => (ThreadState::Waiting, "waiting for messages".to_string()),
-            Some(ms) => (
-                ThreadState::Idle,
-                format!("next round in {} ms", ms.round() as u64),
-            ),
+            None => Activity::WaitingForMessages,
+            Some(in_ms) => Activity::NextRound { in_ms },
         }
     }
 

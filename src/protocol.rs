@@ -12,6 +12,9 @@
 //! {"v":1,"type":"reset"}
 //! ```
 //! Worker → page ([`Reply`]): `ready`, `ack`, `state`, `batch`, `config` and `error`.
+//! ```json
+//! {"type":"state","v":1,"state":"working","activity":"round_work","detail":"round 3: blocking work for 100 ms on 5 messages","round":3,"work_ms":100,"messages":5}
+//! ```
 //!
 //! # Examples
 //! ```
@@ -368,6 +371,94 @@ impl ThreadState {
     }
 }
 
+/// What the worker's thread is doing, in words the page can translate: a key and numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Activity {
+    /// Nothing to do until a message arrives.
+    WaitingForMessages,
+    /// Between rounds: the next one starts in this many milliseconds.
+    NextRound {
+        /// Milliseconds until the next round.
+        in_ms: f64,
+    },
+    /// A round's blocking work.
+    RoundWork {
+        /// The round's sequence number.
+        round: u64,
+        /// How long the work runs.
+        work_ms: f64,
+        /// How many messages the round took.
+        messages: usize,
+    },
+    /// Busy work the page asked for with a `work` request.
+    PageWork {
+        /// How long the work runs.
+        ms: f64,
+    },
+}
+
+impl Activity {
+    /// The thread state this activity puts the worker in.
+    pub fn state(self) -> ThreadState {
+        match self {
+            Activity::WaitingForMessages => ThreadState::Waiting,
+            Activity::NextRound { .. } => ThreadState::Idle,
+            Activity::RoundWork { .. } | Activity::PageWork { .. } => ThreadState::Working,
+        }
+    }
+
+    /// The activity's key on the wire (and in the page's strings, as `detail.KEY`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Activity::WaitingForMessages => "waiting_for_messages",
+            Activity::NextRound { .. } => "next_round",
+            Activity::RoundWork { .. } => "round_work",
+            Activity::PageWork { .. } => "page_work",
+        }
+    }
+
+    /// The activity in English, for logs and for people reading the raw replies.
+    pub fn describe(self) -> String {
+        let ms = |x: f64| x.round() as u64;
+        match self {
+            Activity::WaitingForMessages => "waiting for messages".to_string(),
+            Activity::NextRound { in_ms } => format!("next round in {} ms", ms(in_ms)),
+            Activity::RoundWork {
+                round,
+                work_ms,
+                messages,
+            } => format!(
+                "round {round}: blocking work for {} ms on {messages} messages",
+                ms(work_ms)
+            ),
+            Activity::PageWork { ms: work } => {
+                format!("busy work requested by the page ({} ms)", ms(work))
+            }
+        }
+    }
+
+    fn write_fields(self, o: &mut ObjectWriter) {
+        match self {
+            Activity::WaitingForMessages => {}
+            Activity::NextRound { in_ms } => {
+                o.num("in_ms", in_ms.round());
+            }
+            Activity::RoundWork {
+                round,
+                work_ms,
+                messages,
+            } => {
+                o.int("round", round)
+                    .num("work_ms", work_ms.round())
+                    .int("messages", messages as u64);
+            }
+            Activity::PageWork { ms } => {
+                o.num("work_ms", ms.round());
+            }
+        }
+    }
+}
+
 /// A batch the consumer took in one round, as posted to the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
@@ -443,14 +534,13 @@ pub enum Reply {
         /// Messages in the queue now.
         queue_len: usize,
     },
-    /// The worker thread's state changed.
+    /// The worker thread's state changed: `state`, an `activity` key with its numbers
+    /// (`in_ms`; `round`, `work_ms`, `messages`; or `work_ms`), and `detail` in English.
     State {
         /// The protocol version.
         v: u32,
-        /// The new state.
-        state: ThreadState,
-        /// What it is doing, for people.
-        detail: String,
+        /// What it is doing.
+        activity: Activity,
     },
     /// A round's batch.
     Batch {
@@ -502,11 +592,13 @@ impl Reply {
                     .int("received", *received)
                     .int("queue_len", *queue_len as u64);
             }
-            Reply::State { v, state, detail } => {
+            Reply::State { v, activity } => {
                 o.str("type", "state")
                     .int("v", u64::from(*v))
-                    .str("state", state.name())
-                    .str("detail", detail);
+                    .str("state", activity.state().name())
+                    .str("activity", activity.key())
+                    .str("detail", &activity.describe());
+                activity.write_fields(&mut o);
             }
             Reply::Batch { v, batch } => {
                 o.str("type", "batch")

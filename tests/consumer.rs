@@ -2,7 +2,7 @@
 //! The consumer state machine, driven by a clock the test controls.
 
 use queue_playground::consumer::{calculate_blocking, Mode, Pipeline, Settings};
-use queue_playground::protocol::{Batch, Reply, ThreadState};
+use queue_playground::protocol::{Activity, Batch, Reply, ThreadState};
 
 fn put(p: &mut Pipeline, first_id: u64, texts: &[&str]) -> Reply {
     let json = serde_json::json!({
@@ -203,14 +203,43 @@ fn work_requests_are_handed_to_the_shell() {
 }
 
 #[test]
-fn idle_state_says_what_the_worker_waits_for() {
+fn idle_activity_says_what_the_worker_waits_for() {
     let mut p = Pipeline::new(settings(Mode::Drain, 1000.0, 1));
-    assert_eq!(p.idle_state(0.0).0, ThreadState::Waiting);
+    assert_eq!(p.idle_activity(0.0), Activity::WaitingForMessages);
+    assert_eq!(p.idle_activity(0.0).state(), ThreadState::Waiting);
     put(&mut p, 1, &["a", "b"]);
     round(&mut p, 0.0, 0.0);
-    let (state, detail) = p.idle_state(250.0);
-    assert_eq!(state, ThreadState::Idle);
-    assert_eq!(detail, "next round in 750 ms");
+    let activity = p.idle_activity(250.0);
+    assert_eq!(activity, Activity::NextRound { in_ms: 750.0 });
+    assert_eq!(activity.state(), ThreadState::Idle);
+    let json: serde_json::Value =
+        serde_json::from_str(&Reply::State { v: 1, activity }.to_json()).unwrap();
+    assert_eq!(json["state"], "idle");
+    assert_eq!(json["activity"], "next_round");
+    assert_eq!(json["in_ms"], 750);
+    assert_eq!(json["detail"], "next round in 750 ms");
+    let work = Activity::RoundWork {
+        round: 3,
+        work_ms: 99.6,
+        messages: 5,
+    };
+    let json: serde_json::Value = serde_json::from_str(
+        &Reply::State {
+            v: 1,
+            activity: work,
+        }
+        .to_json(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            json["state"].as_str(),
+            json["round"].as_u64(),
+            json["work_ms"].as_u64(),
+            json["messages"].as_u64()
+        ),
+        (Some("working"), Some(3), Some(100), Some(5))
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 import { t, getLang, setLang, onLang } from './strings.js';
 import { Outbox, AutoProducer } from './producer.js';
 import { Ledger } from './ledger.js';
-import { BatchLog, renderStats, statTiles, detail, SHOW_MESSAGES } from './render.js';
+import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 
@@ -71,7 +71,8 @@ worker.onmessage = (e) => {
       log.add(r, ledger.batch(r, SHOW_MESSAGES));
       return chart.add(r.queue_len);
     case 'state':
-      return setThread('worker', { state: r.state, key: `thread.${r.state}`, detailKey: null, detail: r.detail });
+      // The activity is a key with numbers (src/protocol.rs `Activity`), shown in the page's language.
+      return setThread('worker', { state: r.state, key: `thread.${r.state}`, detailKey: `detail.${r.activity}`, vars: r });
     case 'error':
       error(r.error, r.request);
       if (r.request.includes('"config"')) reflect(); // nothing changed: show what is in force
@@ -111,7 +112,7 @@ function render() {
     row.dataset.state = th.state;
     row.classList.toggle('was-blocked', th.key === 'thread.blockedFor');
     row.querySelector('.state').textContent = t(th.key, th.vars);
-    row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : detail(th.detail ?? '');
+    row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : '';
   }
   const list = $('errors');
   for (const [text, request] of newErrors.slice(-MAX_ERRORS)) {

@@ -18,6 +18,8 @@ export const PRESETS = [
   ['message_passing_release_acquire', 'ra'],
   ['store_buffering', 'tso'],
   ['store_buffering_fence', 'tso'],
+  ['load_buffering', 'ra'],
+  ['peterson', 'tso'],
   ['mutex', 'sc'],
   ['bounded_buffer', 'sc'],
   ['condvar_if', 'sc'],
@@ -253,6 +255,7 @@ async function presetText(name) {
 
 async function loadPreset(name, m) {
   const text = await presetText(name);
+  $('lab-status').hidden = true;
   preset = name;
   plan = null;
   editor.value = text;
@@ -394,7 +397,13 @@ function wire() {
   $('preset').addEventListener('change', (e) => {
     const name = e.target.value;
     const entry = PRESETS.find(([n]) => n === name);
-    if (entry) loadPreset(entry[0], entry[1]).catch((err) => showEditorError({ error: String(err) }));
+    if (entry) {
+      loadPreset(entry[0], entry[1]).catch((err) => {
+        $('lab-status').hidden = false;
+        $('lab-status').textContent = t('presetFailed', { e: err.message ?? err });
+        syncPresetSelect();
+      });
+    }
   });
   $('model').addEventListener('change', (e) => {
     plan = null;

@@ -1,5 +1,5 @@
 // Rendering of the batch log and the stats; called at most once per animation frame.
-import { t, getLang, STRINGS } from './strings.js';
+import { t } from './strings.js';
 
 export const KEEP_BATCHES = 50;
 export const SHOW_MESSAGES = 20;
@@ -118,22 +118,4 @@ export function renderStats(values, last) {
     bal.textContent = text;
     bal.dataset.ok = ok;
   }
-}
-
-// The worker's state texts (src/web/mod.rs), so they can be shown in the page's language.
-const DETAILS = [
-  [/^waiting for messages$/, 'detail.waiting'],
-  [/^next round in (\d+) ms$/, 'detail.next'],
-  [/^round (\d+): blocking work for (\d+) ms on (\d+) messages$/, 'detail.round'],
-  [/^busy work requested by the page \((\d+) ms\)$/, 'detail.busy'],
-];
-
-/** The worker's detail text in the current language, or as sent when no translation fits. */
-export function detail(text) {
-  for (const [re, key] of DETAILS) {
-    const m = re.exec(text);
-    const s = m && STRINGS[getLang()][key];
-    if (s) return t(key, { a: m[1], b: m[2], c: m[3] });
-  }
-  return text;
 }

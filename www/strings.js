@@ -63,6 +63,11 @@ export const STRINGS = {
     'thread.waiting': 'waiting',
     'thread.loading': 'loading the Rust queue (wasm)',
     'thread.readyDetail': 'loaded; waiting for the first request',
+    // The worker's activities (src/protocol.rs `Activity`), with its numbers.
+    'detail.waiting_for_messages': 'waiting for messages',
+    'detail.next_round': 'next round in {in_ms} ms',
+    'detail.round_work': 'round {round}: blocking work for {work_ms} ms on {messages} messages',
+    'detail.page_work': 'busy work requested by the page ({work_ms} ms)',
     'demo.title': 'Blocking work: page thread vs worker',
     'demo.ms': 'busy work, ms',
     'demo.page': 'run on the page thread',
@@ -159,11 +164,10 @@ export const STRINGS = {
     'errors.request': '请求：{r}',
     'errors.workerCrash': 'Worker 出错：{e}',
     'errors.wasm': '无法加载 wasm：{e}',
-    // The worker describes its state in English; these match its texts (see detail() in render.js).
-    'detail.waiting': '等待消息',
-    'detail.next': '{a} 毫秒后开始下一轮',
-    'detail.round': '第 {a} 轮：对 {c} 条消息做 {b} 毫秒阻塞计算',
-    'detail.busy': '页面请求的阻塞计算（{a} 毫秒）',
+    'detail.waiting_for_messages': '等待消息',
+    'detail.next_round': '{in_ms} 毫秒后开始下一轮',
+    'detail.round_work': '第 {round} 轮：对 {messages} 条消息做 {work_ms} 毫秒阻塞计算',
+    'detail.page_work': '页面请求的阻塞计算（{work_ms} 毫秒）',
   },
 };
 

@@ -10,7 +10,7 @@
 pub mod lab;
 
 use crate::consumer::{calculate_blocking, Pipeline, Settings};
-use crate::protocol::{ProtocolError, Reply, ThreadState, VERSION};
+use crate::protocol::{Activity, ProtocolError, Reply, VERSION};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -37,7 +37,7 @@ pub fn start_consumer_worker(early: js_sys::Array) -> Result<(), JsValue> {
     let shell = Rc::new(RefCell::new(Shell {
         pipeline: Pipeline::new(Settings::default()),
         timer: None,
-        last_state: None,
+        last_activity: None,
         scope: scope.clone(),
     }));
     shell.borrow().post(&shell.borrow().pipeline.ready());
@@ -57,7 +57,7 @@ pub fn start_consumer_worker(early: js_sys::Array) -> Result<(), JsValue> {
 struct Shell {
     pipeline: Pipeline,
     timer: Option<Timeout>,
-    last_state: Option<(ThreadState, String)>,
+    last_activity: Option<Activity>,
     scope: DedicatedWorkerGlobalScope,
 }
 
@@ -69,17 +69,13 @@ impl Shell {
             .post_message(&JsValue::from_str(&reply.to_json()));
     }
 
-    fn post_state(&mut self, state: ThreadState, detail: String) {
-        let next = Some((state, detail));
-        if self.last_state != next {
-            self.last_state = next;
-            if let Some((state, detail)) = &self.last_state {
-                self.post(&Reply::State {
-                    v: VERSION,
-                    state: *state,
-                    detail: detail.clone(),
-                });
-            }
+    fn post_activity(&mut self, activity: Activity) {
+        if self.last_activity != Some(activity) {
+            self.last_activity = Some(activity);
+            self.post(&Reply::State {
+                v: VERSION,
+                activity,
+            });
         }
     }
 }
@@ -118,10 +114,7 @@ fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
             s.post(reply);
         }
         if let Some(ms) = handled.work_ms {
-            s.post_state(
-                ThreadState::Working,
-                format!("busy work requested by the page ({} ms)", ms.round() as u64),
-            );
+            s.post_activity(Activity::PageWork { ms });
             calculate_blocking(ms, now);
         }
         // A new config or reset changes when the next round is due; a put only matters when
@@ -144,8 +137,8 @@ fn schedule(shell: &Rc<RefCell<Shell>>) {
     let mut s = shell.borrow_mut();
     s.timer = None;
     let t = now();
-    let (state, detail) = s.pipeline.idle_state(t);
-    s.post_state(state, detail);
+    let activity = s.pipeline.idle_activity(t);
+    s.post_activity(activity);
     if let Some(wait) = s.pipeline.due_in(t) {
         let round_shell = shell.clone();
         let ms = wait.ceil().min(f64::from(u32::MAX)) as u32;
@@ -166,15 +159,11 @@ fn run_round(shell: &Rc<RefCell<Shell>>) {
         let slice_start = now();
         while let Some(round) = s.pipeline.take_round(now()) {
             if round.work_ms > 0.0 {
-                s.post_state(
-                    ThreadState::Working,
-                    format!(
-                        "round {}: blocking work for {} ms on {} messages",
-                        round.batch.seq,
-                        round.work_ms.round() as u64,
-                        round.batch.len()
-                    ),
-                );
+                s.post_activity(Activity::RoundWork {
+                    round: round.batch.seq,
+                    work_ms: round.work_ms,
+                    messages: round.batch.len(),
+                });
                 calculate_blocking(round.work_ms, now);
             }
             let batch = s.pipeline.finish_round(round, now());

@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
 import { start } from './harness.mjs';
+import { LAB_STRINGS } from '../../www/lab-strings.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
@@ -115,6 +117,8 @@ test('the exhaustive explorer in the worker finds what the native command prints
     ['message_passing_relaxed', 'ra'],
     ['deadlock', 'sc'],
     ['condvar_lost_wakeup', 'sc'],
+    ['peterson', 'tso'],
+    ['queue_put_get', 'ra'],
   ]) {
     await choosePreset(page, file, model);
     const web = await explore(page);
@@ -237,6 +241,27 @@ test('the lab worker answers a malformed message with an error and keeps working
   assert.equal(result.runs, 200);
   assert.deepEqual(result.outcomes.map((o) => o.text), ['x=1', 'x=2']);
   assert.equal(result.outcomes.reduce((s, o) => s + o.count, 0), 200);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('every lesson is listed, and every string exists in English and Chinese', async () => {
+  const { page, problems } = await openLab();
+  const presets = await page.evaluate(() => import('./www/lab.js').then((m) => m.PRESETS));
+  const files = (await readdir(resolve(ROOT, 'lessons'))).filter((f) => f.endsWith('.lab')).map((f) => f.slice(0, -4));
+  assert.deepEqual(presets.map(([name]) => name).sort(), files.sort(), 'one preset per lesson file');
+  const en = Object.keys(LAB_STRINGS.en).sort();
+  assert.deepEqual(Object.keys(LAB_STRINGS.zh).sort(), en, 'the same keys in both languages');
+  for (const [name, model] of presets) {
+    assert.ok(['sc', 'tso', 'ra'].includes(model), name);
+    for (const key of [`lesson.${name}`, `try.${name}`]) assert.ok(en.includes(key), key);
+  }
+  const html = await readFile(resolve(ROOT, 'lab.html'), 'utf8');
+  for (const [, key] of html.matchAll(/data-t="([^"]+)"/g)) assert.ok(en.includes(key), `lab.html uses ${key}`);
+  // Switching to Chinese relabels the page and the stepper, and is remembered.
+  await page.selectOption('#lang', 'zh');
+  assert.equal(await page.textContent('h1'), LAB_STRINGS.zh.heading);
+  assert.equal(await page.textContent(`${thread(0)} button.stmt`), LAB_STRINGS.zh['btn.statement']);
   assert.deepEqual(problems, []);
   await page.close();
 });

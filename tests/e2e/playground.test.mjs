@@ -16,6 +16,22 @@ describe('the playground page', () => {
     await page.close();
   });
 
+  test('is bilingual: every string has both languages, and ?lang=zh shows no raw key', async () => {
+    const { page, problems } = await openPlayground(env, '/index.html?lang=zh');
+    const { en, zh } = await page.evaluate(async () => {
+      const { STRINGS } = await import('./www/strings.js');
+      return { en: Object.keys(STRINGS.en).sort(), zh: Object.keys(STRINGS.zh).sort() };
+    });
+    assert.deepEqual(zh, en, 'the same keys in English and Chinese');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh');
+    const raw = await page.evaluate((keys) => [...document.querySelectorAll('[data-i18n]')]
+      .filter((el) => !el.textContent.trim() || keys.includes(el.textContent.trim())).map((el) => el.dataset.i18n), en);
+    assert.deepEqual(raw, [], 'every [data-i18n] element shows a translation');
+    assert.match(await page.textContent('h1'), /[\u4e00-\u9fff]/, 'the title is in Chinese');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('messages typed and sent appear in a rendered batch, in the order sent', async () => {
     const { page, problems } = await openPlayground(env);
     await configure(page, { mode: 'drain', interval: 50, work: 0, maxBatch: 100 });
