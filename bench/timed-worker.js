@@ -9,29 +9,14 @@
 // - postMessage: the post itself (the structured clone of the reply string).
 // The text `"__timings"` is answered here, never forwarded: it returns the totals and resets them.
 const target = new URL(location.href).searchParams.get('target') || 'wasm';
-const T = { handle: 0, handles: 0, round: 0, rounds: 0, post: 0, posts: 0, postBytes: 0, maxHandle: 0, maxRound: 0, utf8In: 0, utf8Out: 0 };
-// For reference, what the wasm-bindgen glue's string copies cost alone: each request's text
-// encoded to UTF-8 (JS → wasm), each reply decoded from UTF-8 (wasm → JS). Timed outside the
-// handle/round totals, on copies, so that they add nothing to them.
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-const utf8 = (s) => {
-  const t0 = performance.now();
-  const bytes = enc.encode(s);
-  const t1 = performance.now();
-  dec.decode(bytes);
-  return [t1 - t0, performance.now() - t1];
-};
+const T = { handle: 0, handles: 0, round: 0, rounds: 0, post: 0, posts: 0, postBytes: 0, maxHandle: 0, maxRound: 0, glueIn: 0, glueOut: 0 };
 const nativePost = self.postMessage.bind(self);
 self.postMessage = (data, ...rest) => {
   const t0 = performance.now();
   nativePost(data, ...rest);
   T.post += performance.now() - t0;
   T.posts++;
-  if (typeof data === 'string') {
-    T.postBytes += data.length;
-    if (target === 'wasm') T.utf8Out += utf8(data)[1];
-  }
+  if (typeof data === 'string') T.postBytes += data.length;
 };
 const nativeSetTimeout = self.setTimeout.bind(self);
 self.setTimeout = (fn, ms, ...args) => nativeSetTimeout(() => {
@@ -46,18 +31,34 @@ self.setTimeout = (fn, ms, ...args) => nativeSetTimeout(() => {
   }
 }, ms);
 
+// The wasm-bindgen glue's own string copies, timed where they happen (inside handle and round):
+// TextDecoder.decode turns each reply into a JS string; TextEncoder.encodeInto is used for
+// strings that are not all ASCII (ASCII is copied by a loop in the glue, not timed here).
+for (const [cls, method, key] of [[TextDecoder, 'decode', 'glueOut'], [TextEncoder, 'encodeInto', 'glueIn']]) {
+  const native = cls.prototype[method];
+  cls.prototype[method] = function (...a) {
+    const t0 = performance.now();
+    try {
+      return native.apply(this, a);
+    } finally {
+      T[key] += performance.now() - t0;
+    }
+  };
+}
+
 // Messages that arrive before the worker's own handler is in place are handed over in order.
 const early = [];
 self.onmessage = (e) => early.push(e);
 await import(target === 'echo' ? './echo-worker.js' : '../www/consumer-worker.js');
+// The wasm's memory, to see it grow (the glue hands back the instance it already made).
+const exports = target === 'echo' ? null : await (await import('../pkg/queue_playground.js')).default();
 const inner = self.onmessage;
 self.onmessage = (e) => {
   if (e.data === '"__timings"') {
-    nativePost(JSON.stringify({ type: 'timings', ...T }));
+    nativePost(JSON.stringify({ type: 'timings', ...T, wasmMemory: exports ? exports.memory.buffer.byteLength : 0 }));
     for (const k of Object.keys(T)) T[k] = 0;
     return;
   }
-  if (target === 'wasm' && typeof e.data === 'string') T.utf8In += utf8(e.data)[0];
   const t0 = performance.now();
   try {
     inner.call(self, e);

@@ -128,7 +128,8 @@ fn queue_variant(maxsize: usize, recv: Recv<Arc<Queue<u64>>>, p: usize, c: usize
 
 fn mpsc_receivers(rx: mpsc::Receiver<u64>, c: usize) -> Vec<Arc<Mutex<mpsc::Receiver<u64>>>> {
     // With one consumer the Mutex is never contended: an uncontended lock, as fair as it gets.
-    vec![Arc::new(Mutex::new(rx)); c]
+    let shared = Arc::new(Mutex::new(rx));
+    vec![shared; c]
 }
 
 const VARIANTS: &[Variant] = &[

@@ -65,6 +65,7 @@ export function statusText(view) {
   if (view.failure) return t('status.failed', { kind: t(`fail.${view.failure.kind}`), message: view.failure.message });
   if (st === 'finished') return t('status.finished', { outcome: view.outcome || '—' });
   const n = view.schedule ? view.schedule.split(',').length : 0;
+  if (n === 1) return t('status.running1');
   return n ? t('status.running', { n }) : t('status.noneYet');
 }
 
@@ -111,7 +112,10 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
       li.dataset.stmt = String(si);
       li.dataset.line = String(s.line);
       const current = tv.stmt === si;
-      if (current) li.classList.add('current');
+      if (current) {
+        li.classList.add('current');
+        li.setAttribute('aria-current', 'step');
+      }
       const row = el('div', 'src');
       row.style.paddingLeft = `${texts[si].indent}ch`;
       row.append(el('span', 'pc', current ? '▶' : ''), el('code', '', texts[si].text || '…'));

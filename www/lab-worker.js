@@ -1,7 +1,8 @@
 // The lab worker: runs the interleaving lab's explorers (Rust, pkg/lab_bg.wasm) off the page
 // thread and posts progress at most every 100 ms, then the result. It never touches the DOM.
 //
-// Page -> worker: { id, kind: 'exhaustive' | 'random' | 'pct', src, model, options }
+// Page -> worker: first, if named 'lab:module', { type: 'module', module } (pkg/lab_bg.wasm compiled)
+//                 { id, kind: 'exhaustive' | 'random' | 'pct', src, model, options }
 //   options: exhaustive { max_states }; random { runs, seed }; pct { runs, seed, depth }.
 // Worker -> page: { type: 'ready' }
 //                 { id, type: 'progress', states | runs, rate, elapsed_ms }
@@ -14,14 +15,26 @@ import init, { explore_json, sample_json } from '../pkg/lab.js';
 const PROGRESS_MS = 100;
 const KINDS = new Set(['exhaustive', 'random', 'pct']);
 
-const ready = init().then(
-  () => { self.postMessage({ type: 'ready' }); return true; },
-  (err) => { self.postMessage({ type: 'error', id: null, error: `the lab worker could not load its wasm: ${err}` }); return false; },
-);
+// A worker started with the name 'lab:module' waits for the page to hand over the wasm it
+// already compiled, as its first message { type: 'module', module }, so that a worker
+// restarted after a cancel neither downloads nor compiles it again. Any other worker fetches
+// the wasm itself at once.
+let ready = self.name === 'lab:module' ? null : load(null);
+function load(module) {
+  return init(module ? { module_or_path: module } : undefined).then(
+    () => { self.postMessage({ type: 'ready' }); return true; },
+    (err) => { self.postMessage({ type: 'error', id: null, error: `the lab worker could not load its wasm: ${err}` }); return false; },
+  );
+}
 
 self.onmessage = async (event) => {
-  if (!(await ready)) return;
   const msg = event.data;
+  if (ready === null) {
+    const module = msg?.type === 'module' && msg.module instanceof WebAssembly.Module ? msg.module : null;
+    ready = load(module);
+    if (module) return;
+  }
+  if (!(await ready)) return;
   const id = msg && typeof msg === 'object' && (typeof msg.id === 'number' || typeof msg.id === 'string') ? msg.id : null;
   const fail = (error) => self.postMessage({ id, type: 'error', error });
   if (!msg || typeof msg !== 'object') return fail('a message must be an object { id, kind, src, model, options }');

@@ -53,7 +53,7 @@ let editorError = null;
 
 /** Starts a session for `text` under `m`, taking `schedule`; false (and the error shown in
  * the editor) if the text does not parse. */
-function open(text, m, schedule = '') {
+function open(text, m, schedule = '', { quiet = false } = {}) {
   let s;
   try {
     s = new wasm.LabSession(text, m);
@@ -68,10 +68,8 @@ function open(text, m, schedule = '') {
   program = JSON.parse(s.program());
   showEditorError(null);
   const v = JSON.parse(schedule ? s.replay(schedule) : s.view());
+  if (quiet) delete v.replay_error;
   setView(v);
-  const note = $('replay-note');
-  note.hidden = !v.replay_error;
-  if (v.replay_error) note.textContent = t('replay.refused', { index: v.replay_error.index + 1, error: v.replay_error.error });
   clearResults();
   return true;
 }
@@ -87,6 +85,10 @@ function parseError(err) {
 function setView(v) {
   if (v.error !== undefined) return; // a refused choice leaves the state as it was
   view = v;
+  // Only a replayed link's refused step is reported, until the next move.
+  const note = $('replay-note');
+  note.hidden = !v.replay_error;
+  note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: v.replay_error.error }) : '';
   render();
   saveHash();
 }
@@ -117,10 +119,9 @@ function renderReplay() {
   if (!plan) return;
   bar.classList.toggle('diverged', !onPlan);
   $('replay-title').textContent = onPlan
-    ? `${t('replay.title', { k: taken.length, n: plan.length })} — ${planLabel}`
+    ? t('replay.title', { k: taken.length, n: plan.length }) + (planLabel ? ` — ${planLabel}` : '')
     : t('replay.diverged');
   $('replay-next').disabled = !onPlan || taken.length >= plan.length;
-  $('replay-end').disabled = !onPlan && false;
   const ol = $('replay-steps');
   ol.replaceChildren();
   plan.forEach((c, i) => {
@@ -192,6 +193,9 @@ function selectAt(line, col) {
 /** The layer behind the textarea: marks the error line, and each thread's current line. */
 function renderBackdrop() {
   const back = $('editor-backdrop');
+  // The editor grows with the program, between 10 and 30 lines.
+  const lines = editor.value.split('\n').length;
+  editor.parentElement.style.height = `calc(${Math.min(30, Math.max(10, lines + 1)) * 1.45}em + 14px)`;
   const current = new Set();
   if (!editorError && view && editor.value === src) for (const th of view.threads) if (th.line) current.add(th.line);
   back.replaceChildren();
@@ -217,7 +221,10 @@ function onEdit() {
     if (preset && editor.value !== presetTexts.get(preset)) preset = null;
     syncPresetSelect();
     plan = null;
-    if (open(editor.value, model)) return;
+    // Keep as much of the schedule as still applies, so that editing a comment or a later
+    // line does not lose the learner's place.
+    const keep = session && !editorError ? view.schedule : '';
+    if (open(editor.value, model, keep, { quiet: true })) return;
     saveHash();
   }, 250);
   renderBackdrop();
@@ -303,7 +310,9 @@ let nextId = 1;
 let lastResult = null;
 
 function startWorker() {
-  worker = new Worker(new URL('./lab-worker.js', import.meta.url), { type: 'module' });
+  const url = new URL('./lab-worker.js', import.meta.url);
+  worker = new Worker(url, { type: 'module', name: compiled ? 'lab:module' : 'lab' });
+  if (compiled) worker.postMessage({ type: 'module', module: compiled });
   worker.onmessage = (e) => onWorker(e.data);
   worker.onerror = (e) => {
     e.preventDefault?.();
@@ -431,13 +440,28 @@ function wire() {
   window.addEventListener('hashchange', () => { loadHash(); });
 }
 
+/** pkg/lab_bg.wasm, compiled once: the page and every lab worker instantiate the same module. */
+let compiled = null;
+async function compileWasm() {
+  const url = new URL('../pkg/lab_bg.wasm', import.meta.url);
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A host that serves .wasm without application/wasm: compile from the bytes instead.
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url.pathname}: ${res.status}`);
+    return WebAssembly.compile(await res.arrayBuffer());
+  }
+}
+
 async function main() {
   applyStatic();
   fillPresets();
   wire();
   try {
     wasm = await import('../pkg/lab.js');
-    await wasm.default();
+    compiled = await compileWasm();
+    await wasm.default({ module_or_path: compiled });
   } catch (err) {
     $('lab-status').textContent = t('loadFailed', { e: err });
     document.documentElement.dataset.lab = 'failed';

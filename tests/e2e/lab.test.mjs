@@ -189,6 +189,8 @@ test('a parse error shows its line and column in place', async () => {
 
 test('cancel stops a big exploration and the lab keeps working', { timeout: 120_000 }, async () => {
   const { page, problems } = await openLab();
+  const fetched = [];
+  page.on('request', (req) => { if (req.url().endsWith('.wasm')) fetched.push(req.url()); });
   const body = (n) => `thread T${n} {\n  i = 0\n  while i < 60 {\n    x = x + 1\n    i = i + 1\n  }\n}\n`;
   const big = `shared x = 0\n${[1, 2, 3, 4].map(body).join('')}`;
   await page.fill('#editor', big);
@@ -207,6 +209,7 @@ test('cancel stops a big exploration and the lab keeps working', { timeout: 120_
   await choosePreset(page, 'counter_lost_update', 'sc');
   const r = await explore(page);
   assert.deepEqual(r.outcomes, [['count=1', 4], ['count=2', 2]]);
+  assert.deepEqual(fetched, [], 'the fresh worker got the compiled wasm from the page');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -243,6 +246,35 @@ test('the lab worker answers a malformed message with an error and keeps working
   assert.equal(result.outcomes.reduce((s, o) => s + o.count, 0), 200);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('random and PCT runs count every run; a replay survives a shared link', async () => {
+  const { page, problems } = await openLab();
+  await choosePreset(page, 'counter_lost_update', 'sc');
+  for (const [button, runs] of [['#run-random', '#random-runs'], ['#run-pct', '#pct-runs']]) {
+    await page.fill(runs, '500');
+    await page.click(button);
+    await page.waitForFunction(() => document.documentElement.dataset.explore === 'done' && !document.getElementById('results').hidden);
+    const counts = await page.$$eval('#histogram li.outcome', (lis) => lis.map((li) => [li.dataset.outcome, Number(li.dataset.count)]));
+    assert.deepEqual(counts.map(([o]) => o), ['count=1', 'count=2'], button);
+    assert.equal(counts.reduce((n, [, c]) => n + c, 0), 500, button);
+    assert.match(await page.textContent('#result-summary'), /500 runs/);
+  }
+  // Replaying the lost update's outcome, two steps in, then opening the link elsewhere.
+  await page.click('#histogram li.outcome[data-outcome="count=1"] button.replay');
+  await page.click('#replay-next');
+  await page.click('#replay-next');
+  const url = page.url();
+  assert.match(url, /&plan=/);
+  const { page: again, problems: problems2 } = await openLab(url.slice(env.base.length));
+  assert.equal(await again.isVisible('#replay-bar'), true);
+  assert.equal(await again.textContent('#schedule'), await page.textContent('#schedule'));
+  await again.click('#replay-end');
+  assert.equal(await shared(again, 'count'), '1');
+  assert.equal(await again.getAttribute('#run-status', 'data-status'), 'failed');
+  assert.deepEqual([...problems, ...problems2], []);
+  await page.close();
+  await again.close();
 });
 
 test('every lesson is listed, and every string exists in English and Chinese', async () => {
