@@ -25,7 +25,7 @@ optimise() { # name -> prints a JSON object describing the optimised file
 }
 
 rm -rf pkg/lab.js pkg/lab_bg.wasm
-wasm-pack --quiet build --release --target web --out-dir pkg --out-name lab --no-typescript --no-pack -- --features lab >&2
+wasm-pack --quiet build --release --target web --out-dir pkg --out-name lab --no-typescript --no-pack -- --no-default-features --features lab >&2
 lab=$(optimise lab)
 # wasm-pack empties pkg/ before each build: keep the lab files aside while the queue builds.
 mkdir -p target/lab-pkg && mv pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/

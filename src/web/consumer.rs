@@ -1,0 +1,169 @@
+//! The consumer worker's shell: the Rust queue and consumer own a Web Worker's `onmessage` and
+//! run the rounds on gloo timers. Built unless the `queue-worker` feature is off (the lab's wasm).
+
+use crate::consumer::{calculate_blocking, Pipeline, Settings};
+use crate::protocol::{Activity, ProtocolError, Reply, VERSION};
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Burns `ms` milliseconds of CPU on the calling thread and returns the iterations done.
+#[wasm_bindgen]
+pub fn busy_work(ms: f64) -> f64 {
+    calculate_blocking(ms, js_sys::Date::now) as f64
+}
+
+/// Runs the queue and its consumer in this worker: takes over `onmessage`, handles the
+/// messages that arrived before the wasm loaded (`early`), and posts `ready`.
+///
+/// # Errors
+/// When called outside a dedicated worker.
+#[wasm_bindgen]
+pub fn start_consumer_worker(early: js_sys::Array) -> Result<(), JsValue> {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global()
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("start_consumer_worker must run in a dedicated worker"))?;
+    let shell = Rc::new(RefCell::new(Shell {
+        pipeline: Pipeline::new(Settings::default()),
+        timer: None,
+        last_activity: None,
+        scope: scope.clone(),
+    }));
+    shell.borrow().post(&shell.borrow().pipeline.ready());
+    for data in early.iter() {
+        on_message(&shell, data);
+    }
+    let handler_shell = shell.clone();
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        on_message(&handler_shell, event.data());
+    });
+    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker does.
+    handler.forget();
+    Ok(())
+}
+
+struct Shell {
+    pipeline: Pipeline,
+    timer: Option<Timeout>,
+    last_activity: Option<Activity>,
+    scope: DedicatedWorkerGlobalScope,
+}
+
+impl Shell {
+    fn post(&self, reply: &Reply) {
+        // Posting a string to our own parent cannot fail; if it did there is nobody to tell.
+        let _ = self
+            .scope
+            .post_message(&JsValue::from_str(&reply.to_json()));
+    }
+
+    fn post_activity(&mut self, activity: Activity) {
+        if self.last_activity != Some(activity) {
+            self.last_activity = Some(activity);
+            self.post(&Reply::State {
+                v: VERSION,
+                activity,
+            });
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, with the precision of `performance.now()`, so that the
+/// page's and the worker's clocks agree.
+fn now() -> f64 {
+    js_sys::global()
+        .dyn_into::<web_sys::WorkerGlobalScope>()
+        .ok()
+        .and_then(|g| g.performance())
+        .map(|p| p.time_origin() + p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
+    let text = match data.as_string() {
+        Some(text) => text,
+        // A structured object instead of JSON text: validate it the same way.
+        None => match js_sys::JSON::stringify(&data)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            Some(text) => text,
+            None => {
+                let err = ProtocolError::new("the message is neither JSON text nor JSON-like");
+                shell.borrow().post(&Reply::error(&err, ""));
+                return;
+            }
+        },
+    };
+    let handled = shell.borrow_mut().pipeline.handle(&text, now());
+    let reschedule = {
+        let mut s = shell.borrow_mut();
+        for reply in &handled.replies {
+            s.post(reply);
+        }
+        if let Some(ms) = handled.work_ms {
+            s.post_activity(Activity::PageWork { ms });
+            calculate_blocking(ms, now);
+        }
+        // A new config or reset changes when the next round is due; a put only matters when
+        // no round is scheduled.
+        handled
+            .replies
+            .iter()
+            .any(|r| matches!(r, Reply::Config { .. }))
+            || s.timer.is_none()
+            || handled.work_ms.is_some()
+    };
+    if reschedule {
+        schedule(shell);
+    }
+}
+
+/// Arms the round timer for when the pipeline says the next round is due, or parks the worker
+/// until a message arrives.
+fn schedule(shell: &Rc<RefCell<Shell>>) {
+    let mut s = shell.borrow_mut();
+    s.timer = None;
+    let t = now();
+    let activity = s.pipeline.idle_activity(t);
+    s.post_activity(activity);
+    if let Some(wait) = s.pipeline.due_in(t) {
+        let round_shell = shell.clone();
+        let ms = wait.ceil().min(f64::from(u32::MAX)) as u32;
+        s.timer = Some(Timeout::new(ms, move || run_round(&round_shell)));
+    }
+}
+
+/// The longest a worker task runs back-to-back rounds before yielding to its event loop.
+/// Timers nested this deep are clamped to 4 ms, so one round per timer would cap a one-by-one
+/// consumer at 250 messages a second; running rounds that are due at once in one task, for a
+/// bounded time, lifts that cap while posts still wait at most this long.
+const ROUND_SLICE_MS: f64 = 8.0;
+
+fn run_round(shell: &Rc<RefCell<Shell>>) {
+    {
+        let mut s = shell.borrow_mut();
+        s.timer = None;
+        let slice_start = now();
+        while let Some(round) = s.pipeline.take_round(now()) {
+            if round.work_ms > 0.0 {
+                s.post_activity(Activity::RoundWork {
+                    round: round.batch.seq,
+                    work_ms: round.work_ms,
+                    messages: round.batch.len(),
+                });
+                calculate_blocking(round.work_ms, now);
+            }
+            let batch = s.pipeline.finish_round(round, now());
+            s.post(&Reply::Batch { v: VERSION, batch });
+            if now() - slice_start >= ROUND_SLICE_MS {
+                break;
+            }
+        }
+    }
+    schedule(shell);
+}
