@@ -3,9 +3,10 @@
 // against a baseline in the same run, and prints one markdown table, the goals, and where the
 // time goes. It reports; it does not fail on a goal (exit 0 unless something breaks).
 //
-// Usage: node bench/run.mjs [--native FILE] [--out FILE] [--quick]
+// Usage: node bench/run.mjs [--native FILE] [--out FILE] [--json FILE] [--quick]
 //   --native FILE  the JSON printed by `cargo run --release --example queue_bench -- --json`
 //   --out FILE     also write the report (markdown) there
+//   --json FILE    also write every raw measurement there
 //   --quick        fewer repetitions, for trying the harness out
 //
 // Baselines:
@@ -37,7 +38,7 @@ const BURST_REPS = QUICK ? 1 : 2;
 const BURST = 1_000_000;
 const LOADS = [1000, 10000, 100000];
 
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
@@ -148,8 +149,7 @@ async function burst(page) {
 
 /** Navigation → the first round trip of a message (and → ready), ms since navigation start. */
 async function startupOnce(page, url) {
-  if (url) await page.goto(url);
-  else await page.reload();
+  await page.goto(url);
   await page.waitForFunction(() => window.__bench?.startup?.roundTrip, null, { timeout: 30_000 });
   return page.evaluate(() => ({ ...window.__bench.startup, nav: performance.getEntriesByType('navigation')[0]?.toJSON() }));
 }
@@ -188,7 +188,8 @@ async function main() {
     log('sizes: first visit');
     R.visit = { wasm: await firstVisit(browser, `${BASE.wasm}/index.html`), echo: await firstVisit(browser, `${BASE.echo}/index.html`) };
 
-    // 4. start-up, cold (a new browser context each time) and warm (the same context, reload)
+    // 4. start-up, cold (a new browser context each time) and warm (the same context again).
+    // Only the page being measured is open: another page would render its frames meanwhile.
     log('start-up: cold and warm');
     R.startup = { cold: { wasm: [], echo: [] }, warm: { wasm: [], echo: [] } };
     for (let i = 0; i < REPS; i++) {
@@ -208,8 +209,12 @@ async function main() {
       await startupOnce(page, `${BASE[kind]}/index.html?bench-startup`); // fills the caches
       warm[kind] = { ctx, page };
     }
+    for (const kind of ['wasm', 'echo']) await warm[kind].page.goto('about:blank');
     for (let i = 0; i < REPS; i++) {
-      for (const kind of ['wasm', 'echo']) R.startup.warm[kind].push(await startupOnce(warm[kind].page));
+      for (const kind of ['wasm', 'echo']) {
+        R.startup.warm[kind].push(await startupOnce(warm[kind].page, `${BASE[kind]}/index.html?bench-startup`));
+        await warm[kind].page.goto('about:blank');
+      }
     }
     for (const kind of ['wasm', 'echo']) await warm[kind].ctx.close();
 
@@ -257,28 +262,42 @@ async function main() {
     if (pipeErrors.length) throw new Error(`pipeline page: ${pipeErrors.join('; ')}`);
     await ctx.close();
 
-    // 2 (rendered) and 3: the real page
+    // 2 (rendered) and 3: the real page, one page open at a time (an idle page in another tab
+    // would still render 60 frames a second on the same two CPUs).
     log('page: put → rendered');
-    const pages = {};
+    const contexts = {};
     for (const kind of ['wasm', 'echo']) {
-      const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await c.addInitScript({ path: HOOKS });
-      pages[kind] = await openPage(c, `${BASE[kind]}/index.html`);
-      await configure(pages[kind], { interval: 0, work: 0, maxBatch: 100000 });
+      contexts[kind] = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await contexts[kind].addInitScript({ path: HOOKS });
     }
+    const problems = [];
+    const realPage = async (kind) => {
+      const page = await openPage(contexts[kind], `${BASE[kind]}/index.html`);
+      await configure(page, { interval: 0, work: 0, maxBatch: 100000 });
+      return page;
+    };
+    const done = async (page) => {
+      problems.push(...page.problems);
+      await page.close();
+    };
     R.rendered = {};
     for (const rate of LOADS) {
       R.rendered[rate] = { wasm: [], echo: [] };
       for (let i = 0; i < LAT_REPS; i++) {
-        for (const kind of i % 2 ? ['echo', 'wasm'] : ['wasm', 'echo']) R.rendered[rate][kind].push(await renderedLatency(pages[kind], rate, LAT_MS));
+        for (const kind of i % 2 ? ['echo', 'wasm'] : ['wasm', 'echo']) {
+          const page = await realPage(kind);
+          R.rendered[rate][kind].push(await renderedLatency(page, rate, LAT_MS));
+          await done(page);
+        }
       }
     }
-    await pages.echo.context().close();
     log(`page: ${BURST} message burst vs idle`);
     R.burst = [];
-    for (let i = 0; i < BURST_REPS; i++) R.burst.push(await burst(pages.wasm));
-    if (pages.wasm.problems.length) throw new Error(`page errors: ${pages.wasm.problems.join('; ')}`);
-    await pages.wasm.context().close();
+    const bp = await realPage('wasm');
+    for (let i = 0; i < BURST_REPS; i++) R.burst.push(await burst(bp));
+    await done(bp);
+    for (const c of Object.values(contexts)) await c.close();
+    if (problems.length) throw new Error(`page errors: ${problems.join('; ')}`);
   } finally {
     await browser.close();
     await new Promise((ok) => main.close(ok));
@@ -396,7 +415,7 @@ function format(R) {
     `${f1(p99r)} ms; in frames: p99 ${f0(p99f)} (1 = rendered in the very next frame, the floor for the page's frame-paced producer)`);
   const lt = Math.max(...b.map((x) => x.busy.longTasks));
   goal('no long task over 50 ms during the 1,000,000-message burst', lt === 0,
-    `${lt} long tasks in the worst run, the longest ${f0(worst((x) => x.busy.longestTask))} ms`);
+    `${lt} long task${lt === 1 ? '' : 's'} in the worst run, the longest ${f0(worst((x) => x.busy.longestTask))} ms`);
   if (R.native) {
     const q = R.native.rows.find((n) => n.producers === 1 && n.name.startsWith('Queue::new(0): put/get'));
     goal('native Queue within 2x of std::sync::mpsc at 1/1 (ratio ≥ 0.5)', q.ratio >= 0.5, f2(q.ratio));
