@@ -494,13 +494,39 @@ pub fn write_f64(out: &mut String, n: f64) {
     if n < 0.0 && t != 0 {
         out.push('-');
     }
-    let _ = write!(out, "{}", t / 1000);
-    let frac = t % 1000;
+    write_u64(out, t / 1000);
+    let mut frac = t % 1000;
     if frac != 0 {
-        let digits = format!("{frac:03}");
+        // Three digits, trailing zeros dropped; no formatting machinery, no allocation.
         out.push('.');
-        out.push_str(digits.trim_end_matches('0'));
+        let mut width = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        let mut digits = [b'0'; 3];
+        for d in digits[..width].iter_mut().rev() {
+            *d = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        out.push_str(std::str::from_utf8(&digits[..width]).unwrap_or_default());
     }
+}
+
+/// Appends a whole number in decimal. Hot on the batch path (an id and a time per message),
+/// where `write!` and its formatting machinery cost more than the rest of the encoding.
+pub fn write_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// A number as [`write_f64`] writes it, for messages.
@@ -550,7 +576,7 @@ impl<'a> ObjectWriter<'a> {
     /// A whole-number member.
     pub fn int(&mut self, key: &str, value: u64) -> &mut Self {
         let out = self.key(key);
-        let _ = write!(out, "{value}");
+        write_u64(out, value);
         self
     }
 

@@ -32,7 +32,7 @@
 
 use crate::consumer::{Mode, Settings};
 use crate::json::{self, ObjectWriter, Value};
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// The protocol version this build speaks; a message with any other `v` is refused.
 pub const VERSION: u32 = 1;
@@ -570,7 +570,13 @@ pub enum Reply {
 impl Reply {
     /// The reply as JSON text, ready to post.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
+        // Reserve a batch's size up front: growing a many-megabyte string by doubling copies it.
+        let mut out = String::with_capacity(match self {
+            Reply::Batch { batch, .. } => {
+                256 + batch.len() * 48 + batch.texts.iter().map(String::len).sum::<usize>()
+            }
+            _ => 128,
+        });
         let mut o = ObjectWriter::new(&mut out);
         match self {
             Reply::Ready { v, settings } | Reply::Config { v, settings } => {
@@ -606,9 +612,7 @@ impl Reply {
                     .int("seq", batch.seq)
                     .str("mode", batch.mode.name())
                     .raw("ids", |out| {
-                        json::write_array(out, &batch.ids, |out, id| {
-                            let _ = write!(out, "{id}");
-                        })
+                        json::write_array(out, &batch.ids, |out, id| json::write_u64(out, *id))
                     })
                     .raw("texts", |out| {
                         json::write_array(out, &batch.texts, |out, t| json::write_str(out, t))

@@ -20,27 +20,49 @@ export class Outbox {
     this.putAt = [];
     this.head = 0;
     this.posted = 0;
+    // Runs put but not yet made into texts, oldest first: [{ n, make, at, i }]. A burst of a
+    // million costs nothing when it is put; each frame makes only the texts it posts.
+    this.runs = [];
+    this.pending = 0;
   }
 
   get size() {
-    return this.texts.length - this.head;
+    return this.texts.length - this.head + this.pending;
   }
 
   put(text, at = now()) {
+    // Behind a pending run, a single text waits its turn as a run of one.
+    if (this.pending) return this.putMany(1, () => text, at);
     this.texts.push(clean(text));
     this.putAt.push(at);
     this.nextId++;
   }
 
   /** Puts `n` messages whose texts come from `make(i)`, i from 1, all stamped now. */
-  putMany(n, make) {
-    const at = now();
-    for (let i = 1; i <= n; i++) this.put(make(i), at);
+  putMany(n, make, at = now()) {
+    this.runs.push({ n, make, at, i: 1 });
+    this.pending += n;
+    this.nextId += n;
+  }
+
+  /** Makes texts from the pending runs, in order, until `want` are ready to post. */
+  make(want) {
+    while (this.runs.length && this.texts.length - this.head < want) {
+      const r = this.runs[0];
+      const take = Math.min(r.n - r.i + 1, want - (this.texts.length - this.head));
+      for (let k = 0; k < take; k++, r.i++) {
+        this.texts.push(clean(r.make(r.i)));
+        this.putAt.push(r.at);
+      }
+      this.pending -= take;
+      if (r.i > r.n) this.runs.shift();
+    }
   }
 
   /** Posts up to MAX_PER_POST messages as one `put`; called once per animation frame. */
   flush() {
-    const n = Math.min(this.size, MAX_PER_POST);
+    this.make(MAX_PER_POST);
+    const n = Math.min(this.texts.length - this.head, MAX_PER_POST);
     if (!n) return 0;
     const end = this.head + n;
     const msg = {
