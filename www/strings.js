@@ -1,6 +1,8 @@
 // Every user-facing string, in English and Chinese, and the language switch.
 // Text in `backticks` is rendered as <code> by fill(); nothing here is ever parsed as HTML.
 
+import { createI18n } from './i18n.js';
+
 export const STRINGS = {
   en: {
     title: 'Queue Playground',
@@ -171,55 +173,6 @@ export const STRINGS = {
   },
 };
 
-const KEY = 'queue-playground-lang';
-let lang = pick();
-const listeners = [];
+export { fill } from './i18n.js';
 
-function pick() {
-  const valid = (l) => (l && Object.hasOwn(STRINGS, l) ? l : null);
-  let stored = null;
-  try { stored = localStorage.getItem(KEY); } catch { /* storage may be blocked in iframes */ }
-  return valid(new URLSearchParams(location.search).get('lang')) || valid(stored)
-    || (navigator.language?.startsWith('zh') ? 'zh' : 'en');
-}
-
-/** The string for `key` in the current language, with `{name}` filled from `vars`. */
-export function t(key, vars) {
-  const s = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
-  return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
-}
-
-export const getLang = () => lang;
-
-/** Switches language, remembers it if the user chose it, and tells every listener. */
-export function setLang(next, remember = true) {
-  if (!Object.hasOwn(STRINGS, next)) return;
-  lang = next;
-  try { if (remember) localStorage.setItem(KEY, next); } catch { /* storage may be blocked */ }
-  applyStatic();
-  for (const f of listeners) f();
-}
-
-export const onLang = (f) => listeners.push(f);
-
-/** Sets `el`'s text, turning `backticked` parts into <code> elements (as text, never HTML). */
-export function fill(el, text) {
-  el.replaceChildren();
-  text.split('`').forEach((part, i) => {
-    if (!part) return;
-    if (i % 2) {
-      const code = document.createElement('code');
-      code.textContent = part;
-      el.append(code);
-    } else el.append(part);
-  });
-}
-
-/** Fills every [data-i18n] (text), [data-i18n-ph] (placeholder) and [data-i18n-tip] (title). */
-export function applyStatic(root = document) {
-  document.documentElement.lang = lang;
-  document.title = t('title');
-  for (const el of root.querySelectorAll('[data-i18n]')) fill(el, t(el.dataset.i18n));
-  for (const el of root.querySelectorAll('[data-i18n-ph]')) el.placeholder = t(el.dataset.i18nPh);
-  for (const el of root.querySelectorAll('[data-i18n-tip]')) el.title = t(el.dataset.i18nTip);
-}
+export const { t, getLang, setLang, onLang, applyStatic } = createI18n(STRINGS, 'i18n');
