@@ -4,7 +4,7 @@
 
 use queue_playground::sim::{
     decode_schedule, encode_schedule, explore, parse, FailureKind, Limits, Machine, Model, Program,
-    Report, RunStatus, Stop,
+    Report, RunStatus, Stop, ToJson,
 };
 
 fn lesson(name: &str) -> Program {
@@ -520,7 +520,7 @@ fn the_progress_callback_reports_and_can_cancel() {
 #[test]
 fn reports_serialise_for_the_worker() {
     let r = run(&lesson("deadlock.lab"), Model::Sc);
-    let json = serde_json::to_string(&r).unwrap();
+    let json = r.to_json();
     assert!(json.contains("\"kind\":\"deadlock\""), "{json}");
     assert!(json.contains("\"schedule\":[\"0\",\"1\"]"), "{json}");
     assert_eq!(encode_schedule(&r.failures[0].schedule), "0,1");

@@ -3,7 +3,7 @@
 
 use queue_playground::sim::{
     parse, run_pct, run_random, sample, Choice, FailureKind, Limits, Machine, Model, RunStatus,
-    Strategy,
+    Strategy, ToJson,
 };
 
 const LOST_UPDATE: &str = "shared count = 0
@@ -83,7 +83,7 @@ fn the_tso_view_shows_store_buffers_and_flushes_are_choices() {
     m.step(Choice::Flush { thread: 0 }).unwrap();
     m.step(Choice::Flush { thread: 1 }).unwrap();
     assert_eq!(m.outcome().to_string(), "x=1 y=1 A.r=0 B.s=0");
-    let json = serde_json::to_string(&m.view()).unwrap();
+    let json = m.view().to_json();
     assert!(json.contains("\"store_buffer\""));
 }
 

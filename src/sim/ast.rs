@@ -1,10 +1,7 @@
 //! The parsed program, before names are resolved and statements are split into steps.
 
-use serde::Serialize;
-
 /// A memory-order mark on an atomic access or fence, as in C11 and Rust.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Order {
     /// A plain, non-atomic access (`x = x + 1`): the release/acquire model treats it as relaxed.
     Plain,
@@ -57,7 +54,7 @@ impl Order {
 }
 
 /// A binary operator; comparisons and `&&`/`||` give 0 or 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinOp {
     /// `+` (wrapping).
     Add,
@@ -216,8 +213,7 @@ pub struct ThreadDecl {
 }
 
 /// The kind of a declared shared object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ObjKind {
     /// `shared x = 0`: an integer in shared memory.
     Shared,

@@ -8,8 +8,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 /// One scheduling decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Choice {
@@ -57,19 +55,6 @@ impl fmt::Display for Choice {
             Choice::Flush { thread } => write!(f, "f{thread}"),
             Choice::Wake { thread } => write!(f, "w{thread}"),
         }
-    }
-}
-
-impl Serialize for Choice {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Choice {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Choice, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -149,8 +134,7 @@ mod tests {
         for bad in ["x", "1.", ".1", "f", "-1", "0,,1", "99999999999"] {
             assert!(decode_schedule(bad).is_err(), "{bad}");
         }
-        let json = serde_json::to_string(&s).unwrap();
+        let json = crate::sim::ToJson::to_json(&s);
         assert_eq!(json, r#"["0","1.2","f0","w3"]"#);
-        assert_eq!(serde_json::from_str::<Vec<Choice>>(&json).unwrap(), s);
     }
 }

@@ -3,8 +3,6 @@
 //! These are plain functions over [`State`] so that the explorer can run them on millions of
 //! states without the undo history that [`super::Machine`] keeps.
 
-use serde::Serialize;
-
 use super::ast::Order;
 use super::choice::Choice;
 use super::program::{DivByZero, Instr, Program, RmwOp};
@@ -12,8 +10,7 @@ use super::ra::{Target, Write};
 use super::state::{Fault, FaultKind, Memory, State};
 
 /// Where a run stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case", tag = "status")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RunStatus {
     /// Some thread can still step.
     Running,

@@ -9,8 +9,6 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use serde::Serialize;
-
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
 use super::pack;
@@ -20,7 +18,7 @@ pub use super::report::{Failure, FailureKind, OutcomeCount, Report, Stop};
 use super::state::{Model, Outcome, State};
 
 /// Bounds on work, so that nothing runs unbounded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Exploration stops after visiting this many distinct states.
     pub max_states: usize,
@@ -38,7 +36,7 @@ impl Default for Limits {
 }
 
 /// How far exploration has got, passed to the progress callback.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     /// Distinct states found so far.
     pub states: usize,

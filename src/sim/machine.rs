@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use super::choice::{encode_schedule, Choice};
 use super::exec::{self, RunStatus};
 use super::program::{Instr, Program};
@@ -375,8 +373,7 @@ pub fn describe(prog: &Program, st: &State, choice: Choice) -> String {
 }
 
 /// How a thread stands, for colouring its column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThreadRun {
     /// Its next step can run.
     Ready,
@@ -389,7 +386,7 @@ pub enum ThreadRun {
 }
 
 /// One thread in the lab view.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ThreadView {
     /// Its name.
     pub name: String,
@@ -414,7 +411,7 @@ pub struct ThreadView {
 }
 
 /// One shared variable in the lab view.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct VarView {
     /// Its name.
     pub name: String,
@@ -425,7 +422,7 @@ pub struct VarView {
 }
 
 /// A choice and its description.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ChoiceView {
     /// The choice.
     pub choice: Choice,
@@ -434,7 +431,7 @@ pub struct ChoiceView {
 }
 
 /// Everything the lab view shows about a machine, ready to send to the page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct MachineView {
     /// The memory model.
     pub model: Model,

@@ -26,8 +26,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 pub mod ast;
 pub mod choice;
 pub mod compile;
@@ -43,6 +41,7 @@ pub mod ra;
 pub mod report;
 pub mod sched;
 pub mod state;
+pub mod to_json;
 
 pub use choice::{decode_schedule, encode_schedule, BadChoice, Choice};
 pub use exec::RunStatus;
@@ -51,9 +50,10 @@ pub use machine::{Machine, MachineView, StepError};
 pub use program::Program;
 pub use sched::{run_pct, run_random, sample, Run, Sample, Strategy};
 pub use state::{Model, Outcome};
+pub use to_json::ToJson;
 
 /// A syntax or name error, with the 1-based line and column where it was found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     /// Line, from 1.
     pub line: u32,

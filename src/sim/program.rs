@@ -4,13 +4,10 @@
 //! two steps and nowhere else. `count = count + 1` becomes two steps: a load of `count` into a
 //! temporary, then a store of the temporary plus one.
 
-use serde::Serialize;
-
 pub use super::ast::{BinOp, Order};
 
 /// A value computed from constants and a thread's own slots (registers and temporaries).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Val {
     /// A constant.
     Const(i64),
@@ -87,8 +84,7 @@ impl Val {
 }
 
 /// A read-modify-write operation on one shared variable, done in one indivisible step.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RmwOp {
     /// Write the value.
     Swap(Val),
@@ -117,8 +113,7 @@ impl RmwOp {
 }
 
 /// One atomic step of a thread.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case", tag = "op")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Instr {
     /// Read shared variable `var` into slot `dst`.
     Load {
@@ -231,7 +226,7 @@ impl Instr {
 }
 
 /// A step of a thread with where it comes from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// What it does.
     pub instr: Instr,
@@ -242,7 +237,7 @@ pub struct Step {
 }
 
 /// Where a statement is written and where its steps begin.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StmtInfo {
     /// Source line, from 1.
     pub line: u32,
@@ -253,7 +248,7 @@ pub struct StmtInfo {
 }
 
 /// One thread's code.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ThreadCode {
     /// The thread's name.
     pub name: String,
@@ -268,8 +263,7 @@ pub struct ThreadCode {
 }
 
 /// A shared value that appears in every outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Observed {
     /// A shared variable's final value.
     Var(usize),
@@ -283,7 +277,7 @@ pub enum Observed {
 }
 
 /// A parsed and compiled program, ready to run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     /// Shared variables: name and initial value.
     pub vars: Vec<(String, i64)>,
@@ -305,7 +299,7 @@ pub struct Program {
 
 /// A `final assert EXPR` line. Its slots are the shared variables, then every thread's
 /// registers in thread order (see [`Program::final_slots`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FinalCheck {
     /// The condition.
     pub cond: Val,

@@ -1,15 +1,12 @@
 //! What exploration and sampling report: outcomes with counts, and failures with a schedule.
 
-use serde::Serialize;
-
 use super::choice::{encode_schedule, Choice};
 use super::exec::RunStatus;
 use super::program::Program;
 use super::state::{FaultKind, Model, Outcome, State};
 
 /// The kind of a failure found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FailureKind {
     /// An `assert` was false.
     Assert,
@@ -37,7 +34,7 @@ impl FailureKind {
 }
 
 /// A failure and a shortest schedule that reproduces it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     /// What kind of failure.
     pub kind: FailureKind,
@@ -54,7 +51,7 @@ pub struct Failure {
 }
 
 /// A final outcome and how many schedules reach it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutcomeCount {
     /// The observed values.
     pub outcome: Outcome,
@@ -65,8 +62,7 @@ pub struct OutcomeCount {
 }
 
 /// Why exploration stopped early.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "reason")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
     /// It reached the state bound.
     StateLimit {
@@ -78,7 +74,7 @@ pub enum Stop {
 }
 
 /// The result of exploring a program.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Report {
     /// The memory model explored.
     pub model: Model,

@@ -8,8 +8,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
 use super::explore::{Limits, OutcomeCount};
@@ -47,7 +45,7 @@ impl Rng {
 }
 
 /// One run chosen by a randomised scheduler.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     /// Every choice made, replayable with [`super::Machine::replay`].
     pub schedule: Vec<Choice>,
@@ -58,8 +56,7 @@ pub struct Run {
 }
 
 /// Which randomised scheduler to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Strategy {
     /// Every possible choice equally likely at each step.
     Random,
@@ -173,7 +170,7 @@ fn run(
 }
 
 /// What many randomised runs found.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Sample {
     /// The runs made.
     pub runs: usize,

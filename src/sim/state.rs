@@ -3,14 +3,11 @@
 //! It derives `Hash` and `Eq` because the explorer caches states: two schedules that reach an
 //! equal state share everything after it.
 
-use serde::Serialize;
-
 use super::program::{Observed, Program};
 use super::ra::RaMemory;
 
 /// Which memory model shared variables follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Model {
     /// Sequential consistency: one memory, every write seen by all at once.
     Sc,
@@ -45,8 +42,7 @@ impl Model {
 }
 
 /// Why a thread stopped the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FaultKind {
     /// An `assert` was false.
     Assert,
@@ -211,7 +207,7 @@ impl State {
 }
 
 /// The observed values at the end of a run: shared variables and registers, by label.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Outcome(pub Vec<(String, i64)>);
 
 impl std::fmt::Display for Outcome {

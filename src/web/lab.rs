@@ -9,10 +9,11 @@
 //!
 //! Built only with `--features lab`, into `pkg/lab_bg.wasm`, which only the lab page loads.
 
-use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
+use crate::json::{self, write_array, write_str, ObjectWriter, Value};
 use crate::sim::report::failure_of;
+use crate::sim::to_json::member;
 use crate::sim::{
     decode_schedule, encode_schedule, explore, parse, sample, Choice, Limits, Machine, Model,
     OutcomeCount, ParseError, Program, RunStatus, Strategy,
@@ -25,12 +26,30 @@ const MAX_STATES: usize = 2_000_000;
 const MAX_RUNS: usize = 1_000_000;
 const MAX_RUN_STEPS: usize = 100_000;
 
+/// `{"error": message}`.
 fn error(message: impl Into<String>) -> String {
-    json!({ "error": message.into() }).to_string()
+    object(|w| {
+        w.str("error", &message.into());
+    })
 }
 
 fn parse_error(e: &ParseError) -> String {
-    json!({ "error": e.message, "line": e.line, "col": e.col }).to_string()
+    let mut out = String::new();
+    let mut w = ObjectWriter::new(&mut out);
+    w.str("error", &e.message);
+    member(&mut w, "line", &e.line);
+    member(&mut w, "col", &e.col);
+    w.finish();
+    out
+}
+
+/// Writes one JSON object with `members`.
+fn object(members: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
+    let mut out = String::new();
+    let mut w = ObjectWriter::new(&mut out);
+    members(&mut w);
+    w.finish();
+    out
 }
 
 fn model_of(name: &str) -> Result<Model, String> {
@@ -49,10 +68,6 @@ fn load(text: &str, model: &str) -> Result<(Program, Model), String> {
     }
     let prog = parse(text).map_err(|e| parse_error(&e))?;
     Ok((prog, model))
-}
-
-fn to_text(value: &Value) -> String {
-    value.to_string()
 }
 
 /// A program being stepped by hand on the page.
@@ -79,41 +94,76 @@ impl LabSession {
     /// statements (line, column, first step) and its steps (statement, text).
     pub fn program(&self) -> String {
         let prog = self.machine.program();
-        let threads: Vec<Value> = prog
-            .threads
-            .iter()
-            .map(|t| {
-                json!({
-                    "name": t.name,
-                    "statements": t.statements,
-                    "steps": t.steps.iter().map(|s| json!({ "stmt": s.stmt, "text": s.text })).collect::<Vec<_>>(),
-                    "registers": &t.slots[..t.registers],
-                })
-            })
-            .collect();
-        to_text(&json!({
-            "model": self.machine.model(),
-            "threads": threads,
-            "vars": prog.vars.iter().map(|v| &v.0).collect::<Vec<_>>(),
-            "observe": prog.observe.iter().map(|o| &o.0).collect::<Vec<_>>(),
-            "spurious_wakeups": prog.spurious_wakeups,
-        }))
+        object(|w| {
+            member(w, "model", &self.machine.model());
+            w.raw("threads", |out| {
+                write_array(out, &prog.threads, |out, t| {
+                    let mut w = ObjectWriter::new(out);
+                    w.str("name", &t.name);
+                    w.raw("statements", |out| {
+                        write_array(out, &t.statements, |out, s| {
+                            let mut w = ObjectWriter::new(out);
+                            member(&mut w, "line", &s.line);
+                            member(&mut w, "col", &s.col);
+                            member(&mut w, "first_step", &s.first_step);
+                            w.finish();
+                        });
+                    });
+                    w.raw("steps", |out| {
+                        write_array(out, &t.steps, |out, s| {
+                            let mut w = ObjectWriter::new(out);
+                            member(&mut w, "stmt", &s.stmt);
+                            w.str("text", &s.text);
+                            w.finish();
+                        });
+                    });
+                    member(&mut w, "registers", &t.slots[..t.registers]);
+                    w.finish();
+                });
+            });
+            w.raw("vars", |out| {
+                write_array(out, &prog.vars, |out, v| write_str(out, &v.0));
+            });
+            w.raw("observe", |out| {
+                write_array(out, &prog.observe, |out, o| write_str(out, &o.0));
+            });
+            member(w, "spurious_wakeups", &prog.spurious_wakeups);
+        })
     }
 
     /// Everything the lab view shows now (see [`crate::sim::MachineView`]), plus `outcome`
     /// (the observed values, as text), `failure` (`{kind, message}` once the run failed) and
     /// `why` (per thread, why it cannot step, or null).
     pub fn view(&self) -> String {
+        self.view_with(None)
+    }
+
+    /// The view, with `replay_error: {index, error}` when `refused` is given.
+    fn view_with(&self, refused: Option<(usize, String)>) -> String {
         let m = &self.machine;
-        let mut value = serde_json::to_value(m.view()).unwrap_or_else(|_| json!({}));
-        if let Value::Object(map) = &mut value {
-            map.insert("outcome".into(), Value::from(m.outcome().to_string()));
-            let failure = failure_of(m.program(), m.state(), m.status())
-                .map(|(kind, message)| json!({ "kind": kind.name(), "message": message }));
-            map.insert("failure".into(), failure.unwrap_or(Value::Null));
-            map.insert("why".into(), Value::from(self.why_not()));
-        }
-        to_text(&value)
+        object(|w| {
+            m.view().write_members(w);
+            w.str("outcome", &m.outcome().to_string());
+            w.raw("failure", |out| {
+                match failure_of(m.program(), m.state(), m.status()) {
+                    Some((kind, message)) => {
+                        let mut w = ObjectWriter::new(out);
+                        w.str("kind", kind.name()).str("message", &message);
+                        w.finish();
+                    }
+                    None => out.push_str("null"),
+                }
+            });
+            member(w, "why", &self.why_not());
+            if let Some((index, error)) = refused {
+                w.raw("replay_error", |out| {
+                    let mut w = ObjectWriter::new(out);
+                    member(&mut w, "index", &index);
+                    w.str("error", &error);
+                    w.finish();
+                });
+            }
+        })
     }
 
     /// Per thread, why it cannot step now (it waits for a lock, sleeps, has finished), or
@@ -192,37 +242,45 @@ impl LabSession {
         let mut refused = None;
         for (index, c) in choices.into_iter().enumerate() {
             if let Err(e) = self.machine.step(c) {
-                refused = Some(json!({ "index": index, "error": e.to_string() }));
+                refused = Some((index, e.to_string()));
                 break;
             }
         }
-        let mut value: Value = serde_json::from_str(&self.view()).unwrap_or_else(|_| json!({}));
-        if let (Value::Object(map), Some(r)) = (&mut value, refused) {
-            map.insert("replay_error".into(), r);
-        }
-        to_text(&value)
+        self.view_with(refused)
     }
 }
 
 /// Reads `{"max_states": n, "max_run_steps": n}`; missing or malformed fields keep defaults,
 /// and values are clamped to what the worker can hold.
-fn limits_of(options: &Map<String, Value>) -> Limits {
+fn limits_of(options: &Value) -> Limits {
     let mut limits = Limits::default();
-    if let Some(n) = options.get("max_states").and_then(Value::as_u64) {
+    if let Some(n) = whole(options, "max_states") {
         limits.max_states = (n as usize).clamp(1, MAX_STATES);
     }
-    if let Some(n) = options.get("max_run_steps").and_then(Value::as_u64) {
+    if let Some(n) = whole(options, "max_run_steps") {
         limits.max_run_steps = (n as usize).clamp(1, MAX_RUN_STEPS);
     }
     limits
 }
 
-fn options_of(text: &str) -> Result<Map<String, Value>, String> {
+/// Member `key` if it is a whole number from 0 that fits a `u64` (`5.0` counts: the reader
+/// keeps every number as a double, as JavaScript does).
+fn whole(options: &Value, key: &str) -> Option<u64> {
+    options.get(key).and_then(Value::as_f64).and_then(as_u64)
+}
+
+/// `n` if it is a whole number from 0 below 2^64.
+fn as_u64(n: f64) -> Option<u64> {
+    (n >= 0.0 && n.fract() == 0.0 && n < 18_446_744_073_709_551_616.0).then_some(n as u64)
+}
+
+/// The options object (an empty one for empty text).
+fn options_of(text: &str) -> Result<Value, String> {
     if text.trim().is_empty() {
-        return Ok(Map::new());
+        return Ok(Value::Object(Vec::new()));
     }
-    match serde_json::from_str(text) {
-        Ok(Value::Object(map)) => Ok(map),
+    match json::parse(text) {
+        Ok(v @ Value::Object(_)) => Ok(v),
         Ok(_) => Err(error("the options must be a JSON object")),
         Err(e) => Err(error(format!("the options are not JSON: {e}"))),
     }
@@ -241,22 +299,19 @@ fn keep_going(progress: &Option<js_sys::Function>, args: &[f64]) -> bool {
 }
 
 /// Outcomes with their text, encoded schedule and whether a `final assert` fails there.
-fn outcomes_json(prog: &Program, model: Model, outcomes: &[OutcomeCount]) -> Value {
-    outcomes
-        .iter()
-        .map(|o| {
-            let failed = Machine::replay(prog, model, &o.schedule)
-                .map(|m| matches!(m.status(), RunStatus::FinalFailed { .. }))
-                .unwrap_or(false);
-            json!({
-                "outcome": o.outcome,
-                "text": o.outcome.to_string(),
-                "count": o.count,
-                "schedule": encode_schedule(&o.schedule),
-                "failed": failed,
-            })
-        })
-        .collect()
+fn write_outcomes(out: &mut String, prog: &Program, model: Model, outcomes: &[OutcomeCount]) {
+    write_array(out, outcomes, |out, o| {
+        let failed = Machine::replay(prog, model, &o.schedule)
+            .map(|m| matches!(m.status(), RunStatus::FinalFailed { .. }))
+            .unwrap_or(false);
+        let mut w = ObjectWriter::new(out);
+        member(&mut w, "outcome", &o.outcome);
+        w.str("text", &o.outcome.to_string());
+        member(&mut w, "count", &o.count);
+        w.str("schedule", &encode_schedule(&o.schedule));
+        member(&mut w, "failed", &failed);
+        w.finish();
+    });
 }
 
 /// Explores every interleaving of `text` under `model`.
@@ -289,21 +344,19 @@ pub fn explore_json(
         )
     });
     let elapsed_ms = js_sys::Date::now() - start;
-    let mut value = serde_json::to_value(&report).unwrap_or_else(|_| json!({}));
-    if let Value::Object(map) = &mut value {
-        map.insert(
-            "outcomes".into(),
-            outcomes_json(&prog, model, &report.outcomes),
+    object(|w| {
+        report.write_members_but_outcomes(w);
+        w.raw("outcomes", |out| {
+            write_outcomes(out, &prog, model, &report.outcomes);
+        });
+        w.str("kind", "exhaustive");
+        w.str("summary", &report.summary());
+        w.num("elapsed_ms", elapsed_ms);
+        w.num(
+            "states_per_second",
+            report.states_per_second(elapsed_ms / 1000.0).round(),
         );
-        map.insert("kind".into(), Value::from("exhaustive"));
-        map.insert("summary".into(), Value::from(report.summary()));
-        map.insert("elapsed_ms".into(), Value::from(elapsed_ms));
-        map.insert(
-            "states_per_second".into(),
-            Value::from(report.states_per_second(elapsed_ms / 1000.0).round()),
-        );
-    }
-    to_text(&value)
+    })
 }
 
 /// Makes many randomised runs of `text` under `model`.
@@ -329,11 +382,7 @@ pub fn sample_json(
         Err(e) => return e,
     };
     let limits = limits_of(&options);
-    let depth = options
-        .get("depth")
-        .and_then(Value::as_u64)
-        .unwrap_or(2)
-        .clamp(1, 64) as usize;
+    let depth = whole(&options, "depth").unwrap_or(2).clamp(1, 64) as usize;
     let strategy = match options.get("strategy").and_then(Value::as_str) {
         None | Some("random") => Strategy::Random,
         Some("pct") => Strategy::Pct { depth },
@@ -343,14 +392,12 @@ pub fn sample_json(
             ))
         }
     };
-    let runs = options
-        .get("runs")
-        .and_then(Value::as_u64)
+    let runs = whole(&options, "runs")
         .unwrap_or(1000)
         .clamp(1, MAX_RUNS as u64) as usize;
     let seed = match options.get("seed") {
         None => 1,
-        Some(Value::Number(n)) => match n.as_u64() {
+        Some(Value::Number(n)) => match as_u64(*n) {
             Some(s) => s,
             None => return error("the seed must be a whole number from 0"),
         },
@@ -365,34 +412,31 @@ pub fn sample_json(
         keep_going(&progress, &[done as f64])
     });
     let elapsed_ms = js_sys::Date::now() - start;
-    let mut value = serde_json::to_value(&result).unwrap_or_else(|_| json!({}));
-    if let Value::Object(map) = &mut value {
-        map.insert(
-            "outcomes".into(),
-            outcomes_json(&prog, model, &result.outcomes),
-        );
-        map.insert(
-            "kind".into(),
-            serde_json::to_value(strategy).unwrap_or_default(),
-        );
-        map.insert("seed".into(), Value::from(seed));
-        map.insert("elapsed_ms".into(), Value::from(elapsed_ms));
-        let per_s = if elapsed_ms > 0.0 {
-            (result.runs as f64 * 1000.0 / elapsed_ms).round()
-        } else {
-            0.0
-        };
-        map.insert("runs_per_second".into(), Value::from(per_s));
-    }
-    to_text(&value)
+    let per_s = if elapsed_ms > 0.0 {
+        (result.runs as f64 * 1000.0 / elapsed_ms).round()
+    } else {
+        0.0
+    };
+    object(|w| {
+        result.write_members_but_outcomes(w);
+        w.raw("outcomes", |out| {
+            write_outcomes(out, &prog, model, &result.outcomes);
+        });
+        member(w, "kind", &strategy);
+        member(w, "seed", &seed);
+        w.num("elapsed_ms", elapsed_ms);
+        w.num("runs_per_second", per_s);
+    })
 }
 
 /// The memory models, in menu order, as JSON `[{"name": "sc"}, ...]`.
 #[wasm_bindgen]
 pub fn lab_models() -> String {
-    let names: Vec<Value> = Model::ALL
-        .iter()
-        .map(|m| json!({ "name": m.name() }))
-        .collect();
-    to_text(&Value::from(names))
+    let mut out = String::new();
+    write_array(&mut out, &Model::ALL, |out, m| {
+        let mut w = ObjectWriter::new(out);
+        w.str("name", m.name());
+        w.finish();
+    });
+    out
 }
