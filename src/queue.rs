@@ -347,6 +347,23 @@ fn wait_on<'a, G>(cv: &Condvar, guard: MutexGuard<'a, G>, wait: Wait) -> (MutexG
     (guard, true)
 }
 
+/// Which side of the queue a blocked call is on: a get waits for an item, a put for room.
+#[derive(Clone, Copy)]
+enum Side {
+    Get,
+    Put,
+}
+
+impl Side {
+    /// The count of this side's threads asleep on their condvar.
+    fn asleep<S>(self, state: &mut State<S>) -> &mut usize {
+        match self {
+            Side::Get => &mut state.getters_asleep,
+            Side::Put => &mut state.putters_asleep,
+        }
+    }
+}
+
 /// How many times a get or put re-checks, with the lock released, before it goes to sleep.
 const SPINS: u32 = 10;
 
@@ -417,6 +434,34 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         self.put_inner(item, Wait::Never)
     }
 
+    /// Lets the other side make progress once, for a get or put that cannot go on: for the
+    /// first few rounds it spins or yields with the lock released, then it sleeps on the side's
+    /// condvar, counted as asleep so that the other side knows to notify. The flag is false,
+    /// and nothing was waited, when `wait` allows no more waiting.
+    fn pause<'a>(
+        &'a self,
+        state: MutexGuard<'a, State<S>>,
+        side: Side,
+        wait: Wait,
+        step: &mut u32,
+    ) -> (MutexGuard<'a, State<S>>, bool) {
+        if *step < SPINS && !matches!(wait, Wait::Never) {
+            drop(state);
+            backoff(*step);
+            *step += 1;
+            return (self.lock(), true);
+        }
+        let cv = match side {
+            Side::Get => &self.not_empty,
+            Side::Put => &self.not_full,
+        };
+        let mut state = state;
+        *side.asleep(&mut state) += 1;
+        let (mut state, waited) = wait_on(cv, state, wait);
+        *side.asleep(&mut state) -= 1;
+        (state, waited)
+    }
+
     fn put_inner(&self, item: T, wait: Wait) -> Result<(), PutError<T>> {
         let mut state = self.lock();
         let mut step = 0;
@@ -427,17 +472,8 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             if self.maxsize == 0 || state.store.len() < self.maxsize {
                 break;
             }
-            if step < SPINS && !matches!(wait, Wait::Never) {
-                drop(state);
-                backoff(step);
-                step += 1;
-                state = self.lock();
-                continue;
-            }
-            state.putters_asleep += 1;
-            let (guard, waited) = wait_on(&self.not_full, state, wait);
+            let (guard, waited) = self.pause(state, Side::Put, wait, &mut step);
             state = guard;
-            state.putters_asleep -= 1;
             if !waited {
                 return Err(PutError::Full(item));
             }
@@ -490,17 +526,8 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             if state.is_shutdown {
                 return Err(GetError::ShutDown);
             }
-            if step < SPINS && !matches!(wait, Wait::Never) {
-                drop(state);
-                backoff(step);
-                step += 1;
-                state = self.lock();
-                continue;
-            }
-            state.getters_asleep += 1;
-            let (guard, waited) = wait_on(&self.not_empty, state, wait);
+            let (guard, waited) = self.pause(state, Side::Get, wait, &mut step);
             state = guard;
-            state.getters_asleep -= 1;
             if !waited {
                 return Err(GetError::Empty);
             }
