@@ -14,7 +14,7 @@
 //! ```
 //! use queue_playground::consumer::{Mode, Pipeline, Settings};
 //! let mut p = Pipeline::new(Settings { mode: Mode::Drain, interval_ms: 100.0, work_ms: 0.0, max_batch: 2 });
-//! p.handle(r#"{"v":1,"type":"put","first_id":1,"texts":["a","b","c"],"put_at":[0,0,0]}"#, 0.0);
+//! p.handle(r#"{"v":1,"type":"put","first_id":1,"texts":["a","b","c"],"put_at":[0,0,0]}"#);
 //! let round = p.take_round(0.0).unwrap();
 //! let batch = p.finish_round(round, 1.0);
 //! assert_eq!(batch.ids, vec![1, 2]);
@@ -175,18 +175,16 @@ impl Pipeline {
 
     /// Decodes, validates and applies one request. A refused request changes nothing and
     /// yields one error reply.
-    pub fn handle(&mut self, json: &str, _now: f64) -> Handled {
+    pub fn handle(&mut self, json: &str) -> Handled {
+        let replies = |replies| Handled {
+            replies,
+            work_ms: None,
+        };
         let request = match protocol::decode_request(json) {
             Ok(r) => r,
-            Err(e) => {
-                return Handled {
-                    replies: vec![Reply::error(&e, json)],
-                    work_ms: None,
-                }
-            }
+            Err(e) => return replies(vec![Reply::error(&e, json)]),
         };
-        let mut work_ms = None;
-        let reply = match request {
+        match request {
             Request::Put(put) => {
                 let n = put.texts.len() as u64;
                 for m in put.into_messages() {
@@ -194,34 +192,24 @@ impl Pipeline {
                     let _ = self.queue.try_put(m);
                 }
                 self.received += n;
-                self.ack()
+                replies(vec![self.ack()])
             }
             Request::Config(settings) => {
                 self.settings = settings;
-                self.config_reply()
+                replies(vec![self.config_reply()])
             }
-            Request::Work { ms } => {
-                work_ms = Some(ms);
-                return Handled {
-                    replies: vec![],
-                    work_ms,
-                };
-            }
+            Request::Work { ms } => Handled {
+                replies: vec![],
+                work_ms: Some(ms),
+            },
             Request::Reset => {
                 self.queue.drain(usize::MAX);
                 self.seq = 0;
                 self.received = 0;
                 self.removed = 0;
                 self.next_due = f64::NEG_INFINITY;
-                return Handled {
-                    replies: vec![self.config_reply(), self.ack()],
-                    work_ms,
-                };
+                replies(vec![self.config_reply(), self.ack()])
             }
-        };
-        Handled {
-            replies: vec![reply],
-            work_ms,
         }
     }
 

@@ -9,7 +9,7 @@ fn put(p: &mut Pipeline, first_id: u64, texts: &[&str]) -> Reply {
         "v": 1, "type": "put", "first_id": first_id, "texts": texts,
         "put_at": vec![first_id as f64; texts.len()],
     });
-    let mut handled = p.handle(&json.to_string(), 0.0);
+    let mut handled = p.handle(&json.to_string());
     assert_eq!(handled.replies.len(), 1);
     handled.replies.remove(0)
 }
@@ -118,7 +118,6 @@ fn switching_modes_live_takes_effect_next_round() {
     assert_eq!(round(&mut p, 0.0, 0.0).unwrap().queue_len, 2);
     let handled = p.handle(
         r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":0,"max_batch":100}"#,
-        1.0,
     );
     assert!(
         matches!(handled.replies[..], [Reply::Config { settings, .. }] if settings.mode == Mode::Drain)
@@ -162,7 +161,7 @@ fn a_malformed_request_changes_nothing_and_gets_one_error() {
         "{}",
         r#"{"v":1,"type":"put","first_id":2,"texts":["x"],"put_at":[]}"#,
     ] {
-        let h = p.handle(bad, 0.0);
+        let h = p.handle(bad);
         assert!(matches!(h.replies[..], [Reply::Error { .. }]), "{bad}");
         assert_eq!(h.work_ms, None);
     }
@@ -178,7 +177,7 @@ fn reset_empties_the_queue_and_restarts_the_sequence() {
     let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 1));
     put(&mut p, 1, &["a", "b"]);
     round(&mut p, 0.0, 0.0);
-    let h = p.handle(r#"{"v":1,"type":"reset"}"#, 0.0);
+    let h = p.handle(r#"{"v":1,"type":"reset"}"#);
     assert!(matches!(
         h.replies[..],
         [
@@ -197,7 +196,7 @@ fn reset_empties_the_queue_and_restarts_the_sequence() {
 #[test]
 fn work_requests_are_handed_to_the_shell() {
     let mut p = Pipeline::new(Settings::default());
-    let h = p.handle(r#"{"v":1,"type":"work","ms":1500}"#, 0.0);
+    let h = p.handle(r#"{"v":1,"type":"work","ms":1500}"#);
     assert_eq!(h.work_ms, Some(1500.0));
     assert!(h.replies.is_empty());
 }

@@ -143,7 +143,7 @@ fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
             }
         },
     };
-    let handled = shell.borrow_mut().pipeline.handle(&text, now());
+    let handled = shell.borrow_mut().pipeline.handle(&text);
     let reschedule = {
         let mut s = shell.borrow_mut();
         for reply in &handled.replies {

@@ -286,6 +286,16 @@ fn options_of(text: &str) -> Result<Value, String> {
     }
 }
 
+/// The program, model and options of an exploration or sampling request, or the error JSON.
+fn load_with_options(
+    text: &str,
+    model: &str,
+    options: &str,
+) -> Result<(Program, Model, Value), String> {
+    let (prog, model) = load(text, model)?;
+    Ok((prog, model, options_of(options)?))
+}
+
 /// Calls the page's progress function; only an explicit `false` cancels.
 fn keep_going(progress: &Option<js_sys::Function>, args: &[f64]) -> bool {
     let Some(f) = progress else {
@@ -328,14 +338,11 @@ pub fn explore_json(
     options: &str,
     progress: Option<js_sys::Function>,
 ) -> String {
-    let (prog, model) = match load(text, model) {
-        Ok(p) => p,
+    let (prog, model, options) = match load_with_options(text, model, options) {
+        Ok(loaded) => loaded,
         Err(e) => return e,
     };
-    let limits = match options_of(options) {
-        Ok(o) => limits_of(&o),
-        Err(e) => return e,
-    };
+    let limits = limits_of(&options);
     let start = js_sys::Date::now();
     let report = explore(&prog, model, &limits, &mut |p| {
         keep_going(
@@ -373,12 +380,8 @@ pub fn sample_json(
     options: &str,
     progress: Option<js_sys::Function>,
 ) -> String {
-    let (prog, model) = match load(text, model) {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
-    let options = match options_of(options) {
-        Ok(o) => o,
+    let (prog, model, options) = match load_with_options(text, model, options) {
+        Ok(loaded) => loaded,
         Err(e) => return e,
     };
     let limits = limits_of(&options);

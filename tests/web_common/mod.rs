@@ -44,7 +44,7 @@ fn unicode_and_markup_cross_the_boundary_exactly() {
         work_ms: 0.0,
         max_batch: 10,
     });
-    p.handle(&js_put(1, &texts), 0.0);
+    p.handle(&js_put(1, &texts));
     let r = p.take_round(0.0).unwrap();
     let batch = p.finish_round(r, 0.0);
     let json = Reply::Batch { v: 1, batch }.to_json();
@@ -68,7 +68,7 @@ async fn timer_driven_rounds_deliver_every_message_once() {
     });
     let texts: Vec<String> = (1..=5000).map(|i| format!("m{i}")).collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    p.handle(&js_put(1, &refs), js_sys::Date::now());
+    p.handle(&js_put(1, &refs));
     let mut ids = Vec::new();
     let mut rounds = 0;
     while let Some(wait) = p.due_in(js_sys::Date::now()) {
