@@ -604,3 +604,97 @@ pub fn write_array<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut 
     }
     out.push(']');
 }
+
+/// A value written as JSON: the one way the crate writes JSON (the protocol and the lab).
+pub trait ToJson {
+    /// Appends this value's JSON to `out`.
+    fn write_json(&self, out: &mut String);
+
+    /// This value's JSON.
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        write_array(out, self, |out, item| item.write_json(out));
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_json(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl<A: ToJson, B: ToJson> ToJson for (A, B) {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        self.0.write_json(out);
+        out.push(',');
+        self.1.write_json(out);
+        out.push(']');
+    }
+}
+
+impl ToJson for str {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl ToJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl ToJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl ToJson for u64 {
+    fn write_json(&self, out: &mut String) {
+        write_u64(out, *self);
+    }
+}
+
+impl ToJson for usize {
+    fn write_json(&self, out: &mut String) {
+        write_u64(out, *self as u64);
+    }
+}
+
+impl ToJson for u32 {
+    fn write_json(&self, out: &mut String) {
+        write_u64(out, u64::from(*self));
+    }
+}
+
+impl ToJson for i64 {
+    fn write_json(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
+        }
+        write_u64(out, self.unsigned_abs());
+    }
+}
+
+/// Adds member `key` written by `value`'s [`ToJson`].
+pub fn member<T: ToJson + ?Sized>(w: &mut ObjectWriter<'_>, key: &str, value: &T) {
+    w.raw(key, |out| value.write_json(out));
+}

@@ -43,6 +43,7 @@ pub mod sched;
 pub mod state;
 pub mod to_json;
 
+pub use crate::json::ToJson;
 pub use choice::{decode_schedule, encode_schedule, BadChoice, Choice};
 pub use exec::RunStatus;
 pub use explore::{explore, Failure, FailureKind, Limits, OutcomeCount, Progress, Report, Stop};
@@ -50,7 +51,6 @@ pub use machine::{Machine, MachineView, StepError};
 pub use program::Program;
 pub use sched::{run_pct, run_random, sample, Run, Sample, Strategy};
 pub use state::{Model, Outcome};
-pub use to_json::ToJson;
 
 /// A syntax or name error, with the 1-based line and column where it was found.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! serde_json cost the lab's wasm more than the simulator itself. `tests/sim_json.rs` checks
 //! the shape against what serde wrote before (`tests/golden/`).
 
-use crate::json::{write_array, write_str, write_u64, ObjectWriter};
+use crate::json::{member, write_array, write_str, write_u64, ObjectWriter, ToJson};
 
 use super::choice::Choice;
 use super::exec::RunStatus;
@@ -12,100 +12,6 @@ use super::machine::{ChoiceView, MachineView, ThreadRun, ThreadView, VarView};
 use super::report::{Failure, FailureKind, OutcomeCount, Report, Stop};
 use super::sched::{Sample, Strategy};
 use super::state::{FaultKind, Model, Outcome};
-
-/// A value the lab sends to the page as JSON.
-pub trait ToJson {
-    /// Appends this value's JSON to `out`.
-    fn write_json(&self, out: &mut String);
-
-    /// This value's JSON.
-    fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
-    }
-}
-
-impl<T: ToJson> ToJson for [T] {
-    fn write_json(&self, out: &mut String) {
-        write_array(out, self, |out, item| item.write_json(out));
-    }
-}
-
-impl<T: ToJson> ToJson for Vec<T> {
-    fn write_json(&self, out: &mut String) {
-        self.as_slice().write_json(out);
-    }
-}
-
-impl<T: ToJson> ToJson for Option<T> {
-    fn write_json(&self, out: &mut String) {
-        match self {
-            Some(v) => v.write_json(out),
-            None => out.push_str("null"),
-        }
-    }
-}
-
-impl<A: ToJson, B: ToJson> ToJson for (A, B) {
-    fn write_json(&self, out: &mut String) {
-        out.push('[');
-        self.0.write_json(out);
-        out.push(',');
-        self.1.write_json(out);
-        out.push(']');
-    }
-}
-
-impl ToJson for str {
-    fn write_json(&self, out: &mut String) {
-        write_str(out, self);
-    }
-}
-
-impl ToJson for String {
-    fn write_json(&self, out: &mut String) {
-        write_str(out, self);
-    }
-}
-
-impl ToJson for bool {
-    fn write_json(&self, out: &mut String) {
-        out.push_str(if *self { "true" } else { "false" });
-    }
-}
-
-impl ToJson for u64 {
-    fn write_json(&self, out: &mut String) {
-        write_u64(out, *self);
-    }
-}
-
-impl ToJson for usize {
-    fn write_json(&self, out: &mut String) {
-        write_u64(out, *self as u64);
-    }
-}
-
-impl ToJson for u32 {
-    fn write_json(&self, out: &mut String) {
-        write_u64(out, u64::from(*self));
-    }
-}
-
-impl ToJson for i64 {
-    fn write_json(&self, out: &mut String) {
-        if *self < 0 {
-            out.push('-');
-        }
-        write_u64(out, self.unsigned_abs());
-    }
-}
-
-/// Adds member `key` written by `value`'s [`ToJson`].
-pub fn member<T: ToJson + ?Sized>(w: &mut ObjectWriter<'_>, key: &str, value: &T) {
-    w.raw(key, |out| value.write_json(out));
-}
 
 /// Writes `{tag_key: tag, ...}`, the fields written by `fields`.
 fn tagged(out: &mut String, tag_key: &str, tag: &str, fields: impl FnOnce(&mut ObjectWriter<'_>)) {
