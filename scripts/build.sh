@@ -4,10 +4,27 @@
 # that the page loads exactly these builds):
 #   pkg/queue_playground.js + _bg.wasm   the queue and consumer (every visit)
 #   pkg/lab.js + lab_bg.wasm              the interleaving lab (--features lab; loaded on demand)
-# Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first)
+# Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first;
+# run on its own, it runs scripts/setup.sh itself when a tool it needs is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+# Never write a build that is not what build.json claims: without npm's wasm-opt, wasm-pack or
+# the wasm32 target, install them first (scripts/setup.sh is idempotent), then check again.
+missing() {
+  [ -x node_modules/.bin/wasm-opt ] || { echo "npm's wasm-opt (node_modules/.bin/wasm-opt)"; return; }
+  command -v wasm-pack >/dev/null 2>&1 || { echo wasm-pack; return; }
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || echo "the wasm32-unknown-unknown target"
+}
+if [ -n "$(missing)" ]; then
+  printf '[build] %s is missing: running scripts/setup.sh first\n' "$(missing)" >&2
+  scripts/setup.sh
+  if [ -n "$(missing)" ]; then
+    printf '[build] error: %s is still missing after scripts/setup.sh; nothing was built\n' "$(missing)" >&2
+    exit 1
+  fi
+fi
 
 optimise() { # name -> prints a JSON object describing the optimised file
   local wasm=pkg/$1_bg.wasm before after gz
