@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,7 +55,7 @@ test('every served wasm is the wasm-opt build, within its budget', async () => {
       const input = join(dir, name);
       const output = join(dir, `again-${name}`);
       writeFileSync(input, served);
-      execFileSync(WASM_OPT, ['-Oz', '--all-features', input, '-o', output]);
+      await promisify(execFile)(WASM_OPT, ['-Oz', '--all-features', input, '-o', output]);
       const again = readFileSync(output).length;
       assert.ok(again >= served.length * 0.97,
         `${name}: wasm-opt -Oz shrinks the served file from ${served.length} to ${again} B: it was not optimised`);
