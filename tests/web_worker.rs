@@ -35,9 +35,10 @@ extern "C" {
     fn close(this: &Port);
 }
 
-/// How long a test waits for a reply before it fails: far above what any step needs, so that
-/// only a lost or missing reply (a bug) reaches it.
-const PATIENCE_MS: f64 = 10_000.0;
+/// How long a test waits for a reply before it fails: far above what any step needs (the whole
+/// suite runs in well under a second), so only a lost or missing reply reaches it, and below the
+/// test runner's own timeout, so the failure says what was missing.
+const PATIENCE_MS: f64 = 2_000.0;
 
 /// The page's side: posts requests to a shell serving the other end of a channel, and keeps
 /// every reply, parsed.
