@@ -38,7 +38,7 @@ let errorLog = []; // newest first: { key, vars } or a worker's { error }, worde
 let errorsDirty = false;
 let dirty = true;
 const shown = {}; // the stats as last rendered
-// Each row: `state` for styling, `key`/`vars` for its label, a `detail` key or the worker's text.
+// Each row: `state` for styling, `key`/`vars` for its label, `detailKey` for its second line.
 const threads = {
   page: { state: 'running', key: 'thread.running' },
   worker: { state: 'starting', key: 'thread.starting', detailKey: 'thread.loading' },

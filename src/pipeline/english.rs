@@ -1,5 +1,6 @@
 //! Every English sentence the pipeline writes, in one place: the `Display` of its errors (and of
-//! the JSON reader's) and of the worker's activities, for logs, native tools and `?`. The page
+//! the JSON reader's errors and kinds of value) and of the worker's activities, for logs, native
+//! tools and `?`. The page
 //! does not read these: it gets keys and numbers and words them in English or Chinese itself
 //! (`www/strings.js`), so nothing here is an interface.
 
@@ -16,6 +17,12 @@ fn kind(k: Kind) -> &'static str {
         Kind::String => "a string",
         Kind::Array => "an array",
         Kind::Object => "an object",
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(kind(*self))
     }
 }
 
