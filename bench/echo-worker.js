@@ -1,5 +1,5 @@
 // The benchmark's baseline: a plain-JavaScript consumer worker, no wasm. It speaks the same
-// JSON protocol as www/consumer-worker.js (src/protocol.rs) and does the same work per message
+// JSON protocol as www/consumer-worker.js (src/pipeline/protocol.rs) and does the same work per message
 // that any consumer must: JSON.parse each post, keep the messages in a queue (two arrays and a
 // head index), drain them in rounds on the same timers (setTimeout with the round's wait, as the
 // Rust shell's gloo Timeout does), build the same columnar batch reply and JSON.stringify it
@@ -34,19 +34,19 @@ function dueIn(t) {
   return Math.max(settings.mode === 'one-by-one' ? 0 : nextDue - t, 0);
 }
 
-function postState(state, detail) {
-  const key = state + detail;
+function postState(state, activity, fields = {}) {
+  const key = JSON.stringify([state, activity, fields]);
   if (key === lastState) return;
   lastState = key;
-  post({ type: 'state', v: 1, state, detail });
+  post({ type: 'state', v: 1, state, activity, ...fields });
 }
 
 function schedule() {
   clearTimeout(timer);
   timer = null;
   const wait = dueIn(now());
-  if (wait === null) return postState('waiting', 'waiting for messages');
-  postState('idle', `next round in ${Math.round(wait)} ms`);
+  if (wait === null) return postState('waiting', 'waiting_for_messages');
+  postState('idle', 'next_round', { in_ms: Math.round(wait) });
   timer = setTimeout(round, Math.ceil(wait));
 }
 
@@ -72,7 +72,7 @@ function round() {
     }
   }
   if (settings.work_ms > 0) {
-    postState('working', `round ${seq}: blocking work for ${Math.round(settings.work_ms)} ms on ${batch.ids.length} messages`);
+    postState('working', 'round_work', { round: seq, work_ms: Math.round(settings.work_ms), messages: batch.ids.length });
     busy(settings.work_ms);
   }
   const done = now();
@@ -89,7 +89,7 @@ self.onmessage = (event) => {
   try {
     req = JSON.parse(event.data);
   } catch (err) {
-    return post({ type: 'error', v: 1, error: `not a JSON object: ${err.message}`, request: String(event.data).slice(0, 200) });
+    return post({ type: 'error', v: 1, error: { key: 'not_json', detail: err.message }, request: String(event.data).slice(0, 200) });
   }
   let reschedule = timer === null;
   switch (req.type) {
@@ -101,16 +101,16 @@ self.onmessage = (event) => {
         putAt.push(req.put_at[i]);
       }
       received += n;
-      post({ type: 'ack', v: 1, received, queue_len: queueLen() });
+      post({ type: 'ack', v: 1, id: req.id, received, queue_len: queueLen() });
       break;
     }
     case 'config':
       for (const k of Object.keys(settings)) settings[k] = req[k];
-      post({ type: 'config', v: 1, settings });
+      post({ type: 'config', v: 1, id: req.id, settings });
       reschedule = true;
       break;
     case 'work':
-      postState('working', `busy work requested by the page (${Math.round(req.ms)} ms)`);
+      postState('working', 'page_work', { work_ms: Math.round(req.ms) });
       busy(req.ms);
       reschedule = true;
       break;
@@ -121,12 +121,12 @@ self.onmessage = (event) => {
       head = 0;
       seq = received = removed = 0;
       nextDue = -Infinity;
-      post({ type: 'config', v: 1, settings });
-      post({ type: 'ack', v: 1, received, queue_len: 0 });
+      post({ type: 'config', v: 1, id: req.id, settings });
+      post({ type: 'ack', v: 1, id: req.id, received, queue_len: 0 });
       reschedule = true;
       break;
     default:
-      return post({ type: 'error', v: 1, error: `unknown type \`${req.type}\``, request: String(event.data).slice(0, 200) });
+      return post({ type: 'error', v: 1, id: req.id, error: { key: 'unknown_type', got: String(req.type) }, request: String(event.data).slice(0, 200) });
   }
   if (reschedule) schedule();
 };

@@ -33,7 +33,7 @@ class Client {
       const parsed = now();
       if (r.type === 'batch') this.onBatch?.(r, arrived, parsed);
       else if (r.type === 'ack') this.onAck?.(r, arrived);
-      else if (r.type === 'error') this.errors.push(r.error);
+      else if (r.type === 'error') this.errors.push(JSON.stringify(r.error));
       this.waiting.get(r.type)?.(r);
       this.waiting.delete(r.type);
     };

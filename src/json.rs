@@ -1,4 +1,5 @@
-//! A small JSON reader and writer, just enough for the protocol.
+//! A small JSON reader and writer, just enough for the protocol and the lab: the crate's one
+//! way to read and write JSON.
 //!
 //! Why not serde_json: it tripled the wasm (serde's buffered, internally tagged enums are
 //! code-heavy) and the page must download every byte. This reader builds a plain tree, reports
@@ -13,7 +14,7 @@
 //! assert_eq!((err.line, err.column), (2, 8));
 //! ```
 
-use std::fmt::{self, Write};
+use std::fmt::Write;
 
 /// How deeply arrays and objects may nest before the input is refused.
 pub const MAX_DEPTH: usize = 64;
@@ -60,38 +61,117 @@ impl Value {
         }
     }
 
-    /// What kind of value this is, for error messages: "a string", "an array"...
-    pub fn kind(&self) -> &'static str {
+    /// What kind of value this is, for errors that say what was expected and what came.
+    pub fn kind(&self) -> Kind {
         match self {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Number(_) => Kind::Number,
+            Value::String(_) => Kind::String,
+            Value::Array(_) => Kind::Array,
+            Value::Object(_) => Kind::Object,
+        }
+    }
+}
+
+/// The kinds of JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl Kind {
+    /// The kind's name on the wire: `null`, `boolean`, `number`, `string`, `array`, `object`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "boolean",
+            Kind::Number => "number",
+            Kind::String => "string",
+            Kind::Array => "array",
+            Kind::Object => "object",
+        }
+    }
+}
+
+/// What is wrong at the place a [`ParseError`] points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A value was expected here.
+    ExpectedValue,
+    /// An object key (a string) was expected.
+    ExpectedKey,
+    /// `:` was expected after a key.
+    ExpectedColon,
+    /// `,` or `}` was expected after a member.
+    ExpectedCommaOrBrace,
+    /// `,` or `]` was expected after an item.
+    ExpectedCommaOrBracket,
+    /// A digit was expected (after `-`, after `.`, or in an exponent).
+    ExpectedDigit,
+    /// A number started with `0` followed by more digits.
+    LeadingZero,
+    /// Text follows the JSON value.
+    TrailingText,
+    /// Arrays and objects nest deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A raw control character inside a string.
+    ControlCharacter,
+    /// A string with no closing quote.
+    UnterminatedString,
+    /// A backslash escape JSON does not have.
+    UnknownEscape,
+    /// A `\u` escape of half a surrogate pair.
+    UnpairedSurrogate,
+    /// A `\u` escape without four hex digits.
+    ExpectedHex,
+}
+
+impl Problem {
+    /// The problem's key on the wire (and in the page's strings, as `json.KEY`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Problem::ExpectedValue => "expected_value",
+            Problem::ExpectedKey => "expected_key",
+            Problem::ExpectedColon => "expected_colon",
+            Problem::ExpectedCommaOrBrace => "expected_comma_or_brace",
+            Problem::ExpectedCommaOrBracket => "expected_comma_or_bracket",
+            Problem::ExpectedDigit => "expected_digit",
+            Problem::LeadingZero => "leading_zero",
+            Problem::TrailingText => "trailing_text",
+            Problem::TooDeep => "too_deep",
+            Problem::ControlCharacter => "control_character",
+            Problem::UnterminatedString => "unterminated_string",
+            Problem::UnknownEscape => "unknown_escape",
+            Problem::UnpairedSurrogate => "unpaired_surrogate",
+            Problem::ExpectedHex => "expected_hex",
         }
     }
 }
 
 /// Where and why the text is not JSON. Line and column count from 1; columns count characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its English sentence is written in `pipeline::english`, with every other one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseError {
     /// The line of the offending character.
     pub line: usize,
     /// The column of the offending character, in characters.
     pub column: usize,
     /// What was expected or found.
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {}",
-            self.message, self.line, self.column
-        )
-    }
+    pub problem: Problem,
+    /// Whether the text ended where more was expected.
+    pub ended: bool,
 }
 
 impl std::error::Error for ParseError {}
@@ -110,7 +190,7 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
     let value = p.value(0)?;
     p.skip_ws();
     if p.pos < p.bytes.len() {
-        return Err(p.error("unexpected text after the JSON value"));
+        return Err(p.error(Problem::TrailingText));
     }
     Ok(value)
 }
@@ -122,19 +202,16 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn error(&self, message: &str) -> ParseError {
+    fn error(&self, problem: Problem) -> ParseError {
         // Only computed on failure, so counting from the start is fine.
         let before = &self.text[..floor_char_boundary(self.text, self.pos)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let message = match self.bytes.get(self.pos) {
-            None => format!("{message} (the text ended)"),
-            Some(_) => message.to_string(),
-        };
         ParseError {
             line,
             column,
-            message,
+            problem,
+            ended: self.pos >= self.bytes.len(),
         }
     }
 
@@ -146,7 +223,7 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
         if depth > MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+            return Err(self.error(Problem::TooDeep));
         }
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth),
@@ -156,7 +233,7 @@ impl Parser<'_> {
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            _ => Err(self.error("expected a value")),
+            _ => Err(self.error(Problem::ExpectedValue)),
         }
     }
 
@@ -165,7 +242,7 @@ impl Parser<'_> {
             self.pos += word.len();
             Ok(value)
         } else {
-            Err(self.error("expected a value"))
+            Err(self.error(Problem::ExpectedValue))
         }
     }
 
@@ -180,12 +257,12 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
-                return Err(self.error("expected a string key"));
+                return Err(self.error(Problem::ExpectedKey));
             }
             let key = self.string()?;
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b':') {
-                return Err(self.error("expected `:`"));
+                return Err(self.error(Problem::ExpectedColon));
             }
             self.pos += 1;
             self.skip_ws();
@@ -197,7 +274,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(Value::Object(members));
                 }
-                _ => return Err(self.error("expected `,` or `}`")),
+                _ => return Err(self.error(Problem::ExpectedCommaOrBrace)),
             }
         }
     }
@@ -220,7 +297,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(Value::Array(items));
                 }
-                _ => return Err(self.error("expected `,` or `]`")),
+                _ => return Err(self.error(Problem::ExpectedCommaOrBracket)),
             }
         }
     }
@@ -239,16 +316,16 @@ impl Parser<'_> {
         }
         let int_start = self.pos;
         if !digits(self) {
-            return Err(self.error("expected a digit"));
+            return Err(self.error(Problem::ExpectedDigit));
         }
         if self.bytes[int_start] == b'0' && self.pos - int_start > 1 {
             self.pos = int_start;
-            return Err(self.error("a number may not start with 0"));
+            return Err(self.error(Problem::LeadingZero));
         }
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.pos += 1;
             if !digits(self) {
-                return Err(self.error("expected a digit after `.`"));
+                return Err(self.error(Problem::ExpectedDigit));
             }
         }
         if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
@@ -257,7 +334,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             if !digits(self) {
-                return Err(self.error("expected a digit in the exponent"));
+                return Err(self.error(Problem::ExpectedDigit));
             }
         }
         Ok(Value::Number(decimal_to_f64(&self.bytes[start..self.pos])))
@@ -285,8 +362,8 @@ impl Parser<'_> {
                     self.pos += 1;
                     self.escape(&mut out)?;
                 }
-                Some(_) => return Err(self.error("control character in a string")),
-                None => return Err(self.error("unterminated string")),
+                Some(_) => return Err(self.error(Problem::ControlCharacter)),
+                None => return Err(self.error(Problem::UnterminatedString)),
             }
         }
     }
@@ -307,21 +384,21 @@ impl Parser<'_> {
                 let c = if (0xD800..0xDC00).contains(&hi) {
                     // A high surrogate must be followed by an escaped low one.
                     if !self.bytes[self.pos..].starts_with(b"\\u") {
-                        return Err(self.error("unpaired surrogate in \\u escape"));
+                        return Err(self.error(Problem::UnpairedSurrogate));
                     }
                     self.pos += 2;
                     let lo = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(self.error("unpaired surrogate in \\u escape"));
+                        return Err(self.error(Problem::UnpairedSurrogate));
                     }
                     char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
                 } else {
                     char::from_u32(hi)
                 };
-                out.push(c.ok_or_else(|| self.error("unpaired surrogate in \\u escape"))?);
+                out.push(c.ok_or_else(|| self.error(Problem::UnpairedSurrogate))?);
                 return Ok(());
             }
-            _ => return Err(self.error("unknown escape")),
+            _ => return Err(self.error(Problem::UnknownEscape)),
         };
         out.push(c);
         self.pos += 1;
@@ -335,7 +412,7 @@ impl Parser<'_> {
                 Some(b) => (*b as char).to_digit(16),
                 None => None,
             };
-            n = n * 16 + d.ok_or_else(|| self.error("expected four hex digits"))?;
+            n = n * 16 + d.ok_or_else(|| self.error(Problem::ExpectedHex))?;
             self.pos += 1;
         }
         Ok(n)
@@ -682,6 +759,12 @@ impl ToJson for usize {
 impl ToJson for u32 {
     fn write_json(&self, out: &mut String) {
         write_u64(out, u64::from(*self));
+    }
+}
+
+impl ToJson for f64 {
+    fn write_json(&self, out: &mut String) {
+        write_f64(out, *self);
     }
 }
 

@@ -5,14 +5,13 @@
 //! (`web`, compiled for wasm32 only) that translates between the browser and the core.
 //!
 //! - [`queue`]: Python's `queue` module (FIFO, LIFO, priority) on a `Mutex` and `Condvar`s.
-//! - [`consumer`]: the background consumer's policy as a state machine, with time passed in.
-//! - [`json`]: the small JSON reader and writer the protocol speaks.
-//! - [`protocol`]: the typed, versioned, validated messages between the page and the worker.
+//! - [`pipeline`]: the message-passing view: domain types, the consumer's policy as a state
+//!   machine (time passed in), and the typed, versioned, validated protocol with the page.
+//! - [`json`]: the small JSON reader and writer the protocol and the lab speak.
 //! - [`sim`]: the interleaving lab.
 
-pub mod consumer;
 pub mod json;
-pub mod protocol;
+pub mod pipeline;
 pub mod queue;
 pub mod sim;
 

@@ -1,17 +1,26 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The consumer state machine, driven by a clock the test controls.
 
-use queue_playground::consumer::{calculate_blocking, Mode, Pipeline, Settings};
-use queue_playground::protocol::{Activity, Batch, Reply, ThreadState};
+use queue_playground::json::ToJson;
+use queue_playground::pipeline::protocol::Reply;
+use queue_playground::pipeline::{
+    calculate_blocking, Activity, Answer, Batch, Mode, Pipeline, Put, Request, Settings,
+    ThreadState,
+};
 
-fn put(p: &mut Pipeline, first_id: u64, texts: &[&str]) -> Reply {
-    let json = serde_json::json!({
-        "v": 1, "type": "put", "first_id": first_id, "texts": texts,
-        "put_at": vec![first_id as f64; texts.len()],
-    });
-    let mut handled = p.handle(&json.to_string());
-    assert_eq!(handled.replies.len(), 1);
-    handled.replies.remove(0)
+fn put_request(first_id: u64, texts: &[&str]) -> Request {
+    Request::Put(Put {
+        first_id,
+        texts: texts.iter().map(|t| t.to_string()).collect(),
+        put_at: vec![first_id as f64; texts.len()],
+    })
+}
+
+fn put(p: &mut Pipeline, first_id: u64, texts: &[&str]) -> Answer {
+    let handled = p.handle(put_request(first_id, texts));
+    assert_eq!(handled.work_ms, None);
+    assert_eq!(handled.answers.len(), 1);
+    handled.answers[0]
 }
 
 fn settings(mode: Mode, interval_ms: f64, max_batch: usize) -> Settings {
@@ -116,12 +125,10 @@ fn switching_modes_live_takes_effect_next_round() {
     let mut p = Pipeline::new(settings(Mode::Snapshot, 0.0, 100));
     put(&mut p, 1, &["a", "b"]);
     assert_eq!(round(&mut p, 0.0, 0.0).unwrap().queue_len, 2);
-    let handled = p.handle(
-        r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":0,"max_batch":100}"#,
-    );
-    assert!(
-        matches!(handled.replies[..], [Reply::Config { settings, .. }] if settings.mode == Mode::Drain)
-    );
+    let drain = settings(Mode::Drain, 0.0, 100);
+    let handled = p.handle(Request::Config(drain));
+    assert_eq!(handled.answers, [Answer::Config(drain)]);
+    assert!(handled.rearm, "new settings move the next round");
     let b = round(&mut p, 1.0, 0.0).unwrap();
     assert_eq!(texts(&b), ["a", "b"]);
     assert_eq!((b.queue_len, b.seq, b.mode), (0, 2, Mode::Drain));
@@ -130,46 +137,53 @@ fn switching_modes_live_takes_effect_next_round() {
 #[test]
 fn acks_count_every_message_received() {
     let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 2));
-    assert!(matches!(
+    assert_eq!(
         put(&mut p, 1, &["a", "b", "c"]),
-        Reply::Ack {
+        Answer::Ack {
             received: 3,
-            queue_len: 3,
-            ..
+            queue_len: 3
         }
-    ));
+    );
     round(&mut p, 0.0, 0.0);
-    assert!(matches!(
+    assert_eq!(
         put(&mut p, 4, &["d"]),
-        Reply::Ack {
+        Answer::Ack {
             received: 4,
-            queue_len: 2,
-            ..
+            queue_len: 2
         }
-    ));
+    );
     assert_eq!(p.received(), 4);
     assert_eq!(p.removed(), 2);
 }
 
 #[test]
-fn a_malformed_request_changes_nothing_and_gets_one_error() {
-    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 2));
-    put(&mut p, 1, &["a"]);
-    for bad in [
-        "",
-        "nonsense",
-        "{}",
-        r#"{"v":1,"type":"put","first_id":2,"texts":["x"],"put_at":[]}"#,
-    ] {
-        let h = p.handle(bad);
-        assert!(matches!(h.replies[..], [Reply::Error { .. }]), "{bad}");
-        assert_eq!(h.work_ms, None);
-    }
-    assert_eq!((p.received(), p.queue_len()), (1, 1));
+fn the_pipeline_says_when_the_round_timer_must_be_rearmed() {
+    // Parked on an empty queue: the first put wakes it, later puts move nothing.
+    let mut p = Pipeline::new(settings(Mode::Drain, 100.0, 1));
+    assert!(p.is_parked());
+    assert!(p.handle(put_request(1, &["a"])).rearm);
+    assert!(!p.is_parked());
     assert!(
-        matches!(put(&mut p, 2, &["b"]), Reply::Ack { received: 2, .. }),
-        "still serving"
+        !p.handle(put_request(2, &["b"])).rearm,
+        "a round is already due"
     );
+    assert!(!p.handle(put_request(3, &[])).rearm);
+    // An empty put to a parked consumer leaves it parked.
+    let mut q = Pipeline::new(settings(Mode::Drain, 100.0, 1));
+    assert!(!q.handle(put_request(1, &[])).rearm);
+    assert!(q.is_parked());
+    // Snapshot rounds run on an empty queue too: the timer is armed already.
+    let mut s = Pipeline::new(settings(Mode::Snapshot, 100.0, 1));
+    assert!(!s.is_parked());
+    assert!(!s.handle(put_request(1, &["a"])).rearm);
+    // Settings, reset and page work always re-arm.
+    for request in [
+        Request::Config(settings(Mode::OneByOne, 0.0, 1)),
+        Request::Reset,
+        Request::Work { ms: 1.0 },
+    ] {
+        assert!(p.handle(request.clone()).rearm, "{request:?}");
+    }
 }
 
 #[test]
@@ -177,18 +191,18 @@ fn reset_empties_the_queue_and_restarts_the_sequence() {
     let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 1));
     put(&mut p, 1, &["a", "b"]);
     round(&mut p, 0.0, 0.0);
-    let h = p.handle(r#"{"v":1,"type":"reset"}"#);
-    assert!(matches!(
-        h.replies[..],
+    let h = p.handle(Request::Reset);
+    assert_eq!(
+        h.answers,
         [
-            Reply::Config { .. },
-            Reply::Ack {
+            Answer::Config(settings(Mode::Drain, 0.0, 1)),
+            Answer::Ack {
                 received: 0,
-                queue_len: 0,
-                ..
+                queue_len: 0
             }
         ]
-    ));
+    );
+    assert!(p.is_parked());
     put(&mut p, 1, &["c"]);
     assert_eq!(round(&mut p, 0.0, 0.0).unwrap().seq, 1);
 }
@@ -196,9 +210,9 @@ fn reset_empties_the_queue_and_restarts_the_sequence() {
 #[test]
 fn work_requests_are_handed_to_the_shell() {
     let mut p = Pipeline::new(Settings::default());
-    let h = p.handle(r#"{"v":1,"type":"work","ms":1500}"#);
+    let h = p.handle(Request::Work { ms: 1500.0 });
     assert_eq!(h.work_ms, Some(1500.0));
-    assert!(h.replies.is_empty());
+    assert!(h.answers.is_empty());
 }
 
 #[test]
@@ -212,24 +226,23 @@ fn idle_activity_says_what_the_worker_waits_for() {
     assert_eq!(activity, Activity::NextRound { in_ms: 750.0 });
     assert_eq!(activity.state(), ThreadState::Idle);
     let json: serde_json::Value =
-        serde_json::from_str(&Reply::State { v: 1, activity }.to_json()).unwrap();
-    assert_eq!(json["state"], "idle");
-    assert_eq!(json["activity"], "next_round");
-    assert_eq!(json["in_ms"], 750);
-    assert_eq!(json["detail"], "next round in 750 ms");
+        serde_json::from_str(&Reply::State { activity }.to_json()).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"type":"state","v":1,"state":"idle","activity":"next_round","in_ms":750})
+    );
+    assert_eq!(
+        activity.to_string(),
+        "next round in 750 ms",
+        "the English rendering"
+    );
     let work = Activity::RoundWork {
         round: 3,
         work_ms: 99.6,
         messages: 5,
     };
-    let json: serde_json::Value = serde_json::from_str(
-        &Reply::State {
-            v: 1,
-            activity: work,
-        }
-        .to_json(),
-    )
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&Reply::State { activity: work }.to_json()).unwrap();
     assert_eq!(
         (
             json["state"].as_str(),

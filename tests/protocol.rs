@@ -1,12 +1,21 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The page/worker protocol: every malformed request is refused with a message naming what was
-//! wrong, and every valid one decodes to exactly what was sent.
+//! The page/worker protocol: every malformed request is refused with a typed error saying what
+//! was wrong and where, every valid one decodes to exactly what was sent, and the replies carry
+//! the id of the request they answer.
 
-use queue_playground::consumer::{Mode, Settings};
-use queue_playground::protocol::{decode_request, Batch, Message, Reply, Request, MAX_TEXT_BYTES};
+use queue_playground::json::{Kind, Problem, ToJson};
+use queue_playground::pipeline::protocol::{
+    decode, decode_request, Field, ProtocolError, Refused, Reply, MAX_ID, MAX_INTERVAL_MS, MAX_PUT,
+    MAX_TEXT_BYTES, MAX_WORK_MS,
+};
+use queue_playground::pipeline::{Answer, Batch, Message, Mode, Request, Settings};
 
-fn err(json: &str) -> String {
-    decode_request(json).expect_err(json).to_string()
+fn err(json: &str) -> ProtocolError {
+    decode_request(json).expect_err(json)
+}
+
+fn reply_json(reply: &Reply) -> serde_json::Value {
+    serde_json::from_str(&reply.to_json()).expect("a reply is JSON")
 }
 
 #[test]
@@ -59,73 +68,232 @@ fn config_work_and_reset_decode() {
 }
 
 #[test]
-fn malformed_requests_name_what_was_wrong() {
-    assert!(err("").contains("not a JSON object"));
-    let e = err("{\"v\":1,\n \"type\": }");
-    assert!(e.contains("expected a value at line 2 column 10"), "{e}");
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":1.5,"texts":[],"put_at":[]}"#)
-            .contains("whole number")
+fn a_request_id_is_read_first_and_kept_on_refusal() {
+    let ok = decode(r#"{"v":1,"id":9007199254740992,"type":"reset"}"#).unwrap();
+    assert_eq!((ok.id, ok.request), (Some(MAX_ID), Request::Reset));
+    assert_eq!(decode(r#"{"v":1,"type":"reset"}"#).unwrap().id, None);
+    // Refused after the id was read: the refusal carries it, so the page can match it.
+    assert_eq!(
+        decode(r#"{"v":2,"id":12,"type":"reset"}"#),
+        Err(Refused {
+            id: Some(12),
+            error: ProtocolError::Version { got: 2.0 }
+        })
     );
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":1,"texts":"abc","put_at":[]}"#)
-            .contains("`texts` must be an array, got a string")
+    // A bad id is itself the error, and there is no id to echo.
+    assert_eq!(
+        decode(r#"{"v":1,"id":"12","type":"reset"}"#),
+        Err(Refused {
+            id: None,
+            error: ProtocolError::WrongType {
+                field: Field::named("id"),
+                expected: Kind::Number,
+                got: Kind::String
+            }
+        })
     );
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":["now"]}"#)
-            .contains("`put_at[0]` must be a number")
+    assert_eq!(
+        decode(r#"{"v":1,"id":1.5,"type":"reset"}"#)
+            .unwrap_err()
+            .error,
+        ProtocolError::NotWhole {
+            field: "id",
+            got: 1.5
+        }
     );
-    assert!(err("nonsense").contains("not a JSON object"));
-    assert!(err("42").contains("not a JSON object"));
-    assert!(err("[1,2]").contains("not a JSON object"));
-    assert!(err(r#"{"type":"reset"}"#).contains("missing field `v`"));
-    assert!(err(r#"{"v":2,"type":"reset"}"#).contains("unsupported protocol version 2"));
-    assert!(err(r#"{"v":"1","type":"reset"}"#).contains("unsupported protocol version"));
-    assert!(err(r#"{"v":1}"#).contains("missing field `type`"));
-    assert!(err(r#"{"v":1,"type":7}"#).contains("`type` must be a string"));
-    assert!(err(r#"{"v":1,"type":"explode"}"#).contains("unknown type `explode`"));
-    assert!(err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"]}"#).contains("put_at"));
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":[1,2]}"#)
-            .contains("`texts` has 1 items but `put_at` has 2")
-    );
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":-1,"texts":[],"put_at":[]}"#)
-            .contains("`first_id` must be a whole number")
-    );
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":1,"texts":[5],"put_at":[1]}"#)
-            .contains("`texts[0]` must be a string, got a number")
-    );
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":1,"texts":[],"put_at":[],"extra":1}"#)
-            .contains("unknown field `extra` in a `put` request")
-    );
-    assert!(
-        err(r#"{"v":1,"type":"put","first_id":9007199254740992,"texts":["a"],"put_at":[1]}"#)
-            .contains("too large")
-    );
-    assert!(err(
-        r#"{"v":1,"type":"config","mode":"sideways","interval_ms":0,"work_ms":0,"max_batch":1}"#
-    )
-    .contains("unknown mode `sideways`"));
-    assert!(err(
-        r#"{"v":1,"type":"config","mode":"drain","interval_ms":-1,"work_ms":0,"max_batch":1}"#
-    )
-    .contains("`interval_ms` must be between"));
-    assert!(err(
-        r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":1e9,"max_batch":1}"#
-    )
-    .contains("`work_ms` must be between"));
-    assert!(err(
-        r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":0,"max_batch":0}"#
-    )
-    .contains("`max_batch` must be at least 1"));
-    assert!(err(r#"{"v":1,"type":"work","ms":-5}"#).contains("`ms` must be between"));
+}
+
+#[test]
+fn malformed_requests_say_what_was_wrong_and_where() {
+    use ProtocolError::*;
+    let range = |field, min, max, got| OutOfRange {
+        field,
+        min,
+        max,
+        got,
+    };
+    let wrong = |field, expected, got| WrongType {
+        field,
+        expected,
+        got,
+    };
+    let cases: Vec<(&str, ProtocolError)> = vec![
+        (r#"{"type":"reset"}"#, Missing { field: "v" }),
+        (r#"{"v":2,"type":"reset"}"#, Version { got: 2.0 }),
+        (
+            r#"{"v":"1","type":"reset"}"#,
+            wrong(Field::named("v"), Kind::Number, Kind::String),
+        ),
+        (r#"{"v":1}"#, Missing { field: "type" }),
+        (
+            r#"{"v":1,"type":7}"#,
+            wrong(Field::named("type"), Kind::String, Kind::Number),
+        ),
+        (
+            r#"{"v":1,"type":"explode"}"#,
+            UnknownType {
+                got: "explode".into(),
+            },
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1.5,"texts":[],"put_at":[]}"#,
+            NotWhole {
+                field: "first_id",
+                got: 1.5,
+            },
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":-1,"texts":[],"put_at":[]}"#,
+            range("first_id", 0.0, MAX_ID as f64, -1.0),
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":"abc","put_at":[]}"#,
+            wrong(Field::named("texts"), Kind::Array, Kind::String),
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":["now"]}"#,
+            wrong(Field::item("put_at", 0), Kind::Number, Kind::String),
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":["a",5],"put_at":[1,1]}"#,
+            wrong(Field::item("texts", 1), Kind::String, Kind::Number),
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":["a"]}"#,
+            Missing { field: "put_at" },
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":[1,2]}"#,
+            LengthMismatch {
+                texts: 1,
+                put_at: 2,
+            },
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":[],"put_at":[],"extra":1}"#,
+            UnknownField {
+                field: "extra".into(),
+                request: "put",
+            },
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":9007199254740992,"texts":["a"],"put_at":[1]}"#,
+            IdsTooLarge {
+                first_id: MAX_ID,
+                count: 1,
+            },
+        ),
+        (
+            r#"{"v":1,"type":"config","mode":"sideways","interval_ms":0,"work_ms":0,"max_batch":1}"#,
+            UnknownMode {
+                got: "sideways".into(),
+            },
+        ),
+        (
+            r#"{"v":1,"type":"config","mode":"drain","interval_ms":-1,"work_ms":0,"max_batch":1}"#,
+            range("interval_ms", 0.0, MAX_INTERVAL_MS, -1.0),
+        ),
+        (
+            r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":1e9,"max_batch":1}"#,
+            range("work_ms", 0.0, MAX_WORK_MS, 1e9),
+        ),
+        (
+            r#"{"v":1,"type":"config","mode":"drain","interval_ms":0,"work_ms":0,"max_batch":0}"#,
+            range("max_batch", 1.0, u32::MAX as f64, 0.0),
+        ),
+        (
+            r#"{"v":1,"type":"work","ms":-5}"#,
+            range("ms", 0.0, MAX_WORK_MS, -5.0),
+        ),
+        (
+            r#"{"v":1,"type":"work","ms":5,"type":"reset","ms":1}"#,
+            UnknownField {
+                field: "ms".into(),
+                request: "reset",
+            },
+        ),
+        ("42", NotAnObject { got: Kind::Number }),
+        ("[1,2]", NotAnObject { got: Kind::Array }),
+    ];
+    for (json, expected) in cases {
+        assert_eq!(err(json), expected, "{json}");
+    }
     let long = "x".repeat(MAX_TEXT_BYTES + 1);
     let json =
         serde_json::json!({"v":1,"type":"put","first_id":1,"texts":["ok", long],"put_at":[1,1]});
-    assert!(err(&json.to_string()).contains("`texts[1]` is longer than"));
+    assert_eq!(
+        err(&json.to_string()),
+        TextTooLong {
+            index: 1,
+            bytes: MAX_TEXT_BYTES + 1,
+            max_bytes: MAX_TEXT_BYTES
+        }
+    );
+    let many = format!(
+        r#"{{"v":1,"type":"put","first_id":1,"texts":[{}],"put_at":[{}]}}"#,
+        vec!["\"\""; MAX_PUT + 1].join(","),
+        vec!["0"; MAX_PUT + 1].join(",")
+    );
+    assert_eq!(
+        err(&many),
+        TooMany {
+            max: MAX_PUT,
+            got: MAX_PUT + 1
+        }
+    );
+}
+
+#[test]
+fn text_that_is_not_json_says_where() {
+    let ProtocolError::NotJson(e) = err("{\"v\":1,\n \"type\": }") else {
+        panic!("not a parse error")
+    };
+    assert_eq!(
+        (e.line, e.column, e.problem, e.ended),
+        (2, 10, Problem::ExpectedValue, false)
+    );
+    for text in ["", "nonsense"] {
+        assert!(matches!(err(text), ProtocolError::NotJson(_)), "{text:?}");
+    }
+}
+
+#[test]
+fn an_unknown_name_is_echoed_clipped_so_the_reply_stays_small() {
+    let json = format!(r#"{{"v":1,"type":"{}"}}"#, "t".repeat(10_000));
+    let ProtocolError::UnknownType { got } = err(&json) else {
+        panic!()
+    };
+    assert_eq!(got, "t".repeat(64));
+}
+
+#[test]
+fn the_english_rendering_names_the_field_and_the_values() {
+    // Display is the one English rendering (logs, native tools); tests elsewhere compare values.
+    let cases = [
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":"abc","put_at":[]}"#,
+            "`texts` must be an array, got a string",
+        ),
+        (
+            r#"{"v":1,"type":"put","first_id":1,"texts":["a"],"put_at":["now"]}"#,
+            "`put_at[0]` must be a number, got a string",
+        ),
+        (
+            r#"{"v":2,"type":"reset"}"#,
+            "unsupported protocol version 2; this worker speaks v1",
+        ),
+        (
+            r#"{"v":1,"type":"work","ms":-5}"#,
+            "`ms` must be from 0 to 60000, got -5",
+        ),
+        (
+            "{\"v\":1,\n \"type\": }",
+            "not JSON: expected a value at line 2 column 10 (expected {\"v\":1,\"type\":...})",
+        ),
+    ];
+    for (json, english) in cases {
+        assert_eq!(err(json).to_string(), english);
+    }
 }
 
 #[test]
@@ -140,38 +308,78 @@ fn replies_encode_as_tagged_json() {
         }],
     );
     batch.queue_len = 2;
-    let json: serde_json::Value =
-        serde_json::from_str(&Reply::Batch { v: 1, batch }.to_json()).unwrap();
+    let json = reply_json(&Reply::Batch { batch });
     assert_eq!(json["type"], "batch");
+    assert_eq!(json["v"], 1);
     assert_eq!(json["seq"], 3);
     assert_eq!(json["mode"], "drain");
     assert_eq!(json["ids"], serde_json::json!([9]));
     assert_eq!(json["texts"], serde_json::json!(["中文 <b>"]));
+    assert_eq!(json["put_at"], serde_json::json!([1.25]));
     assert_eq!(json["queue_len"], 2);
-    let ready: serde_json::Value = serde_json::from_str(
-        &Reply::Ready {
-            v: 1,
-            settings: Settings::REFERENCE,
-        }
-        .to_json(),
-    )
-    .unwrap();
+    assert_eq!(json.get("id"), None, "a batch answers no request");
+    let ready = reply_json(&Reply::Ready {
+        settings: Settings::REFERENCE,
+    });
     assert_eq!(ready["settings"]["mode"], "snapshot");
     assert_eq!(ready["settings"]["max_batch"], 4294967295u64);
 }
 
 #[test]
+fn answers_carry_the_id_of_their_request() {
+    let ack = reply_json(&Reply::answer(
+        Some(41),
+        Answer::Ack {
+            received: 3,
+            queue_len: 2,
+        },
+    ));
+    assert_eq!(
+        ack,
+        serde_json::json!({"type":"ack","v":1,"id":41,"received":3,"queue_len":2})
+    );
+    let config = reply_json(&Reply::answer(None, Answer::Config(Settings::default())));
+    assert_eq!(config["type"], "config");
+    assert_eq!(config.get("id"), None, "no id asked, none echoed");
+}
+
+#[test]
+fn an_error_reply_carries_the_key_the_fields_and_the_id() {
+    let request = r#"{"v":1,"id":8,"type":"config","mode":"sideways","interval_ms":0,"work_ms":0,"max_batch":1}"#;
+    let reply = reply_json(&Reply::refused(decode(request).unwrap_err(), request));
+    assert_eq!(
+        reply,
+        serde_json::json!({
+            "type": "error", "v": 1, "id": 8,
+            "error": {"key": "unknown_mode", "got": "sideways"},
+            "request": request,
+        })
+    );
+    let text = "[1,\n x]";
+    let reply = reply_json(&Reply::refused(decode(text).unwrap_err(), text));
+    assert_eq!(
+        reply["error"],
+        serde_json::json!({"key":"not_json","line":2,"column":2,"problem":"expected_value","ended":false})
+    );
+    let text = r#"{"v":1,"type":"put","first_id":1,"texts":["a",7],"put_at":[1,1]}"#;
+    let reply = reply_json(&Reply::refused(decode(text).unwrap_err(), text));
+    assert_eq!(
+        reply["error"],
+        serde_json::json!({"key":"wrong_type","field":"texts[1]","expected":"string","got":"number"})
+    );
+}
+
+#[test]
 fn error_reply_quotes_a_bounded_prefix_of_the_request() {
     let request = "y".repeat(10_000);
-    let e = decode_request(&request).unwrap_err();
     let Reply::Error {
-        error,
         request: quoted,
+        id,
         ..
-    } = Reply::error(&e, &request)
+    } = Reply::refused(decode(&request).unwrap_err(), &request)
     else {
         panic!()
     };
-    assert!(error.contains("not a JSON object"));
+    assert_eq!(id, None);
     assert_eq!(quoted.chars().count(), 200);
 }

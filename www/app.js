@@ -1,21 +1,31 @@
 // Wiring: the worker, the controls, and one animation-frame loop that posts and renders.
 // The queue and its consumer live in the worker; this page only forwards and renders.
-import { t, getLang, setLang, onLang } from './strings.js';
+import { t, getLang, setLang, onLang, fill } from './strings.js';
 import { Outbox, AutoProducer } from './producer.js';
 import { Ledger } from './ledger.js';
 import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
+import { workerError } from './errors.js';
 
 const $ = (id) => document.getElementById(id);
-/** `Settings::REFERENCE` in consumer.rs: the Python loop exactly. */
+/** `Settings::REFERENCE` in src/pipeline/types.rs: the Python loop exactly. */
 const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 4294967295 };
 const CONTROLS = { mode: 'mode', interval_ms: 'interval', work_ms: 'work', max_batch: 'max-batch' };
 const MAX_ERRORS = 20;
 
 const worker = new Worker(new URL('./consumer-worker.js', import.meta.url), { type: 'module' });
-const send = (msg) => worker.postMessage(JSON.stringify({ v: 1, ...msg }));
-const outbox = new Outbox((json) => worker.postMessage(json));
+// Every request carries an id; the replies that answer it (ack, config, error) carry it back,
+// so replies are matched to requests by number.
+let lastId = 0;
+const sentConfigs = new Set(); // ids of config requests not yet answered
+let resetId = null; // the latest reset, until its ack says the old queue is gone
+const send = (msg) => {
+  const id = ++lastId;
+  worker.postMessage(JSON.stringify({ v: 1, id, ...msg }));
+  return id;
+};
+const outbox = new Outbox(send);
 const auto = new AutoProducer(outbox);
 const ledger = new Ledger();
 const log = new BatchLog($('batches'), $('batches-empty'));
@@ -23,12 +33,12 @@ const chart = new Chart($('chart'));
 const meter = new FrameMeter($('anim'), $('frame-gap'));
 
 let settings = null; // as the worker last confirmed them
-let resetting = 0; // resets posted whose replies have not come back yet
 let errors = 0;
-let newErrors = [];
+let errorLog = []; // newest first: { key, vars } or a worker's { error }, worded at render time
+let errorsDirty = false;
 let dirty = true;
 const shown = {}; // the stats as last rendered
-// Each row: `state` for styling, `key`/`vars` for its label, a `detail` key or the worker's text.
+// Each row: `state` for styling, `key`/`vars` for its label, `detailKey` for its second line.
 const threads = {
   page: { state: 'running', key: 'thread.running' },
   worker: { state: 'starting', key: 'thread.starting', detailKey: 'thread.loading' },
@@ -38,10 +48,10 @@ const setThread = (name, row) => {
   dirty = true;
 };
 
-function error(text, request = '') {
+function error(entry) {
   errors++;
-  newErrors.push([text, request]);
-  dirty = true;
+  errorLog = [entry, ...errorLog.slice(0, MAX_ERRORS - 1)];
+  errorsDirty = dirty = true;
 }
 
 worker.onmessage = (e) => {
@@ -49,38 +59,43 @@ worker.onmessage = (e) => {
   try {
     r = JSON.parse(e.data);
   } catch {
-    return error(String(e.data));
+    return error({ key: 'errors.garbled', vars: { text: String(e.data).slice(0, 200) } });
   }
   dirty = true;
   switch (r.type) {
     case 'ready':
       document.documentElement.dataset.worker = 'ready';
       setThread('worker', { state: 'ready', key: 'thread.ready', detailKey: 'thread.readyDetail' });
-    // falls through
+      settings = r.settings;
+      return reflect();
     case 'config':
+      sentConfigs.delete(r.id);
       settings = r.settings;
       return reflect();
     case 'ack':
-      // Replies to posts made before a reset describe a queue that is gone.
-      if (resetting && r.received !== 0) return;
-      if (resetting) resetting--;
+      // Replies to puts made before the latest reset describe a queue that is gone.
+      if (resetId !== null) {
+        if (r.id !== resetId) return;
+        resetId = null;
+      }
       ledger.ack(r);
       return chart.add(r.queue_len);
     case 'batch':
-      if (resetting) return;
+      if (resetId !== null) return;
       log.add(r, ledger.batch(r, SHOW_MESSAGES));
       return chart.add(r.queue_len);
     case 'state':
-      // The activity is a key with numbers (src/protocol.rs `Activity`), shown in the page's language.
+      // The activity is a key with numbers (src/pipeline/types.rs `Activity`), shown in the page's language.
       return setThread('worker', { state: r.state, key: `thread.${r.state}`, detailKey: `detail.${r.activity}`, vars: r });
     case 'error':
-      error(r.error, r.request);
-      if (r.request.includes('"config"')) reflect(); // nothing changed: show what is in force
+      error({ error: r.error ?? {}, request: r.request });
+      // A refused config changed nothing: show the settings in force again.
+      if (sentConfigs.delete(r.id)) reflect();
   }
 };
 worker.onerror = (e) => {
   document.documentElement.dataset.worker ||= 'failed';
-  error(t('errors.workerCrash', { e: e.message || e.type }));
+  error({ key: 'errors.workerCrash', vars: { e: e.message || e.type } });
 };
 
 // ---- the frame loop: at most one put and one render per frame
@@ -114,16 +129,24 @@ function render() {
     row.querySelector('.state').textContent = t(th.key, th.vars);
     row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : '';
   }
-  const list = $('errors');
-  for (const [text, request] of newErrors.slice(-MAX_ERRORS)) {
+  if (errorsDirty) renderErrors();
+}
+
+function renderErrors() {
+  errorsDirty = false;
+  $('errors').replaceChildren(...errorLog.map((entry) => {
+    // Worded now, in the language now: a worker's error is a key and fields until shown.
+    const { key, vars } = entry.error ? workerError(entry.error) : entry;
+    const request = entry.request;
     const li = document.createElement('li');
+    const text = document.createElement('span');
+    text.className = 'error-text';
+    fill(text, t(key, vars));
     const req = document.createElement('span');
     if (request) req.textContent = t('errors.request', { r: request });
     li.append(text, req);
-    list.prepend(li);
-  }
-  while (list.children.length > MAX_ERRORS) list.lastElementChild.remove();
-  newErrors = [];
+    return li;
+  }));
 }
 
 // ---- producer
@@ -168,10 +191,11 @@ for (const id of Object.values(CONTROLS)) {
     delete $(id).dataset.editing;
     const s = {};
     for (const [k, i] of Object.entries(CONTROLS)) s[k] = k === 'mode' ? $(i).value : Number($(i).value);
-    send({ type: 'config', ...s });
+    sendConfig(s);
   };
 }
-$('reference-btn').onclick = () => send({ type: 'config', ...REFERENCE });
+const sendConfig = (s) => sentConfigs.add(send({ type: 'config', ...s }));
+$('reference-btn').onclick = () => sendConfig(REFERENCE);
 
 function reflect() {
   if (!settings) return;
@@ -182,16 +206,14 @@ function reflect() {
 }
 
 $('reset-btn').onclick = () => {
-  send({ type: 'reset' });
-  resetting++;
+  resetId = send({ type: 'reset' });
   outbox.reset();
   ledger.reset();
   log.clear();
   chart.clear();
   errors = 0;
-  newErrors = [];
-  $('errors').replaceChildren();
-  dirty = true;
+  errorLog = [];
+  errorsDirty = dirty = true;
 };
 
 // ---- the blocking-work demo
@@ -211,7 +233,7 @@ $('busy-page-btn').onclick = async () => {
     backToRunning = setTimeout(() => setThread('page', { key: 'thread.running' }), 5000);
   } catch (e) {
     setThread('page', { state: 'running', key: 'thread.running' });
-    error(t('errors.wasm', { e }));
+    error({ key: 'errors.wasm', vars: { e: String(e) } });
   }
   $('busy-page-btn').disabled = false;
 };
@@ -227,7 +249,7 @@ onLang(() => {
   log.redraw();
   meter.render();
   chart.draw(performance.now(), true);
-  dirty = true;
+  errorsDirty = dirty = true;
 });
 
 statTiles($('stats'), Object.keys(stats()));

@@ -10,5 +10,6 @@ try {
   await init();
   start_consumer_worker(early);
 } catch (err) {
-  self.postMessage(JSON.stringify({ v: 1, type: 'error', error: `worker failed to start: ${err}`, request: '' }));
+  // Shaped like the Rust worker's error replies: a key and its fields, worded by the page.
+  self.postMessage(JSON.stringify({ type: 'error', v: 1, error: { key: 'worker_start', detail: String(err) }, request: '' }));
 }

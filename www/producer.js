@@ -4,12 +4,13 @@
 export const MAX_PER_POST = 20000;
 
 const now = () => performance.timeOrigin + performance.now();
-// serde_json refuses lone surrogates, which would lose a whole put: make the text well formed.
+// JSON.stringify writes a lone surrogate as a `\ud800` escape, which the worker's JSON reader
+// refuses (no UTF-8 text holds one), and that would lose the whole put: send well-formed text.
 const clean = (s) => (s.toWellFormed ? s.toWellFormed() : s);
 
 export class Outbox {
   constructor(post) {
-    this.post = post; // (jsonText, count) => void
+    this.post = post; // (request) => void: posts one `put` request object
     this.reset();
   }
 
@@ -66,7 +67,7 @@ export class Outbox {
     if (!n) return 0;
     const end = this.head + n;
     const msg = {
-      v: 1, type: 'put', first_id: this.headId,
+      type: 'put', first_id: this.headId,
       texts: this.texts.slice(this.head, end), put_at: this.putAt.slice(this.head, end),
     };
     this.head = end;
@@ -77,7 +78,7 @@ export class Outbox {
       this.head = 0;
     }
     this.posted += n;
-    this.post(JSON.stringify(msg));
+    this.post(msg);
     return n;
   }
 }

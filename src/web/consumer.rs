@@ -1,8 +1,16 @@
-//! The consumer worker's shell: the Rust queue and consumer own a Web Worker's `onmessage` and
-//! run the rounds on gloo timers. Built unless the `queue-worker` feature is off (the lab's wasm).
+//! The consumer worker's shell: the Rust queue and consumer own a message endpoint (the
+//! worker's global scope, or a `MessagePort` in tests) and run the rounds on gloo timers. It
+//! translates and keeps time; the pipeline decides. Built unless the `queue-worker` feature is
+//! off (the lab's wasm).
+//!
+//! The loop: a message arrives → `protocol::decode` → `Pipeline::handle` → its answers are
+//! posted, its work run, and the round timer re-armed when the pipeline says so → when the timer
+//! fires, the rounds that are due run and their batches are posted → the timer is armed for the
+//! next round, or the worker parks until a message arrives.
 
-use crate::consumer::{calculate_blocking, Pipeline, Settings};
-use crate::protocol::{Activity, ProtocolError, Reply, VERSION};
+use crate::json::ToJson;
+use crate::pipeline::protocol::{self, ProtocolError, Refused, Reply};
+use crate::pipeline::{calculate_blocking, Activity, Pipeline, Settings};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,13 +34,41 @@ pub fn start_consumer_worker(early: js_sys::Array) -> Result<(), JsValue> {
     let scope: DedicatedWorkerGlobalScope = js_sys::global()
         .dyn_into()
         .map_err(|_| JsValue::from_str("start_consumer_worker must run in a dedicated worker"))?;
+    serve(scope.unchecked_ref(), early);
+    Ok(())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Whatever posts and receives messages: a worker's global scope or a `MessagePort`.
+    /// Bound structurally, so a test can hand the shell one end of a `MessageChannel`.
+    pub type Endpoint;
+    #[wasm_bindgen(method, js_name = postMessage, catch)]
+    fn post_message(this: &Endpoint, message: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, setter)]
+    fn set_onmessage(this: &Endpoint, handler: Option<&js_sys::Function>);
+}
+
+/// Serves the queue and its consumer on `endpoint`: posts `ready`, handles `early` (messages
+/// that arrived before), then every message the endpoint receives, for as long as the page
+/// lives. [`start_consumer_worker`] calls it with the worker's scope; tests call it with a
+/// `MessagePort` to drive the same loop in a worker.
+pub fn serve(endpoint: &Endpoint, early: js_sys::Array) {
     let shell = Rc::new(RefCell::new(Shell {
         pipeline: Pipeline::new(Settings::default()),
         timer: None,
         last_activity: None,
-        scope: scope.clone(),
+        endpoint: endpoint.unchecked_ref::<JsValue>().clone().unchecked_into(),
     }));
-    shell.borrow().post(&shell.borrow().pipeline.ready());
+    {
+        let s = shell.borrow();
+        s.post(&Reply::Ready {
+            settings: s.pipeline.settings(),
+        });
+    }
+    if !shell.borrow().pipeline.is_parked() {
+        schedule(&shell);
+    }
     for data in early.iter() {
         on_message(&shell, data);
     }
@@ -40,34 +76,30 @@ pub fn start_consumer_worker(early: js_sys::Array) -> Result<(), JsValue> {
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         on_message(&handler_shell, event.data());
     });
-    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker does.
+    endpoint.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // The handler lives as long as the endpoint does.
     handler.forget();
-    Ok(())
 }
 
 struct Shell {
     pipeline: Pipeline,
     timer: Option<Timeout>,
     last_activity: Option<Activity>,
-    scope: DedicatedWorkerGlobalScope,
+    endpoint: Endpoint,
 }
 
 impl Shell {
     fn post(&self, reply: &Reply) {
         // Posting a string to our own parent cannot fail; if it did there is nobody to tell.
         let _ = self
-            .scope
+            .endpoint
             .post_message(&JsValue::from_str(&reply.to_json()));
     }
 
     fn post_activity(&mut self, activity: Activity) {
         if self.last_activity != Some(activity) {
             self.last_activity = Some(activity);
-            self.post(&Reply::State {
-                v: VERSION,
-                activity,
-            });
+            self.post(&Reply::State { activity });
         }
     }
 }
@@ -137,32 +169,36 @@ fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
         {
             Some(text) => text,
             None => {
-                let err = ProtocolError::new("the message is neither JSON text nor JSON-like");
-                shell.borrow().post(&Reply::error(&err, ""));
+                let refused = Refused {
+                    id: None,
+                    error: ProtocolError::NotText,
+                };
+                shell.borrow().post(&Reply::refused(refused, ""));
                 return;
             }
         },
     };
-    let handled = shell.borrow_mut().pipeline.handle(&text);
-    let reschedule = {
+    let envelope = match protocol::decode(&text) {
+        Ok(envelope) => envelope,
+        Err(refused) => {
+            // Refused: nothing changed, so the timer stands as it is.
+            shell.borrow().post(&Reply::refused(refused, &text));
+            return;
+        }
+    };
+    let rearm = {
         let mut s = shell.borrow_mut();
-        for reply in &handled.replies {
-            s.post(reply);
+        let handled = s.pipeline.handle(envelope.request);
+        for answer in handled.answers {
+            s.post(&Reply::answer(envelope.id, answer));
         }
         if let Some(ms) = handled.work_ms {
             s.post_activity(Activity::PageWork { ms });
             calculate_blocking(ms, now);
         }
-        // A new config or reset changes when the next round is due; a put only matters when
-        // no round is scheduled.
-        handled
-            .replies
-            .iter()
-            .any(|r| matches!(r, Reply::Config { .. }))
-            || s.timer.is_none()
-            || handled.work_ms.is_some()
+        handled.rearm
     };
-    if reschedule {
+    if rearm {
         schedule(shell);
     }
 }
@@ -203,7 +239,7 @@ fn run_round(shell: &Rc<RefCell<Shell>>) {
                 calculate_blocking(round.work_ms, now);
             }
             let batch = s.pipeline.finish_round(round, now());
-            s.post(&Reply::Batch { v: VERSION, batch });
+            s.post(&Reply::Batch { batch });
             if now() - slice_start >= ROUND_SLICE_MS {
                 break;
             }

@@ -1,6 +1,6 @@
 //! The background consumer's policy as a state machine: the clock is passed in, and no timer
 //! lives here, so every behaviour is tested natively. The web shell runs the rounds with
-//! timers and the blocking work in a Web Worker.
+//! timers and the blocking work in a Web Worker; this module tells it what to do and when.
 //!
 //! Three modes, switched live:
 //! - [`Mode::Snapshot`]: the reference program as written. Each round copies the queue
@@ -10,11 +10,16 @@
 //! - [`Mode::OneByOne`]: a `while True: work(q.get())` loop. Each round takes one message and
 //!   the next round follows at once while messages remain.
 //!
+//! It takes decoded [`Request`]s and answers with [`Answer`]s; reading and writing JSON is the
+//! protocol's business, not this module's.
+//!
 //! # Examples
 //! ```
-//! use queue_playground::consumer::{Mode, Pipeline, Settings};
+//! use queue_playground::pipeline::{Mode, Pipeline, Put, Request, Settings};
 //! let mut p = Pipeline::new(Settings { mode: Mode::Drain, interval_ms: 100.0, work_ms: 0.0, max_batch: 2 });
-//! p.handle(r#"{"v":1,"type":"put","first_id":1,"texts":["a","b","c"],"put_at":[0,0,0]}"#);
+//! let texts = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+//! let handled = p.handle(Request::Put(Put { first_id: 1, texts, put_at: vec![0.0; 3] }));
+//! assert!(handled.rearm, "the consumer was parked on an empty queue: the round timer must be armed");
 //! let round = p.take_round(0.0).unwrap();
 //! let batch = p.finish_round(round, 1.0);
 //! assert_eq!(batch.ids, vec![1, 2]);
@@ -22,85 +27,8 @@
 //! assert_eq!(p.due_in(1.0), Some(100.0)); // one message left: the next round is due
 //! ```
 
-use crate::json::ObjectWriter;
-use crate::protocol::{self, Activity, Batch, Message, Reply, Request, VERSION};
+use super::types::{Activity, Answer, Batch, Message, Mode, Request, Settings};
 use crate::queue::Queue;
-
-/// How the consumer takes messages each round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Copy the queue and remove nothing: the reference program's bug.
-    Snapshot,
-    /// Remove up to `max_batch` messages each round.
-    Drain,
-    /// Remove one message each round, and go on at once while any remain.
-    OneByOne,
-}
-
-/// The consumer's settings, which the learner changes live.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Settings {
-    /// How messages are taken each round.
-    pub mode: Mode,
-    /// The pause after a round before the next one, in milliseconds.
-    pub interval_ms: f64,
-    /// The blocking (busy CPU) work each round does, in milliseconds.
-    pub work_ms: f64,
-    /// The most messages one round takes.
-    pub max_batch: usize,
-}
-
-impl Mode {
-    /// The mode's name on the wire and in the page: `snapshot`, `drain` or `one-by-one`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Snapshot => "snapshot",
-            Mode::Drain => "drain",
-            Mode::OneByOne => "one-by-one",
-        }
-    }
-
-    /// The mode with this name, if there is one.
-    pub fn from_name(name: &str) -> Option<Mode> {
-        [Mode::Snapshot, Mode::Drain, Mode::OneByOne]
-            .into_iter()
-            .find(|m| m.name() == name)
-    }
-}
-
-impl Settings {
-    /// Appends the settings as a JSON object, with the field names of a `config` request.
-    pub fn write_json(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        o.str("mode", self.mode.name())
-            .num("interval_ms", self.interval_ms)
-            .num("work_ms", self.work_ms)
-            .int("max_batch", self.max_batch as u64);
-        o.finish();
-    }
-
-    /// The reference program exactly: copy the whole queue, burn 5 s of CPU, print, repeat
-    /// with no pause.
-    pub const REFERENCE: Settings = Settings {
-        mode: Mode::Snapshot,
-        interval_ms: 0.0,
-        work_ms: 5000.0,
-        max_batch: u32::MAX as usize,
-    };
-}
-
-impl Default for Settings {
-    /// A correct consumer that a first-time user can watch: drains up to 100 messages twice a
-    /// second, with a little blocking work each round.
-    fn default() -> Self {
-        Settings {
-            mode: Mode::Drain,
-            interval_ms: 500.0,
-            work_ms: 100.0,
-            max_batch: 100,
-        }
-    }
-}
 
 /// A round that has taken its messages and still has its blocking work to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,10 +54,13 @@ pub struct Pipeline {
 /// What handling one request asks of the shell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Handled {
-    /// Replies to post, in order.
-    pub replies: Vec<Reply>,
+    /// Answers to post, in order.
+    pub answers: Vec<Answer>,
     /// Blocking work to run now, in milliseconds, for a `work` request.
     pub work_ms: Option<f64>,
+    /// Whether the round timer must be armed again (after any work): the request changed when
+    /// the next round is due, or woke a consumer parked on an empty queue.
+    pub rearm: bool,
 }
 
 impl Pipeline {
@@ -165,26 +96,16 @@ impl Pipeline {
         self.removed
     }
 
-    /// The `ready` reply, posted once when the worker has loaded.
-    pub fn ready(&self) -> Reply {
-        Reply::Ready {
-            v: VERSION,
-            settings: self.settings,
-        }
+    /// Whether the consumer is parked: no round is due until a message arrives (drain and
+    /// one-by-one on an empty queue). The shell keeps a round timer armed exactly when it is not.
+    pub fn is_parked(&self) -> bool {
+        self.settings.mode != Mode::Snapshot && self.queue.is_empty()
     }
 
-    /// Decodes, validates and applies one request. A refused request changes nothing and
-    /// yields one error reply.
-    pub fn handle(&mut self, json: &str) -> Handled {
-        let replies = |replies| Handled {
-            replies,
-            work_ms: None,
-        };
-        let request = match protocol::decode_request(json) {
-            Ok(r) => r,
-            Err(e) => return replies(vec![Reply::error(&e, json)]),
-        };
-        match request {
+    /// Applies one request. Requests come decoded and validated, so none is refused here.
+    pub fn handle(&mut self, request: Request) -> Handled {
+        let parked = self.is_parked();
+        let (answers, work_ms, rearm) = match request {
             Request::Put(put) => {
                 let n = put.texts.len() as u64;
                 for m in put.into_messages() {
@@ -192,39 +113,36 @@ impl Pipeline {
                     let _ = self.queue.try_put(m);
                 }
                 self.received += n;
-                replies(vec![self.ack()])
+                // A put moves no round that is already due; it only wakes a parked consumer.
+                (vec![self.ack()], None, parked && !self.is_parked())
             }
             Request::Config(settings) => {
                 self.settings = settings;
-                replies(vec![self.config_reply()])
+                (vec![Answer::Config(settings)], None, true)
             }
-            Request::Work { ms } => Handled {
-                replies: vec![],
-                work_ms: Some(ms),
-            },
+            // After the work the next round may be overdue, and the page must see the worker
+            // idle again: both come from re-arming.
+            Request::Work { ms } => (vec![], Some(ms), true),
             Request::Reset => {
                 self.queue.drain(usize::MAX);
                 self.seq = 0;
                 self.received = 0;
                 self.removed = 0;
                 self.next_due = f64::NEG_INFINITY;
-                replies(vec![self.config_reply(), self.ack()])
+                (vec![Answer::Config(self.settings), self.ack()], None, true)
             }
+        };
+        Handled {
+            answers,
+            work_ms,
+            rearm,
         }
     }
 
-    fn ack(&self) -> Reply {
-        Reply::Ack {
-            v: VERSION,
+    fn ack(&self) -> Answer {
+        Answer::Ack {
             received: self.received,
             queue_len: self.queue.len(),
-        }
-    }
-
-    fn config_reply(&self) -> Reply {
-        Reply::Config {
-            v: VERSION,
-            settings: self.settings,
         }
     }
 
@@ -232,7 +150,7 @@ impl Pipeline {
     /// do until a message arrives (drain and one-by-one on an empty queue). Snapshot rounds run
     /// on the interval whether or not the queue holds anything, as the reference loop does.
     pub fn due_in(&self, now: f64) -> Option<f64> {
-        if self.settings.mode != Mode::Snapshot && self.queue.is_empty() {
+        if self.is_parked() {
             return None;
         }
         let wait = if self.settings.mode == Mode::OneByOne {
@@ -295,7 +213,7 @@ impl Pipeline {
 /// number of loop iterations done, so the work cannot be optimised away.
 ///
 /// ```
-/// use queue_playground::consumer::calculate_blocking;
+/// use queue_playground::pipeline::calculate_blocking;
 /// let start = std::time::Instant::now();
 /// let n = calculate_blocking(20.0, || start.elapsed().as_secs_f64() * 1000.0);
 /// assert!(n > 0);
