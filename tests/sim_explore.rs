@@ -3,8 +3,8 @@
 //! model, shortest schedules that replay to what they claim, bounds and cancellation.
 
 use queue_playground::sim::{
-    decode_schedule, encode_schedule, explore, parse, FailureKind, Limits, Machine, Model, Program,
-    Report, RunStatus, Stop, ToJson,
+    decode_schedule, encode_schedule, explore, parse, FailureDetail, FailureKind, Limits, Machine,
+    Model, Program, Report, RunStatus, Stop, ThreadAt, ToJson,
 };
 
 fn lesson(name: &str) -> Program {
@@ -436,10 +436,13 @@ fn a_spin_loop_that_can_never_exit_is_a_livelock() {
     assert!(r.cyclic);
     assert_eq!(r.failures.len(), 1);
     assert_eq!(r.failures[0].kind, FailureKind::Livelock);
-    assert!(
-        r.failures[0].message.contains("A line 2"),
-        "{}",
-        r.failures[0].message
+    let a = ThreadAt {
+        thread: "A".into(),
+        line: 2,
+    };
+    assert_eq!(
+        r.failures[0].detail,
+        FailureDetail::Livelock { threads: vec![a] }
     );
     // A loop that can exit is not a livelock, however long it may spin.
     let prog =

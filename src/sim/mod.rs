@@ -24,12 +24,12 @@
 //! assert_eq!(counts, [("x=1".to_string(), 4), ("x=2".to_string(), 2)]);
 //! ```
 
-use std::fmt;
-
 pub mod ast;
 pub mod choice;
 pub mod compile;
 pub mod describe;
+pub mod english;
+pub mod error;
 pub mod exec;
 pub mod explore;
 pub mod lexer;
@@ -39,54 +39,34 @@ pub mod parser;
 pub mod program;
 pub mod ra;
 pub mod report;
+pub mod request;
 pub mod sched;
 pub mod state;
 pub mod to_json;
 
 pub use crate::json::ToJson;
 pub use choice::{decode_schedule, encode_schedule, BadChoice, Choice};
+pub use describe::{AltText, ChoiceText, StepText};
+pub use error::{Expected, Found, NameRole, ParseError, ParseErrorKind};
 pub use exec::RunStatus;
-pub use explore::{explore, Failure, FailureKind, Limits, OutcomeCount, Progress, Report, Stop};
-pub use machine::{Machine, MachineView, StepError};
+pub use explore::{explore, Limits, Progress};
+pub use machine::{Machine, MachineView, Refusal, StepError};
 pub use program::Program;
+pub use report::{
+    Failure, FailureDetail, FailureKind, OutcomeCount, Report, Stop, Stuck, StuckThread, ThreadAt,
+};
+pub use request::RequestError;
 pub use sched::{run_pct, run_random, sample, Run, Sample, Strategy};
 pub use state::{Model, Outcome};
-
-/// A syntax or name error, with the 1-based line and column where it was found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column, from 1, in characters.
-    pub col: u32,
-    /// What is wrong, in words.
-    pub message: String,
-}
-
-impl ParseError {
-    /// An error at `line:col`.
-    pub fn new(line: u32, col: u32, message: impl Into<String>) -> ParseError {
-        ParseError {
-            line,
-            col,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.col, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 /// Parses and compiles a lab program.
 ///
 /// ```
-/// let err = queue_playground::sim::parse("shared x = 0\nthread A {\n  x = y\n}").unwrap_err();
+/// use queue_playground::sim::{parse, ParseErrorKind};
+/// let err = parse("shared x = 0\nthread A {\n  x = y\n}").unwrap_err();
 /// assert_eq!((err.line, err.col), (3, 7));
+/// assert_eq!(err.kind, ParseErrorKind::UnknownName { name: "y".into() });
+/// assert!(err.to_string().starts_with("3:7: unknown name `y`"));
 /// ```
 pub fn parse(src: &str) -> Result<Program, ParseError> {
     let toks = lexer::lex(src)?;
