@@ -250,7 +250,7 @@ impl FailureSet {
 }
 
 /// If `status` is a failure, its kind and what it is about.
-pub(crate) fn failure_of(
+pub fn failure_of(
     prog: &Program,
     st: &State,
     status: RunStatus,
