@@ -7,6 +7,7 @@
 
 use super::ast::Order;
 use super::choice::Choice;
+use super::model::TsoMemory;
 use super::program::{Instr, Program, RmwOp};
 use super::state::{Memory, State};
 
@@ -293,7 +294,7 @@ pub fn choice(prog: &Program, st: &State, choice: Choice) -> Option<ChoiceText> 
     let thread = prog.threads.get(t)?.name.clone();
     match choice {
         Choice::Flush { .. } => match &st.mem {
-            Memory::Tso { buffers, .. } => {
+            Memory::Tso(TsoMemory { buffers, .. }) => {
                 let (v, value) = *buffers.get(t)?.first()?;
                 Some(ChoiceText::Flush {
                     thread,

@@ -5,6 +5,7 @@ use std::fmt;
 use super::choice::{encode_schedule, Choice};
 use super::describe::{self, ChoiceText, StepText};
 use super::exec::{self, RunStatus};
+use super::model::TsoMemory;
 use super::program::{Instr, Program};
 use super::state::{Memory, Model, Outcome, State};
 
@@ -309,7 +310,7 @@ impl Machine {
                     ThreadRun::Blocked
                 };
                 let store_buffer = match &st.mem {
-                    Memory::Tso { buffers, .. } => buffers[t]
+                    Memory::Tso(TsoMemory { buffers, .. }) => buffers[t]
                         .iter()
                         .map(|(v, x)| (prog.vars[*v].0.clone(), *x))
                         .collect(),

@@ -6,9 +6,11 @@
 //!   column, and no input makes them panic.
 //! - [`compile`] resolves names and splits each statement into [`program::Step`]s, each touching
 //!   shared state at most once: the places where another thread may run in between.
-//! - [`state`] holds a run's state under a [`Model`]: sequential consistency, TSO store buffers,
-//!   or release/acquire messages and views ([`ra`]).
-//! - [`exec`] lists the [`Choice`]s possible in a state and applies one.
+//! - [`state`] holds a run's state under a [`Model`]; [`model`] is where the memory models
+//!   differ, one file each behind one trait: sequential consistency, TSO store buffers, and
+//!   release/acquire messages and views.
+//! - [`exec`] lists the [`Choice`]s possible in a state and applies one, an instruction at a
+//!   time; [`describe`] says what a step or choice does, as data, and [`english`] words it.
 //! - [`Machine`] is the manual scheduler, with undo; [`sched`] has random and PCT schedulers;
 //!   [`explore`] visits every reachable state.
 //!
@@ -34,10 +36,10 @@ pub mod exec;
 pub mod explore;
 pub mod lexer;
 pub mod machine;
+pub mod model;
 pub mod pack;
 pub mod parser;
 pub mod program;
-pub mod ra;
 pub mod report;
 pub mod request;
 pub mod sched;
@@ -51,6 +53,7 @@ pub use error::{Expected, Found, NameRole, ParseError, ParseErrorKind};
 pub use exec::RunStatus;
 pub use explore::{explore, Limits, Progress};
 pub use machine::{Machine, MachineView, Refusal, StepError};
+pub use model::{ra, Memory, MemoryModel};
 pub use program::Program;
 pub use report::{
     Failure, FailureDetail, FailureKind, OutcomeCount, Report, Stop, Stuck, StuckThread, ThreadAt,
