@@ -1,6 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The exhaustive explorer: exact outcome counts and failures for every preset under every
-//! model, shortest schedules that replay to what they claim, bounds and cancellation.
+//! model, checked against a brute-force enumerator (every choice, no cache) wherever one
+//! schedule at a time is feasible; shortest schedules that replay to what they claim; bounds
+//! and cancellation.
 
 use std::collections::{BTreeMap, HashSet};
 
