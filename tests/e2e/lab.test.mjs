@@ -238,6 +238,11 @@ test('the lab worker answers a malformed message with an error and keeps working
   });
   assert.equal(replies.length, 8);
   for (const r of replies.slice(0, 7)) assert.equal(r.type, 'error');
+  // Each reply answers its request by id (null when none could be read), and says what was
+  // wrong as a message the page words in its language.
+  assert.deepEqual(replies.map((r) => r.id), [null, null, null, 1, 2, 3, 4, 5]);
+  assert.deepEqual(replies.slice(0, 7).map((r) => r.error.key),
+    ['worker.not_object', 'worker.not_object', 'worker.not_object', 'worker.unknown_kind', 'worker.no_src', 'parse.expected', 'err.unknown_model']);
   assert.equal(typeof replies[5].line, 'number', 'a parse error carries its line');
   assert.equal(typeof replies[5].col, 'number', 'and its column');
   const result = replies[7].result;
