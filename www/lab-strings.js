@@ -109,7 +109,7 @@ export const LAB_STRINGS = {
     'fail.deadlock': 'deadlock',
     'fail.lost_wakeup': 'lost wakeup',
     'fail.livelock': 'livelock',
-    // The core's messages (src/sim/to_json.rs writes the keys; src/sim/english.rs the same
+    // The core's messages (src/sim/messages.rs writes the keys; src/sim/english.rs the same
     // sentences in Rust, for the command line): a key plus fields, `null` fields left out.
     'list.sep': ', ',
     'step.order': ' ({order})',
@@ -391,7 +391,7 @@ export const LAB_STRINGS = {
     'fail.deadlock': '死锁',
     'fail.lost_wakeup': '丢失唤醒',
     'fail.livelock': '活锁',
-    // 内核的消息：键加字段（见 src/sim/to_json.rs）。
+    // 内核的消息：键加字段（见 src/sim/messages.rs）。
     'list.sep': '；',
     'step.order': '（{order}）',
     'step.into': '，旧值存入 {dst}',

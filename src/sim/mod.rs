@@ -36,6 +36,7 @@ pub mod exec;
 pub mod explore;
 pub mod lexer;
 pub mod machine;
+pub mod messages;
 pub mod model;
 pub mod pack;
 pub mod parser;

@@ -2,7 +2,7 @@
 //! the lab worker runs. Views and reports cross the boundary as JSON text; options come in as
 //! a JavaScript object read with `Reflect`. A refused request comes back as
 //! `{"error": MESSAGE, "line": .., "col": ..}` (line and column only for parse errors), where
-//! MESSAGE is a key plus fields (`src/sim/to_json.rs`) that the page words in the reader's
+//! MESSAGE is a key plus fields (`src/sim/messages.rs`) that the page words in the reader's
 //! language: nothing here panics on what the page or a link sends, and nothing here writes a
 //! sentence.
 //!

@@ -295,8 +295,8 @@ test('every lesson is listed, and every string exists in English and Chinese', a
   }
   const html = await readFile(resolve(ROOT, 'lab.html'), 'utf8');
   for (const [, key] of html.matchAll(/data-t="([^"]+)"/g)) assert.ok(en.includes(key), `lab.html uses ${key}`);
-  // Every message key the core writes (src/sim/to_json.rs) and the worker sends has a string.
-  const rust = await readFile(resolve(ROOT, 'src/sim/to_json.rs'), 'utf8');
+  // Every message key the core writes (src/sim/messages.rs) and the worker sends has a string.
+  const rust = await readFile(resolve(ROOT, 'src/sim/messages.rs'), 'utf8');
   const worker = await readFile(resolve(ROOT, 'www/lab-worker.js'), 'utf8');
   const keys = new Set([
     ...[...rust.matchAll(/"((?:step|choice|alt|why|detail|err|parse|expect|found|role|obj|methods)\.[a-z_]+)"/g)].map((m) => m[1]),
