@@ -1,9 +1,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The schedulers: manual stepping with undo, random with a seed, and PCT.
 
+use queue_playground::sim::ast::Order;
+use queue_playground::sim::english;
 use queue_playground::sim::{
-    parse, run_pct, run_random, sample, Choice, FailureKind, Limits, Machine, Model, RunStatus,
-    Strategy, ToJson,
+    parse, run_pct, run_random, sample, AltText, Choice, ChoiceText, FailureKind, Limits, Machine,
+    Model, Refusal, RunStatus, StepText, Strategy, ToJson,
 };
 
 const LOST_UPDATE: &str = "shared count = 0
@@ -25,8 +27,12 @@ fn manual_stepping_reaches_a_lost_update_and_undo_goes_back() {
     let v = m.view();
     assert_eq!(v.threads[0].temps, vec![("tmp1".to_string(), 0)]);
     assert_eq!(
-        v.threads[0].next.as_deref(),
-        Some("store tmp1 + 1 into count")
+        v.threads[0].next,
+        Some(StepText::Store {
+            var: "count".into(),
+            value: "tmp1 + 1".into(),
+            order: Order::Plain
+        })
     );
     assert_eq!(v.threads[0].line, Some(3));
     m.step(Choice::step(0)).unwrap();
@@ -52,11 +58,22 @@ fn stepping_whole_statements_and_refusing_blocked_steps() {
     assert_eq!(m.step_statement(0), Ok(1)); // lock
     assert_eq!(m.step_statement(0), Ok(2)); // load and store
     let err = m.step(Choice::step(1)).unwrap_err();
-    assert!(err.reason.contains("waits for m, held by A"), "{err}");
+    assert_eq!(
+        err.reason,
+        Refusal::WaitsForMutex {
+            thread: "B".into(),
+            mutex: "m".into(),
+            holder: "A".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "cannot take step `1`: B waits for m, held by A"
+    );
     assert!(m.step_statement(1).is_err());
     assert_eq!(
         m.step(Choice::Flush { thread: 0 }).unwrap_err().reason,
-        "A's store buffer is empty"
+        Refusal::BufferEmpty { thread: "A".into() }
     );
     m.step_statement(0).unwrap();
     m.step_statement(1).unwrap();
@@ -76,10 +93,12 @@ fn the_tso_view_shows_store_buffers_and_flushes_are_choices() {
     assert_eq!(v.threads[0].store_buffer, vec![("x".to_string(), 1)]);
     assert_eq!(v.shared[0].value, 0);
     assert!(m.enabled().contains(&Choice::Flush { thread: 0 }));
-    assert!(v
-        .enabled
-        .iter()
-        .any(|c| c.text == "A's store buffer writes x = 1 to memory"));
+    assert!(v.enabled.iter().any(|c| c.text
+        == ChoiceText::Flush {
+            thread: "A".into(),
+            var: "x".into(),
+            value: 1
+        }));
     m.step(Choice::Flush { thread: 0 }).unwrap();
     m.step(Choice::Flush { thread: 1 }).unwrap();
     assert_eq!(m.outcome().to_string(), "x=1 y=1 A.r=0 B.s=0");
@@ -101,9 +120,29 @@ fn release_acquire_loads_offer_every_visible_write() {
             Choice::Step { thread: 1, alt: 1 }
         ]
     );
-    assert!(m
-        .describe(Choice::Step { thread: 1, alt: 0 })
-        .contains("reads write #0 (x = 0)"));
+    let read = m.describe(Choice::Step { thread: 1, alt: 0 }).unwrap();
+    let load = StepText::Load {
+        var: "x".into(),
+        dst: "r".into(),
+        order: Order::Relaxed,
+    };
+    let reads = AltText::Reads {
+        write: 0,
+        var: "x".into(),
+        value: 0,
+    };
+    assert_eq!(
+        read,
+        ChoiceText::Step {
+            thread: "B".into(),
+            step: load,
+            alt: Some(reads)
+        }
+    );
+    assert_eq!(
+        english::choice(&read),
+        "B: load x into r (relaxed) — reads write #0 (x = 0)"
+    );
     m.step(Choice::Step { thread: 1, alt: 0 }).unwrap();
     assert_eq!(m.outcome().to_string(), "x=1 B.r=0");
 }

@@ -27,6 +27,11 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("the exports return JSON")
 }
 
+/// A JavaScript object, as the lab worker passes options.
+fn js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("test options are JSON")
+}
+
 /// A JavaScript progress function that counts its calls, remembers the last state count and
 /// returns `keep_going`.
 fn progress(calls: &Rc<Cell<u32>>, last: &Rc<Cell<f64>>, keep_going: bool) -> js_sys::Function {
@@ -52,7 +57,7 @@ fn exploring_the_lost_update_counts_every_outcome() {
     let report = json(&explore_json(
         COUNTER,
         "sc",
-        "{}",
+        &js("{}"),
         Some(progress(&calls, &last, true)),
     ));
     let outcomes: Vec<(String, u64)> = report["outcomes"]
@@ -73,6 +78,8 @@ fn exploring_the_lost_update_counts_every_outcome() {
     let failures = report["failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1);
     assert_eq!(failures[0]["kind"], "assert");
+    assert_eq!(failures[0]["detail"]["key"], "detail.final_assert");
+    assert_eq!(failures[0]["detail"]["cond"], "x == 2");
     assert_eq!(failures[0]["count"], 4);
     assert_eq!(failures[0]["schedule_text"], "0,1,0,1");
     assert_eq!(report["complete"], true);
@@ -95,7 +102,7 @@ thread B {
   b = x.load(relaxed)
 }";
     let texts = |model: &str| -> Vec<String> {
-        let r = json(&explore_json(sb, model, "", None));
+        let r = json(&explore_json(sb, model, &JsValue::UNDEFINED, None));
         r["outcomes"]
             .as_array()
             .unwrap()
@@ -138,19 +145,21 @@ thread C {
     let report = json(&explore_json(
         big,
         "sc",
-        r#"{"max_states": 2000000}"#,
+        &js(r#"{"max_states": 2000000}"#),
         Some(progress(&calls, &last, false)),
     ));
     assert_eq!(report["complete"], false);
     assert_eq!(report["stopped"]["reason"], "cancelled");
-    assert!(report["summary"].as_str().unwrap().contains("CANCELLED"));
-    // And the state bound stops it too, with the message the page shows.
-    let bounded = json(&explore_json(big, "sc", r#"{"max_states": 500}"#, None));
+    // And the state bound stops it too, read from the options object.
+    let bounded = json(&explore_json(
+        big,
+        "sc",
+        &js(r#"{"max_states": 500}"#),
+        None,
+    ));
     assert_eq!(bounded["stopped"]["reason"], "state_limit");
-    assert!(bounded["summary"]
-        .as_str()
-        .unwrap()
-        .contains("bound of 500"));
+    assert_eq!(bounded["stopped"]["limit"], 500);
+    assert_eq!(bounded["states"], 500);
 }
 
 #[wasm_bindgen_test]
@@ -159,7 +168,7 @@ fn random_and_pct_runs_count_every_run() {
         r#"{"strategy": "random", "runs": 300, "seed": 5}"#,
         r#"{"strategy": "pct", "runs": 300, "seed": "5", "depth": 2}"#,
     ] {
-        let s = json(&sample_json(COUNTER, "sc", options, None));
+        let s = json(&sample_json(COUNTER, "sc", &js(options), None));
         assert_eq!(s["runs"], 300, "{options}");
         let total: u64 = s["outcomes"]
             .as_array()
@@ -171,31 +180,52 @@ fn random_and_pct_runs_count_every_run() {
         // The same seed replays the same runs.
         assert_eq!(
             s["outcomes"],
-            json(&sample_json(COUNTER, "sc", options, None))["outcomes"]
+            json(&sample_json(COUNTER, "sc", &js(options), None))["outcomes"]
         );
     }
-    let bad = json(&sample_json(COUNTER, "sc", r#"{"strategy": "dfs"}"#, None));
-    assert!(bad["error"].as_str().unwrap().contains("dfs"));
+    let bad = json(&sample_json(
+        COUNTER,
+        "sc",
+        &js(r#"{"strategy": "dfs"}"#),
+        None,
+    ));
+    assert_eq!(
+        bad["error"],
+        serde_json::json!({"key": "err.unknown_strategy", "name": "dfs"})
+    );
+    let seed = json(&sample_json(COUNTER, "sc", &js(r#"{"seed": 1.5}"#), None));
+    assert_eq!(seed["error"]["key"], "err.bad_seed");
 }
 
 #[wasm_bindgen_test]
 fn bad_input_comes_back_as_error_json() {
+    let none = JsValue::UNDEFINED;
     let e = json(&explore_json(
         "shared x = 0\nthread A {\n  x = y\n}",
         "sc",
-        "",
+        &none,
         None,
     ));
     assert_eq!((e["line"].as_u64(), e["col"].as_u64()), (Some(3), Some(7)));
-    assert!(json(&explore_json(COUNTER, "weak", "", None))["error"]
-        .as_str()
-        .unwrap()
-        .contains("weak"));
-    assert!(json(&explore_json(COUNTER, "sc", "[1]", None))["error"].is_string());
-    assert!(json(&explore_json(COUNTER, "sc", "{", None))["error"].is_string());
+    assert_eq!(
+        e["error"],
+        serde_json::json!({"key": "parse.unknown_name", "name": "y"})
+    );
+    assert_eq!(
+        json(&explore_json(COUNTER, "weak", &none, None))["error"],
+        serde_json::json!({"key": "err.unknown_model", "name": "weak"})
+    );
+    for not_object in [js("[1]"), JsValue::from_f64(3.0), JsValue::from_str("{}")] {
+        let e = json(&explore_json(COUNTER, "sc", &not_object, None));
+        assert_eq!(e["error"]["key"], "err.options_not_object");
+    }
     let err = LabSession::new("thread {", "sc").err().unwrap();
     let err = json(&err.as_string().unwrap());
-    assert!(err["line"].is_u64() && err["col"].is_u64() && err["error"].is_string());
+    assert_eq!(
+        (err["line"].as_u64(), err["col"].as_u64()),
+        (Some(1), Some(8))
+    );
+    assert_eq!(err["error"]["key"], "parse.expected");
 }
 
 #[wasm_bindgen_test]
@@ -209,16 +239,35 @@ fn the_stepper_steps_undoes_and_replays() {
     assert_eq!(v["status"]["status"], "final_failed");
     assert_eq!(v["failure"]["kind"], "assert");
     assert_eq!(s.schedule(), "0,1,0,1");
+    assert_eq!(v["failure"]["detail"]["key"], "detail.final_assert");
+    assert_eq!(
+        v["why"],
+        serde_json::json!([
+            {"key": "why.finished", "thread": "A"},
+            {"key": "why.finished", "thread": "B"}
+        ])
+    );
     // A choice that is not possible, or not a choice at all, changes nothing.
-    assert!(json(&s.step("0"))["error"].is_string());
-    assert!(json(&s.step("zz"))["error"].is_string());
+    let refused = json(&s.step("0"));
+    assert_eq!(refused["error"]["key"], "err.refused");
+    assert_eq!(refused["error"]["reason"]["key"], "why.finished");
+    assert_eq!(
+        json(&s.step("zz"))["error"],
+        serde_json::json!({"key": "err.bad_choice", "text": "zz"})
+    );
+    assert_eq!(s.schedule(), "0,1,0,1");
     assert_eq!(json(&s.undo())["schedule"], "0,1,0");
     assert_eq!(json(&s.reset())["schedule"], "");
     assert_eq!(json(&s.step_statement(1))["schedule"], "1,1");
     let r = json(&s.replay("0,0,0"));
     assert_eq!(r["schedule"], "0,0");
     assert_eq!(r["replay_error"]["index"], 2);
+    assert_eq!(r["replay_error"]["error"]["reason"]["key"], "why.finished");
     let prog = json(&s.program());
     assert_eq!(prog["threads"][0]["name"], "A");
     assert_eq!(prog["threads"][0]["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        prog["threads"][0]["steps"][0]["text"],
+        serde_json::json!({"key": "step.load", "var": "x", "dst": "tmp1", "order": null})
+    );
 }

@@ -1,12 +1,13 @@
 // An exploration's results: a summary, the outcomes as a histogram of plain DOM bars (in the
 // core's sorted order, as the native command prints them), and the failures, each with a
 // button that replays its shortest schedule in the stepper.
-import { t } from './lab-i18n.js';
+import { say, t } from './lab-i18n.js';
 import { el } from './lab-view.js';
 
 const fmt = (n) => Number(n).toLocaleString('en-US');
 
-/** Renders `r` (the worker's result) into the result elements; `replay(schedule)` loads one;
+/** Renders `r` (the worker's result) into the result elements; `replay(schedule, label)` loads
+ * one (the label is an outcome's text or a failure's message);
  * `stale` when the program or model changed since, so its schedules no longer apply. */
 export function renderResults(els, r, replay, stale = false) {
   const kind = t(`kind.${r.kind?.kind ?? r.kind}`);
@@ -20,7 +21,8 @@ export function renderResults(els, r, replay, stale = false) {
     });
   }
   const notes = [];
-  if (r.kind === 'exhaustive' && !r.complete) notes.push(t('explore.incomplete', { summary: r.summary }));
+  if (r.stopped?.reason === 'state_limit') notes.push(t('explore.stateLimit', { limit: fmt(r.stopped.limit) }));
+  if (r.stopped?.reason === 'cancelled' || r.cancelled) notes.push(t('explore.cancelledNote'));
   if (r.unfinished) notes.push(t('explore.unfinished', { n: fmt(r.unfinished) }));
   if (r.cyclic) notes.push(t('explore.cyclic'));
   if (stale) notes.push(t('explore.stale'));
@@ -53,13 +55,16 @@ export function renderResults(els, r, replay, stale = false) {
     const li = el('li', 'failure');
     li.dataset.kind = f.kind;
     const head = el('div', 'head');
-    head.append(el('b', '', t(`fail.${f.kind.replace(/_/g, '-')}`)), ' · ', el('span', 'count', t('failures.count', { count: fmt(f.count) })));
+    head.append(el('b', '', t(`fail.${f.kind}`)), ' · ', el('span', 'count', t('failures.count', { count: fmt(f.count) })));
     const btn = el('button', 'replay', t('failures.replay'));
     btn.dataset.schedule = f.schedule_text;
     btn.disabled = stale;
-    btn.addEventListener('click', () => replay(f.schedule_text, f.message));
+    const message = say(f.detail);
+    btn.addEventListener('click', () => replay(f.schedule_text, f.detail));
     head.append(' ', btn);
-    li.append(head, el('div', 'message', f.message), el('code', 'sched', f.schedule_text || '—'));
+    const text = el('div', 'message', message);
+    text.dataset.key = f.detail.key;
+    li.append(head, text, el('code', 'sched', f.schedule_text || '—'));
     els.failures.append(li);
   }
 }

@@ -1,8 +1,9 @@
 // The stepper's view: a code column per thread with its program counter, registers, store
 // buffer or view, and its buttons; then shared memory and the synchronisation objects.
-// It renders what the core's MachineView says (src/sim/machine.rs) and decides nothing.
-// Every text goes through textContent.
-import { t } from './lab-i18n.js';
+// It renders what the core's MachineView says (src/sim/machine.rs) and decides nothing: every
+// description, choice and reason arrives as a message (a key plus fields) that `say` words in
+// the page's language. Every text goes through textContent.
+import { say, t } from './lab-i18n.js';
 
 /** An element with a class and text. */
 export function el(tag, cls, text) {
@@ -10,15 +11,6 @@ export function el(tag, cls, text) {
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
-}
-
-/** A choice's parts: `0` and `1.2` are steps, `f0` a flush, `w1` a spurious wakeup. */
-export function parseChoice(c) {
-  let m = /^(\d+)(?:\.(\d+))?$/.exec(c);
-  if (m) return { kind: 'step', thread: Number(m[1]), alt: Number(m[2] ?? 0) };
-  m = /^([fw])(\d+)$/.exec(c);
-  if (m) return { kind: m[1] === 'f' ? 'flush' : 'wake', thread: Number(m[2]) };
-  return null;
 }
 
 /** The source text of each statement of a thread: its line from its column, up to the next
@@ -40,21 +32,17 @@ export function statementTexts(lines, statements) {
   });
 }
 
-/** A short label for a choice other than the plain next step, in the page's language; the
- * core's full description goes in the button's title. */
-function choiceLabel(c, tv) {
-  if (c.kind === 'flush') {
-    const [name, value] = tv.store_buffer[0] ?? ['?', '?'];
-    return t('btn.flush', { text: `${name} = ${value}` });
-  }
-  if (c.kind === 'wake') return t('btn.wake');
-  let m = / reads write #(\d+) \((.*)\)$/.exec(c.text);
-  if (m) return t('btn.read', { k: m[1], what: m[2] });
-  m = / placed before write #(\d+) of (\S+)$/.exec(c.text);
-  if (m) return t('btn.placeBefore', { k: m[1], name: m[2] });
-  m = / placed last among writes to (\S+)$/.exec(c.text);
-  if (m) return t('btn.placeLast', { name: m[1] });
-  return c.text;
+/** A short label for a choice other than the plain next step; the full description goes in
+ * the button's title. */
+function choiceLabel(c) {
+  const { text } = c;
+  if (text.key === 'choice.flush') return t('btn.flush', { text: `${text.var} = ${text.value}` });
+  if (text.key === 'choice.wake') return t('btn.wake');
+  const alt = text.alt;
+  if (alt?.key === 'alt.reads') return t('btn.read', { k: alt.write, what: `${alt.var} = ${alt.value}` });
+  if (alt?.key === 'alt.before') return t('btn.placeBefore', { k: alt.write, name: alt.var });
+  if (alt?.key === 'alt.last') return t('btn.placeLast', { name: alt.var });
+  return say(text);
 }
 
 const FAILED = new Set(['failed', 'final_failed', 'deadlock', 'lost_wakeup']);
@@ -62,7 +50,7 @@ const FAILED = new Set(['failed', 'final_failed', 'deadlock', 'lost_wakeup']);
 /** The one-line status of the run. */
 export function statusText(view) {
   const st = view.status.status;
-  if (view.failure) return t('status.failed', { kind: t(`fail.${view.failure.kind}`), message: view.failure.message });
+  if (view.failure) return t('status.failed', { kind: t(`fail.${view.failure.kind}`), message: say(view.failure.detail) });
   if (st === 'finished') return t('status.finished', { outcome: view.outcome || '—' });
   const n = view.schedule ? view.schedule.split(',').length : 0;
   if (n === 1) return t('status.running1');
@@ -89,10 +77,7 @@ function pairs(list, cls) {
 export function renderStepper(threadsEl, memoryEl, { program, view, src, showSteps }, on) {
   const lines = src.split('\n');
   const byThread = program.threads.map(() => []);
-  for (const c of view.enabled) {
-    const p = parseChoice(c.choice);
-    if (p && byThread[p.thread]) byThread[p.thread].push({ ...p, choice: c.choice, text: c.text });
-  }
+  for (const c of view.enabled) byThread[c.thread]?.push(c);
   threadsEl.replaceChildren();
   threadsEl.style.setProperty('--threads', String(program.threads.length));
   program.threads.forEach((code, ti) => {
@@ -124,7 +109,7 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
       if (showSteps || (current && steps.length > 1)) {
         const sl = el('ol', 'steps');
         for (const st of steps) {
-          const sli = el('li', st.i === tv.pc ? 'step now' : 'step', st.text);
+          const sli = el('li', st.i === tv.pc ? 'step now' : 'step', say(st.text));
           sli.dataset.step = String(st.i);
           sl.append(sli);
         }
@@ -152,22 +137,25 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     if (steps.length) {
       const last = steps[steps.length - 1];
       stepBtn.dataset.choice = last.choice;
-      stepBtn.title = last.text;
+      stepBtn.title = say(last.text);
       stepBtn.addEventListener('click', () => on.choose(last.choice));
     }
     btns.append(stmtBtn, stepBtn);
     col.append(btns);
     const why = view.why?.[ti];
-    if (why && tv.run !== 'done') col.append(el('p', 'why', why));
+    if (why && tv.run !== 'done') {
+      const p = el('p', 'why', say(why));
+      p.dataset.why = why.key;
+      col.append(p);
+    }
     const extra = [...(steps.length > 1 ? steps.slice(0, -1) : []), ...mine.filter((c) => c.kind !== 'step')];
     if (extra.length) {
       const box = el('div', 'extra');
       box.append(el('span', 'hint', t('label.extra')));
       for (const c of extra) {
-        const label = choiceLabel(c, tv);
-        const b = el('button', `choice ${c.kind}`, label);
+        const b = el('button', `choice ${c.kind}`, choiceLabel(c));
         b.dataset.choice = c.choice;
-        b.title = c.text;
+        b.title = say(c.text);
         b.addEventListener('click', () => on.choose(c.choice));
         box.append(b);
       }

@@ -8,6 +8,8 @@
 //                 { id, type: 'progress', states | runs, rate, elapsed_ms }
 //                 { id, type: 'result', result }   (the core's report as JSON, see src/web/lab.rs)
 //                 { id, type: 'error', error, line?, col? }
+//   Every reply to a request carries its id (null when the request had none we could read);
+//   `error` is a message {key, ...fields} that the page words in its language (lab-strings.js).
 // Cancelling: an exploration runs synchronously, so this worker cannot read a cancel message
 // while it works; the page terminates the worker and starts a fresh one instead.
 import init, { explore_json, sample_json } from '../pkg/lab.js';
@@ -23,7 +25,7 @@ let ready = self.name === 'lab:module' ? null : load(null);
 function load(module) {
   return init(module ? { module_or_path: module } : undefined).then(
     () => { self.postMessage({ type: 'ready' }); return true; },
-    (err) => { self.postMessage({ type: 'error', id: null, error: `the lab worker could not load its wasm: ${err}` }); return false; },
+    (err) => { self.postMessage({ type: 'error', id: null, error: { key: 'worker.load_failed', e: String(err) } }); return false; },
   );
 }
 
@@ -36,16 +38,16 @@ self.onmessage = async (event) => {
   }
   if (!(await ready)) return;
   const id = msg && typeof msg === 'object' && (typeof msg.id === 'number' || typeof msg.id === 'string') ? msg.id : null;
-  const fail = (error) => self.postMessage({ id, type: 'error', error });
-  if (!msg || typeof msg !== 'object') return fail('a message must be an object { id, kind, src, model, options }');
-  if (!KINDS.has(msg.kind)) return fail(`unknown kind ${JSON.stringify(msg.kind)} (expected exhaustive, random or pct)`);
-  if (typeof msg.src !== 'string') return fail('src must be the program text');
-  if (typeof msg.model !== 'string') return fail('model must be sc, tso or ra');
+  const fail = (key, fields = {}) => self.postMessage({ id, type: 'error', error: { key, ...fields } });
+  if (!msg || typeof msg !== 'object') return fail('worker.not_object');
+  if (!KINDS.has(msg.kind)) return fail('worker.unknown_kind', { kind: JSON.stringify(msg.kind) ?? 'undefined' });
+  if (typeof msg.src !== 'string') return fail('worker.no_src');
+  if (typeof msg.model !== 'string') return fail('worker.no_model');
   const options = msg.options && typeof msg.options === 'object' ? msg.options : {};
   try {
     run(id, msg.kind, msg.src, msg.model, options);
   } catch (err) {
-    fail(`the exploration failed: ${err}`);
+    fail('worker.crashed', { e: String(err) });
   }
 };
 
@@ -59,7 +61,7 @@ function run(id, kind, src, model, options) {
   post(kind === 'exhaustive' ? { states: 0, rate: 0 } : { runs: 0, total: options.runs ?? 0, rate: 0 });
   let text;
   if (kind === 'exhaustive') {
-    text = explore_json(src, model, JSON.stringify(options), (states) => {
+    text = explore_json(src, model, options, (states) => {
       const now = performance.now();
       if (now - last >= PROGRESS_MS) {
         last = now;
@@ -69,7 +71,7 @@ function run(id, kind, src, model, options) {
     });
   } else {
     const opts = { ...options, strategy: kind };
-    text = sample_json(src, model, JSON.stringify(opts), (runs) => {
+    text = sample_json(src, model, opts, (runs) => {
       const now = performance.now();
       if (now - last >= PROGRESS_MS) {
         last = now;

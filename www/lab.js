@@ -2,7 +2,7 @@
 // explorers, which run in a Web Worker (www/lab-worker.js). The lab's Rust (pkg/lab.js, built
 // with `--features lab`) is loaded here only, so the playground's first visit never fetches it.
 // The program, model and schedule live in the URL's hash (www/lab-url.js).
-import { applyStatic, fill, getLang, onLang, setLang, t } from './lab-i18n.js';
+import { applyStatic, fill, getLang, onLang, say, setLang, t } from './lab-i18n.js';
 import { readHash, writeHash } from './lab-url.js';
 import { el, renderStepper, statusKind, statusText } from './lab-view.js';
 import { renderResults } from './lab-results.js';
@@ -43,7 +43,8 @@ let model = 'sc';
 /** The lesson whose text is in the editor, while unedited. */
 let preset = null;
 const presetTexts = new Map();
-/** A schedule being replayed (array of choices), and what it leads to. */
+/** A schedule being replayed (array of choices), and what it leads to (an outcome's text or
+ * a failure's message, worded when shown). */
 let plan = null;
 let planLabel = '';
 /** The editor's parse error, if its text does not parse. */
@@ -74,12 +75,13 @@ function open(text, m, schedule = '', { quiet = false } = {}) {
   return true;
 }
 
+/** The core's refusal `{error, line?, col?}`, or a JavaScript error wrapped as one. */
 function parseError(err) {
   try {
     const e = JSON.parse(String(err));
-    if (e && typeof e.error === 'string') return e;
+    if (e && typeof e.error === 'object' && e.error !== null) return e;
   } catch { /* not JSON: a JavaScript error */ }
-  return { error: String(err) };
+  return { error: { key: 'err.internal', e: String(err) } };
 }
 
 function setView(v) {
@@ -88,7 +90,7 @@ function setView(v) {
   // Only a replayed link's refused step is reported, until the next move.
   const note = $('replay-note');
   note.hidden = !v.replay_error;
-  note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: v.replay_error.error }) : '';
+  note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '';
   render();
   saveHash();
 }
@@ -119,7 +121,7 @@ function renderReplay() {
   if (!plan) return;
   bar.classList.toggle('diverged', !onPlan);
   $('replay-title').textContent = onPlan
-    ? t('replay.title', { k: taken.length, n: plan.length }) + (planLabel ? ` — ${planLabel}` : '')
+    ? t('replay.title', { k: taken.length, n: plan.length }) + (planLabel ? t('replay.label', { label: say(planLabel) }) : '')
     : t('replay.diverged');
   $('replay-next').disabled = !onPlan || taken.length >= plan.length;
   const ol = $('replay-steps');
@@ -165,7 +167,8 @@ function showEditorError(err) {
   } else if (err.line) {
     box.dataset.line = String(err.line);
     box.dataset.col = String(err.col);
-    const head = el('button', 'where', t('editor.error', { line: err.line, col: err.col, message: err.error }));
+    const head = el('button', 'where', t('editor.error', { line: err.line, col: err.col, message: say(err.error) }));
+    head.dataset.key = err.error.key;
     head.addEventListener('click', () => selectAt(err.line, err.col));
     const lineText = editor.value.split('\n')[err.line - 1] ?? '';
     const excerpt = el('pre', 'excerpt');
@@ -173,7 +176,7 @@ function showEditorError(err) {
       el('span', 'caret', `${' '.repeat(Math.max(0, err.col - 1))}^`));
     box.append(head, excerpt);
   } else {
-    box.append(el('span', '', t('editor.errorNoPos', { message: err.error })));
+    box.append(el('span', '', t('editor.errorNoPos', { message: say(err.error) })));
   }
   $('stepper-section').classList.toggle('stale', err !== null);
   for (const b of document.querySelectorAll('button.run')) b.disabled = err !== null || running !== null;
@@ -352,7 +355,7 @@ function onWorker(msg) {
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'ready') return;
   if (!running || msg.id !== running.id) {
-    if (msg.type === 'error' && msg.id === null) $('progress').textContent = t('explore.workerError', { e: msg.error });
+    if (msg.type === 'error' && msg.id === null) $('progress').textContent = t('explore.workerError', { e: say(msg.error) });
     return;
   }
   const secs = (msg.elapsed_ms / 1000).toFixed(1);
@@ -368,7 +371,8 @@ function onWorker(msg) {
     finish();
     showResults();
   } else if (msg.type === 'error') {
-    $('progress').textContent = t('explore.error', { message: msg.error });
+    $('progress').textContent = t('explore.error', { message: say(msg.error) });
+    $('progress').dataset.key = msg.error?.key ?? '';
     finish('error');
   }
 }

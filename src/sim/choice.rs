@@ -60,15 +60,14 @@ impl fmt::Display for Choice {
 
 /// A schedule entry that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BadChoice(pub String);
+pub struct BadChoice {
+    /// The entry as written.
+    pub text: String,
+}
 
 impl fmt::Display for BadChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` is not a schedule step (expected e.g. 0, 1.2, f0, w1)",
-            self.0
-        )
+        f.write_str(&super::english::bad_choice(self))
     }
 }
 
@@ -78,7 +77,9 @@ impl FromStr for Choice {
     type Err = BadChoice;
 
     fn from_str(s: &str) -> Result<Choice, BadChoice> {
-        let bad = || BadChoice(s.to_string());
+        let bad = || BadChoice {
+            text: s.to_string(),
+        };
         let num = |t: &str| -> Result<usize, BadChoice> {
             if t.is_empty() || t.len() > 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
@@ -131,9 +132,12 @@ mod tests {
         assert_eq!(encode_schedule(&s), "0,1.2,f0,w3");
         assert_eq!(decode_schedule("0,1.2,f0,w3").unwrap(), s);
         assert_eq!(decode_schedule("").unwrap(), vec![]);
-        for bad in ["x", "1.", ".1", "f", "-1", "0,,1", "99999999999"] {
-            assert!(decode_schedule(bad).is_err(), "{bad}");
+        for bad in ["x", "1.", ".1", "f", "-1", "99999999999"] {
+            let text = bad.to_string();
+            assert_eq!(decode_schedule(bad), Err(BadChoice { text }));
         }
+        let text = String::new();
+        assert_eq!(decode_schedule("0,,1"), Err(BadChoice { text }));
         let json = crate::sim::ToJson::to_json(&s);
         assert_eq!(json, r#"["0","1.2","f0","w3"]"#);
     }

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::ast::*;
-use super::describe;
+use super::describe::{self, StepText};
+use super::error::{ParseError, ParseErrorKind as K};
 use super::program::*;
-use super::ParseError;
 
 /// The most threads a program may have: the explorer's state space grows with each one.
 pub const MAX_THREADS: usize = 4;
@@ -25,7 +25,8 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
     };
     for d in &ast.decls {
         if objs.contains_key(d.name.as_str()) {
-            return Err(err(d.pos, format!("`{}` is declared twice", d.name)));
+            let name = d.name.clone();
+            return Err(err(d.pos, K::DeclaredTwice { name }));
         }
         let index = match d.kind {
             ObjKind::Shared => push(&mut prog.vars, (d.name.clone(), d.init)),
@@ -39,26 +40,22 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
         match name.as_str() {
             "spurious_wakeups" => prog.spurious_wakeups = true,
             _ => {
-                return Err(err(
-                    *pos,
-                    format!("unknown option `{name}` (the only one is `spurious_wakeups`)"),
-                ))
+                let name = name.clone();
+                return Err(err(*pos, K::UnknownOption { name }));
             }
         }
     }
     if ast.threads.is_empty() {
         let end = Pos { line: 1, col: 1 };
-        return Err(err(
-            end,
-            "a program needs at least one `thread NAME { ... }`",
-        ));
+        return Err(err(end, K::NoThreads));
     }
     for (i, t) in ast.threads.iter().enumerate() {
         if i == MAX_THREADS {
-            return Err(err(t.pos, format!("at most {MAX_THREADS} threads")));
+            return Err(err(t.pos, K::TooManyThreads { max: MAX_THREADS }));
         }
         if ast.threads[..i].iter().any(|u| u.name == t.name) {
-            return Err(err(t.pos, format!("two threads are named `{}`", t.name)));
+            let name = t.name.clone();
+            return Err(err(t.pos, K::DuplicateThread { name }));
         }
         let mut c = ThreadCompiler::new(&objs, &prog);
         c.collect_registers(&t.body)?;
@@ -96,12 +93,7 @@ fn final_val(e: &Expr, prog: &Program) -> Result<Val, ParseError> {
             .iter()
             .position(|n| *n == name)
             .map(Val::Slot)
-            .ok_or_else(|| {
-                err(
-                    pos,
-                    format!("`{name}` is not a shared variable or a THREAD.register"),
-                )
-            })
+            .ok_or_else(|| err(pos, K::NotFinalValue { name }))
     };
     Ok(match e {
         Expr::Int(v) => Val::Const(*v),
@@ -131,8 +123,8 @@ fn push<T>(v: &mut Vec<T>, item: T) -> usize {
     v.len() - 1
 }
 
-fn err(pos: Pos, msg: impl Into<String>) -> ParseError {
-    ParseError::new(pos.line, pos.col, msg)
+fn err(pos: Pos, kind: K) -> ParseError {
+    ParseError::new(pos.line, pos.col, kind)
 }
 
 /// Resolves `observe` entries, or observes every variable and register if there are none.
@@ -164,24 +156,19 @@ fn observed(
             None => match objs.get(name.as_str()) {
                 Some((ObjKind::Shared, i)) => (name.clone(), Observed::Var(*i)),
                 _ => {
-                    return Err(err(
-                        *pos,
-                        format!(
-                        "`{name}` is not a shared variable (write THREAD.{name} for a register)"
-                    ),
-                    ))
+                    let name = name.clone();
+                    return Err(err(*pos, K::ObserveNotShared { name }));
                 }
             },
             Some(tname) => {
                 let Some(t) = prog.threads.iter().position(|c| &c.name == tname) else {
-                    return Err(err(*pos, format!("no thread is named `{tname}`")));
+                    let name = tname.clone();
+                    return Err(err(*pos, K::NoSuchThread { name }));
                 };
                 let code = &prog.threads[t];
                 let Some(slot) = code.slots[..code.registers].iter().position(|r| r == name) else {
-                    return Err(err(
-                        *pos,
-                        format!("thread `{tname}` never assigns a register `{name}`"),
-                    ));
+                    let (thread, reg) = (tname.clone(), name.clone());
+                    return Err(err(*pos, K::NoSuchRegister { thread, reg }));
                 };
                 (format!("{tname}.{name}"), Observed::Reg { thread: t, slot })
             }
@@ -229,10 +216,8 @@ impl<'a> ThreadCompiler<'a> {
                     None if !self.regs.contains(name) => self.regs.push(name.clone()),
                     Some((ObjKind::Shared, _)) | None => {}
                     Some((kind, _)) => {
-                        return Err(err(
-                            s.pos,
-                            format!("`{name}` is a {}, not a variable", kind.keyword()),
-                        ))
+                        let (name, kind) = (name.clone(), *kind);
+                        return Err(err(s.pos, K::NotAVariable { name, kind }));
                     }
                 }
             }
@@ -255,7 +240,7 @@ impl<'a> ThreadCompiler<'a> {
     }
 
     /// Emits a step described by `text` instead of the generated description.
-    fn emit_as(&mut self, instr: Instr, text: String) {
+    fn emit_as(&mut self, instr: Instr, text: StepText) {
         self.steps.push(Step {
             instr,
             stmt: self.stmt,
@@ -281,14 +266,14 @@ impl<'a> ThreadCompiler<'a> {
     fn shared(&self, name: &str, pos: Pos) -> Result<usize, ParseError> {
         match self.objs.get(name) {
             Some((ObjKind::Shared, i)) => Ok(*i),
-            Some((kind, _)) => Err(err(
-                pos,
-                format!("`{name}` is a {}, not a shared variable", kind.keyword()),
-            )),
-            None => Err(err(
-                pos,
-                format!("`{name}` is not a declared shared variable"),
-            )),
+            Some((kind, _)) => {
+                let (name, kind) = (name.to_string(), *kind);
+                Err(err(pos, K::NotShared { name, kind }))
+            }
+            None => {
+                let name = name.to_string();
+                Err(err(pos, K::NotDeclaredShared { name }))
+            }
         }
     }
 
@@ -307,26 +292,20 @@ impl<'a> ThreadCompiler<'a> {
                     Val::Slot(dst)
                 }
                 Some((kind, _)) => {
-                    return Err(err(
-                        *pos,
-                        format!("`{name}` is a {} and has no value", kind.keyword()),
-                    ))
+                    let (name, kind) = (name.clone(), *kind);
+                    return Err(err(*pos, K::NoValue { name, kind }));
                 }
                 None => match self.regs.iter().position(|r| r == name) {
                     Some(slot) => Val::Slot(slot),
                     None => {
-                        return Err(err(
-                            *pos,
-                            format!("unknown name `{name}`: declare it with `shared {name} = 0`, or assign it in this thread to make it a register"),
-                        ))
+                        let name = name.clone();
+                        return Err(err(*pos, K::UnknownName { name }));
                     }
                 },
             },
             Expr::Reg(t, r, pos) => {
-                return Err(err(
-                    *pos,
-                    format!("`{t}.{r}` names a register of a thread: only `final assert` can read it"),
-                ))
+                let (thread, reg) = (t.clone(), r.clone());
+                return Err(err(*pos, K::RegisterOutsideFinal { thread, reg }));
             }
             Expr::Load(name, order, pos) => {
                 let var = self.shared(name, *pos)?;
@@ -349,12 +328,13 @@ impl<'a> ThreadCompiler<'a> {
     }
 
     fn object(&self, name: &str, pos: Pos) -> Result<(ObjKind, usize), ParseError> {
-        self.objs
-            .get(name)
-            .copied()
-            .ok_or_else(|| err(pos, format!("`{name}` is not declared")))
+        self.objs.get(name).copied().ok_or_else(|| {
+            let name = name.to_string();
+            err(pos, K::NotDeclared { name })
+        })
     }
 
+    /// Compiles one statement (and the statements nested in it).
     fn stmt(&mut self, s: &Stmt) -> Result<(), ParseError> {
         self.stmt = self.statements.len();
         self.temps = 0;
@@ -363,122 +343,151 @@ impl<'a> ThreadCompiler<'a> {
             col: s.pos.col,
             first_step: self.steps.len(),
         });
-        let here = self.stmt;
         match &s.kind {
-            StmtKind::Assign(name, e) => {
-                if let Some((ObjKind::Shared, var)) = self.objs.get(name.as_str()).copied() {
-                    let value = self.lower(e)?;
-                    self.emit(Instr::Store {
-                        var,
-                        value,
-                        order: Order::Plain,
-                    });
-                } else {
-                    let dst = self.reg(name, s.pos)?;
-                    // `r = x` is a single load straight into the register.
-                    let direct = match e {
-                        Expr::Name(n, p) => match self.objs.get(n.as_str()) {
-                            Some((ObjKind::Shared, _)) => Some((n, Order::Plain, *p)),
-                            _ => None,
-                        },
-                        Expr::Load(n, o, p) => Some((n, *o, *p)),
-                        _ => None,
-                    };
-                    if let Some((n, order, p)) = direct {
-                        let var = self.shared(n, p)?;
-                        self.emit(Instr::Load { var, dst, order });
-                    } else {
-                        let value = self.lower(e)?;
-                        self.emit(Instr::Local { dst, value });
-                    }
-                }
-            }
+            StmtKind::Assign(name, e) => self.assign(name, e, s.pos),
             StmtKind::Store(name, e, order) => {
                 let var = self.shared(name, s.pos)?;
                 let value = self.lower(e)?;
-                self.emit(Instr::Store {
-                    var,
-                    value,
-                    order: *order,
-                });
+                let order = *order;
+                self.emit(Instr::Store { var, value, order });
+                Ok(())
             }
             StmtKind::Rmw(dst, name, rmw, order) => {
-                let var = self.shared(name, s.pos)?;
-                let op = match rmw {
-                    Rmw::Swap(v) => RmwOp::Swap(self.lower(v)?),
-                    Rmw::FetchAdd(v) => RmwOp::FetchAdd(self.lower(v)?),
-                    Rmw::FetchSub(v) => RmwOp::FetchAdd(Val::Neg(Box::new(self.lower(v)?))),
-                    Rmw::Cas(a, b) => RmwOp::Cas {
-                        expected: self.lower(a)?,
-                        new: self.lower(b)?,
-                    },
-                };
-                let dst = match dst {
-                    Some(r) if self.objs.contains_key(r.as_str()) => {
-                        return Err(err(
-                            s.pos,
-                            format!(
-                            "`{r}` is shared: the old value of `{name}.{}` goes into a register",
-                            rmw_name(rmw)
-                        ),
-                        ))
-                    }
-                    Some(r) => Some(self.reg(r, s.pos)?),
-                    None => None,
-                };
-                self.emit(Instr::Rmw {
-                    var,
-                    rmw: op,
-                    dst,
-                    order: *order,
-                });
+                self.rmw(dst.as_deref(), name, rmw, *order, s.pos)
             }
-            StmtKind::Fence(order) => self.emit(Instr::Fence { order: *order }),
-            StmtKind::Sync(obj, method, args) => self.sync(obj, method, args, s.pos)?,
-            StmtKind::If(cond, then, els) => {
-                let text = format!("if {}", cond.render());
-                let cond = self.lower(cond)?;
-                let branch = self.steps.len();
-                self.emit_as(Instr::Branch { cond, target: 0 }, text);
-                for t in then {
-                    self.stmt(t)?;
-                }
-                let mut jump = None;
-                if !els.is_empty() {
-                    self.stmt = here;
-                    jump = Some(self.steps.len());
-                    self.emit_as(Instr::Jump { target: 0 }, "skip the else branch".into());
-                }
-                self.patch(branch, self.steps.len());
-                for e in els {
-                    self.stmt(e)?;
-                }
-                if let Some(j) = jump {
-                    self.patch(j, self.steps.len());
-                }
+            StmtKind::Fence(order) => {
+                self.emit(Instr::Fence { order: *order });
+                Ok(())
             }
-            StmtKind::While(cond, body) => {
-                let start = self.steps.len();
-                let text = format!("while {}", cond.render());
-                let cond = self.lower(cond)?;
-                let branch = self.steps.len();
-                self.emit_as(Instr::Branch { cond, target: 0 }, text);
-                for b in body {
-                    self.stmt(b)?;
-                }
-                self.stmt = here;
-                self.emit_as(
-                    Instr::Jump { target: start },
-                    "back to the loop test".into(),
-                );
-                self.patch(branch, self.steps.len());
-            }
+            StmtKind::Sync(obj, method, args) => self.sync(obj, method, args, s.pos),
+            StmtKind::If(cond, then, els) => self.if_else(cond, then, els),
+            StmtKind::While(cond, body) => self.while_loop(cond, body),
             StmtKind::Assert(cond) => {
-                let text = format!("assert {}", cond.render());
+                let text = StepText::Assert {
+                    cond: cond.render(),
+                };
                 let cond = self.lower(cond)?;
                 self.emit_as(Instr::Assert { cond }, text);
+                Ok(())
             }
         }
+    }
+
+    /// `name = e`: a plain store to a shared variable, a load straight into a register
+    /// (`r = x`), or register arithmetic.
+    fn assign(&mut self, name: &str, e: &Expr, pos: Pos) -> Result<(), ParseError> {
+        if let Some((ObjKind::Shared, var)) = self.objs.get(name).copied() {
+            let value = self.lower(e)?;
+            self.emit(Instr::Store {
+                var,
+                value,
+                order: Order::Plain,
+            });
+            return Ok(());
+        }
+        let dst = self.reg(name, pos)?;
+        let direct = match e {
+            Expr::Name(n, p) => match self.objs.get(n.as_str()) {
+                Some((ObjKind::Shared, _)) => Some((n, Order::Plain, *p)),
+                _ => None,
+            },
+            Expr::Load(n, o, p) => Some((n, *o, *p)),
+            _ => None,
+        };
+        if let Some((n, order, p)) = direct {
+            let var = self.shared(n, p)?;
+            self.emit(Instr::Load { var, dst, order });
+        } else {
+            let value = self.lower(e)?;
+            self.emit(Instr::Local { dst, value });
+        }
+        Ok(())
+    }
+
+    /// `[dst =] name.rmw(...)`: one indivisible step.
+    fn rmw(
+        &mut self,
+        dst: Option<&str>,
+        name: &str,
+        rmw: &Rmw,
+        order: Order,
+        pos: Pos,
+    ) -> Result<(), ParseError> {
+        let var = self.shared(name, pos)?;
+        let op = match rmw {
+            Rmw::Swap(v) => RmwOp::Swap(self.lower(v)?),
+            Rmw::FetchAdd(v) => RmwOp::FetchAdd(self.lower(v)?),
+            Rmw::FetchSub(v) => RmwOp::FetchAdd(Val::Neg(Box::new(self.lower(v)?))),
+            Rmw::Cas(a, b) => RmwOp::Cas {
+                expected: self.lower(a)?,
+                new: self.lower(b)?,
+            },
+        };
+        let dst = match dst {
+            Some(r) if self.objs.contains_key(r) => {
+                let kind = K::OldValueIntoShared {
+                    reg: r.to_string(),
+                    var: name.to_string(),
+                    method: rmw_name(rmw),
+                };
+                return Err(err(pos, kind));
+            }
+            Some(r) => Some(self.reg(r, pos)?),
+            None => None,
+        };
+        self.emit(Instr::Rmw {
+            var,
+            rmw: op,
+            dst,
+            order,
+        });
+        Ok(())
+    }
+
+    /// `if cond { then } else { els }`: a test that jumps past `then`, and a jump past `els`.
+    fn if_else(&mut self, cond: &Expr, then: &[Stmt], els: &[Stmt]) -> Result<(), ParseError> {
+        let here = self.stmt;
+        let text = StepText::If {
+            cond: cond.render(),
+        };
+        let cond = self.lower(cond)?;
+        let branch = self.steps.len();
+        self.emit_as(Instr::Branch { cond, target: 0 }, text);
+        for t in then {
+            self.stmt(t)?;
+        }
+        let mut jump = None;
+        if !els.is_empty() {
+            self.stmt = here;
+            jump = Some(self.steps.len());
+            self.emit_as(Instr::Jump { target: 0 }, StepText::SkipElse);
+        }
+        self.patch(branch, self.steps.len());
+        for e in els {
+            self.stmt(e)?;
+        }
+        if let Some(j) = jump {
+            self.patch(j, self.steps.len());
+        }
+        Ok(())
+    }
+
+    /// `while cond { body }`: a test that jumps past the body, and a jump back to the test.
+    fn while_loop(&mut self, cond: &Expr, body: &[Stmt]) -> Result<(), ParseError> {
+        let here = self.stmt;
+        let start = self.steps.len();
+        let text = StepText::While {
+            cond: cond.render(),
+        };
+        let cond = self.lower(cond)?;
+        let branch = self.steps.len();
+        self.emit_as(Instr::Branch { cond, target: 0 }, text);
+        for b in body {
+            self.stmt(b)?;
+        }
+        self.stmt = here;
+        self.emit_as(Instr::Jump { target: start }, StepText::LoopBack);
+        self.patch(branch, self.steps.len());
         Ok(())
     }
 
@@ -492,10 +501,10 @@ impl<'a> ThreadCompiler<'a> {
     }
 
     fn reg(&self, name: &str, pos: Pos) -> Result<usize, ParseError> {
-        self.regs
-            .iter()
-            .position(|r| r == name)
-            .ok_or_else(|| err(pos, format!("`{name}` cannot be assigned")))
+        self.regs.iter().position(|r| r == name).ok_or_else(|| {
+            let name = name.to_string();
+            err(pos, K::CannotAssign { name })
+        })
     }
 
     fn sync(
@@ -510,7 +519,8 @@ impl<'a> ThreadCompiler<'a> {
             if args.is_empty() {
                 Ok(())
             } else {
-                Err(err(pos, format!("`{obj}.{method}()` takes no argument")))
+                let (obj, method) = (obj.to_string(), method.to_string());
+                Err(err(pos, K::TakesNoArgument { obj, method }))
             }
         };
         let instr = match (kind, method) {
@@ -539,35 +549,22 @@ impl<'a> ThreadCompiler<'a> {
             }
             (ObjKind::Condvar, "wait") => {
                 let Some(m) = args.first() else {
-                    return Err(err(
-                        pos,
-                        format!(
-                            "write `{obj}.wait(MUTEX)`: a condition variable wait releases a mutex"
-                        ),
-                    ));
+                    let obj = obj.to_string();
+                    return Err(err(pos, K::WaitNeedsMutex { obj }));
                 };
                 let mutex = match self.object(m, pos)? {
                     (ObjKind::Mutex, m) => m,
-                    (k, _) => {
-                        return Err(err(pos, format!("`{m}` is a {}, not a mutex", k.keyword())))
+                    (kind, _) => {
+                        let name = m.clone();
+                        return Err(err(pos, K::NotAMutex { name, kind }));
                     }
                 };
                 self.emit(Instr::CondWait { cond: i, mutex });
                 Instr::Reacquire { mutex }
             }
             (kind, _) => {
-                let methods = match kind {
-                    ObjKind::Mutex => "lock() and unlock()",
-                    ObjKind::Semaphore => "wait() and signal()",
-                    ObjKind::Condvar => "wait(MUTEX), notify_one() and notify_all()",
-                    ObjKind::Shared => {
-                        "load, store, swap, fetch_add, fetch_sub and compare_exchange"
-                    }
-                };
-                return Err(err(
-                    pos,
-                    format!("`{obj}` is a {}: its methods are {methods}", kind.keyword()),
-                ));
+                let obj = obj.to_string();
+                return Err(err(pos, K::NoSuchMethod { obj, kind }));
             }
         };
         self.emit(instr);

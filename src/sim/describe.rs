@@ -1,74 +1,339 @@
-//! One-line descriptions of steps for the code columns: `load count into tmp1`.
+//! What an atomic step, and a scheduling choice, does: data for the code columns and the
+//! stepper's buttons, such as "load `count` into `tmp1`".
+//!
+//! Each is a kind plus the names and code it mentions (variables, registers, expressions as
+//! written). [`super::english`] writes them as English; the page writes them in the reader's
+//! language from their JSON.
 
 use super::ast::Order;
+use super::choice::Choice;
+use super::model::TsoMemory;
 use super::program::{Instr, Program, RmwOp};
+use super::state::{Memory, State};
+
+/// What one atomic step does.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepText {
+    /// Read a shared variable into a register or temporary.
+    Load {
+        /// The variable.
+        var: String,
+        /// The register or temporary.
+        dst: String,
+        /// The memory order (`Plain` for a plain read).
+        order: Order,
+    },
+    /// Write a value to a shared variable.
+    Store {
+        /// The variable.
+        var: String,
+        /// The value, as code.
+        value: String,
+        /// The memory order.
+        order: Order,
+    },
+    /// Swap a variable's value, indivisibly.
+    Swap {
+        /// The variable.
+        var: String,
+        /// The new value, as code.
+        value: String,
+        /// Where the old value goes, if kept.
+        old_into: Option<String>,
+        /// The memory order.
+        order: Order,
+    },
+    /// Add to a variable, indivisibly.
+    FetchAdd {
+        /// The variable.
+        var: String,
+        /// What is added, as code.
+        value: String,
+        /// Where the old value goes, if kept.
+        old_into: Option<String>,
+        /// The memory order.
+        order: Order,
+    },
+    /// Compare and exchange, indivisibly.
+    Cas {
+        /// The variable.
+        var: String,
+        /// The value compared against, as code.
+        expected: String,
+        /// The value written on success, as code.
+        new: String,
+        /// Where the old value goes, if kept.
+        old_into: Option<String>,
+        /// The memory order.
+        order: Order,
+    },
+    /// A memory fence.
+    Fence {
+        /// Its order.
+        order: Order,
+    },
+    /// Register arithmetic: `dst = value`.
+    Local {
+        /// The register.
+        dst: String,
+        /// The value, as code.
+        value: String,
+    },
+    /// A bare test (a branch not written by `if` or `while`).
+    Test {
+        /// The condition, as code.
+        cond: String,
+    },
+    /// The test of an `if`.
+    If {
+        /// The condition as written.
+        cond: String,
+    },
+    /// The test of a `while`.
+    While {
+        /// The condition as written.
+        cond: String,
+    },
+    /// An `assert`.
+    Assert {
+        /// The condition as written.
+        cond: String,
+    },
+    /// The jump over an `else` branch.
+    SkipElse,
+    /// The jump from a loop's end to its test.
+    LoopBack,
+    /// Any other jump.
+    Jump,
+    /// `m.lock()`.
+    Lock {
+        /// The mutex.
+        mutex: String,
+    },
+    /// `m.unlock()`.
+    Unlock {
+        /// The mutex.
+        mutex: String,
+    },
+    /// `s.wait()`.
+    SemWait {
+        /// The semaphore.
+        sem: String,
+    },
+    /// `s.signal()`.
+    SemSignal {
+        /// The semaphore.
+        sem: String,
+    },
+    /// The first half of `c.wait(m)`: unlock and sleep.
+    CondWait {
+        /// The condition variable.
+        cond: String,
+        /// The mutex released.
+        mutex: String,
+    },
+    /// The second half of `c.wait(m)`: lock again once woken.
+    Reacquire {
+        /// The mutex.
+        mutex: String,
+    },
+    /// `c.notify_one()`.
+    NotifyOne {
+        /// The condition variable.
+        cond: String,
+    },
+    /// `c.notify_all()`.
+    NotifyAll {
+        /// The condition variable.
+        cond: String,
+    },
+}
 
 /// Describes `instr`, naming objects from `prog` and slots from `slots`.
 ///
 /// `prog` may be only partly built (its threads not yet compiled): only its declarations are
 /// read.
-pub fn step(instr: &Instr, prog: &Program, slots: &[String]) -> String {
-    let slot = |i: usize| slots.get(i).map(String::as_str).unwrap_or("?");
+pub fn step(instr: &Instr, prog: &Program, slots: &[String]) -> StepText {
+    let slot = |i: usize| slots.get(i).cloned().unwrap_or_else(|| "?".into());
     let val = |v: &super::program::Val| v.render(slots);
-    let var = |i: usize| prog.vars.get(i).map(|v| v.0.as_str()).unwrap_or("?");
-    let mutex = |i: usize| prog.mutexes.get(i).map(String::as_str).unwrap_or("?");
-    let sem = |i: usize| prog.semaphores.get(i).map(|s| s.0.as_str()).unwrap_or("?");
-    let cond = |i: usize| prog.condvars.get(i).map(String::as_str).unwrap_or("?");
-    let order = |o: &Order| match o {
-        Order::Plain => String::new(),
-        o => format!(" ({})", o.name()),
-    };
+    let var = |i: usize| name(prog.vars.get(i).map(|v| &v.0));
+    let mutex = |i: usize| name(prog.mutexes.get(i));
+    let sem = |i: usize| name(prog.semaphores.get(i).map(|s| &s.0));
+    let cond = |i: usize| name(prog.condvars.get(i));
     match instr {
-        Instr::Load {
-            var: v,
-            dst,
-            order: o,
-        } => {
-            format!("load {} into {}{}", var(*v), slot(*dst), order(o))
-        }
+        Instr::Load { var: v, dst, order } => StepText::Load {
+            var: var(*v),
+            dst: slot(*dst),
+            order: *order,
+        },
         Instr::Store {
             var: v,
             value,
-            order: o,
-        } => format!("store {} into {}{}", val(value), var(*v), order(o)),
+            order,
+        } => StepText::Store {
+            var: var(*v),
+            value: val(value),
+            order: *order,
+        },
         Instr::Rmw {
             var: v,
             rmw,
             dst,
-            order: o,
+            order,
         } => {
-            let op = match rmw {
-                RmwOp::Swap(x) => format!("swap {} with {}", var(*v), val(x)),
-                RmwOp::FetchAdd(x) => format!("add {} to {}", val(x), var(*v)),
-                RmwOp::Cas { expected, new } => {
-                    format!("if {} == {} set it to {}", var(*v), val(expected), val(new))
-                }
-            };
-            let into = dst
-                .map(|d| format!(", old value into {}", slot(d)))
-                .unwrap_or_default();
-            format!("atomically {op}{into}{}", order(o))
+            let (var, old_into, order) = (var(*v), dst.map(slot), *order);
+            match rmw {
+                RmwOp::Swap(x) => StepText::Swap {
+                    var,
+                    value: val(x),
+                    old_into,
+                    order,
+                },
+                RmwOp::FetchAdd(x) => StepText::FetchAdd {
+                    var,
+                    value: val(x),
+                    old_into,
+                    order,
+                },
+                RmwOp::Cas { expected, new } => StepText::Cas {
+                    var,
+                    expected: val(expected),
+                    new: val(new),
+                    old_into,
+                    order,
+                },
+            }
         }
-        Instr::Fence { order: o } => format!("fence ({})", o.name()),
-        Instr::Local { dst, value } => format!("{} = {}", slot(*dst), val(value)),
-        Instr::Branch { cond: c, .. } => format!("test {}", val(c)),
-        Instr::Jump { .. } => "jump".into(),
-        Instr::Assert { cond: c } => format!("assert {}", val(c)),
-        Instr::Lock { mutex: m } => format!("lock {}", mutex(*m)),
-        Instr::Unlock { mutex: m } => format!("unlock {}", mutex(*m)),
-        Instr::SemWait { sem: s } => format!("wait on {}", sem(*s)),
-        Instr::SemSignal { sem: s } => format!("signal {}", sem(*s)),
-        Instr::CondWait { cond: c, mutex: m } => {
-            format!("unlock {} and sleep on {}", mutex(*m), cond(*c))
+        Instr::Fence { order } => StepText::Fence { order: *order },
+        Instr::Local { dst, value } => StepText::Local {
+            dst: slot(*dst),
+            value: val(value),
+        },
+        Instr::Branch { cond: c, .. } => StepText::Test { cond: val(c) },
+        Instr::Jump { .. } => StepText::Jump,
+        Instr::Assert { cond: c } => StepText::Assert { cond: val(c) },
+        Instr::Lock { mutex: m } => StepText::Lock { mutex: mutex(*m) },
+        Instr::Unlock { mutex: m } => StepText::Unlock { mutex: mutex(*m) },
+        Instr::SemWait { sem: s } => StepText::SemWait { sem: sem(*s) },
+        Instr::SemSignal { sem: s } => StepText::SemSignal { sem: sem(*s) },
+        Instr::CondWait { cond: c, mutex: m } => StepText::CondWait {
+            cond: cond(*c),
+            mutex: mutex(*m),
+        },
+        Instr::Reacquire { mutex: m } => StepText::Reacquire { mutex: mutex(*m) },
+        Instr::Notify {
+            cond: c,
+            all: false,
+        } => StepText::NotifyOne { cond: cond(*c) },
+        Instr::Notify { cond: c, all: true } => StepText::NotifyAll { cond: cond(*c) },
+    }
+}
+
+fn name(n: Option<&String>) -> String {
+    n.cloned().unwrap_or_else(|| "?".into())
+}
+
+/// What a scheduling choice does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChoiceText {
+    /// A thread runs its next step.
+    Step {
+        /// The thread's name.
+        thread: String,
+        /// The step.
+        step: StepText,
+        /// Release/acquire: which write it reads, or where its write goes.
+        alt: Option<AltText>,
+    },
+    /// TSO: the oldest store in a thread's buffer reaches memory.
+    Flush {
+        /// The thread's name.
+        thread: String,
+        /// The variable written.
+        var: String,
+        /// The value written.
+        value: i64,
+    },
+    /// A thread wakes from a condition variable wait without a notify.
+    Wake {
+        /// The thread's name.
+        thread: String,
+    },
+}
+
+/// Release/acquire: what a step's alternative picks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AltText {
+    /// A load (or read-modify-write) reads write number `write` of `var`.
+    Reads {
+        /// The write's position in modification order (0 is the initial value).
+        write: usize,
+        /// The variable.
+        var: String,
+        /// The value it wrote.
+        value: i64,
+    },
+    /// A store goes just before write number `write`.
+    PlacedBefore {
+        /// The write it goes before.
+        write: usize,
+        /// The variable.
+        var: String,
+    },
+    /// A store goes after every write so far.
+    PlacedLast {
+        /// The variable.
+        var: String,
+    },
+}
+
+/// Says what `choice` would do in `st`, or `None` if it would do nothing (no such thread, a
+/// finished thread, an empty store buffer).
+pub fn choice(prog: &Program, st: &State, choice: Choice) -> Option<ChoiceText> {
+    let t = choice.thread();
+    let thread = prog.threads.get(t)?.name.clone();
+    match choice {
+        Choice::Flush { .. } => match &st.mem {
+            Memory::Tso(TsoMemory { buffers, .. }) => {
+                let (v, value) = *buffers.get(t)?.first()?;
+                Some(ChoiceText::Flush {
+                    thread,
+                    var: prog.vars.get(v)?.0.clone(),
+                    value,
+                })
+            }
+            _ => None,
+        },
+        Choice::Wake { .. } => Some(ChoiceText::Wake { thread }),
+        Choice::Step { alt, .. } => {
+            let step = prog.threads[t].steps.get(st.threads.get(t)?.pc)?;
+            Some(ChoiceText::Step {
+                thread,
+                step: step.text.clone(),
+                alt: alt_text(prog, st, &step.instr, alt),
+            })
         }
-        Instr::Reacquire { mutex: m } => format!("wake up and lock {} again", mutex(*m)),
-        Instr::Notify { cond: c, all } => {
-            let how = if *all {
-                "notify all on"
-            } else {
-                "notify one on"
-            };
-            format!("{how} {}", cond(*c))
-        }
+    }
+}
+
+/// Release/acquire: what alternative `alt` of `instr` picks.
+fn alt_text(prog: &Program, st: &State, instr: &Instr, alt: usize) -> Option<AltText> {
+    let Memory::Ra(ra) = &st.mem else {
+        return None;
+    };
+    match instr {
+        Instr::Load { var, .. } | Instr::Rmw { var, .. } => Some(AltText::Reads {
+            write: alt,
+            var: prog.vars[*var].0.clone(),
+            value: ra.locs[*var].get(alt)?.value,
+        }),
+        Instr::Store { var, .. } if alt < ra.locs[*var].len() => Some(AltText::PlacedBefore {
+            write: alt,
+            var: prog.vars[*var].0.clone(),
+        }),
+        Instr::Store { var, .. } => Some(AltText::PlacedLast {
+            var: prog.vars[*var].0.clone(),
+        }),
+        _ => None,
     }
 }

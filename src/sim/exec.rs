@@ -5,9 +5,9 @@
 
 use super::ast::Order;
 use super::choice::Choice;
-use super::program::{DivByZero, Instr, Program, RmwOp};
-use super::ra::{Target, Write};
-use super::state::{Fault, FaultKind, Memory, State};
+use super::model::Target;
+use super::program::{Instr, Program, RmwOp, Val};
+use super::state::{Fault, FaultKind, State};
 
 /// Where a run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,16 +45,15 @@ pub fn choices(prog: &Program, st: &State) -> Vec<Choice> {
     }
     for t in 0..st.threads.len() {
         thread_choices(prog, st, t, &mut out);
-        if let Memory::Tso { buffers, .. } = &st.mem {
-            if buffers.get(t).is_some_and(|b| !b.is_empty()) {
-                out.push(Choice::Flush { thread: t });
-            }
+        if st.mem.model().can_flush(t) {
+            out.push(Choice::Flush { thread: t });
         }
     }
     out
 }
 
-/// The choices that run thread `t`'s next step (several under release/acquire).
+/// The choices that run thread `t`'s next step (several where the memory model offers
+/// alternatives).
 fn thread_choices(prog: &Program, st: &State, t: usize, out: &mut Vec<Choice>) {
     let th = &st.threads[t];
     if th.waiting.is_some() {
@@ -66,41 +65,28 @@ fn thread_choices(prog: &Program, st: &State, t: usize, out: &mut Vec<Choice>) {
     let Some(step) = prog.threads[t].steps.get(th.pc) else {
         return;
     };
-    let alts = |alts: &mut dyn Iterator<Item = usize>, out: &mut Vec<Choice>| {
-        out.extend(alts.map(|alt| Choice::Step { thread: t, alt }));
-    };
-    match (&step.instr, &st.mem) {
-        (Instr::Lock { mutex } | Instr::Reacquire { mutex }, _) => {
+    let mem = st.mem.model();
+    let mut alt = |alt| out.push(Choice::Step { thread: t, alt });
+    match &step.instr {
+        Instr::Lock { mutex } | Instr::Reacquire { mutex } => {
             if st.owners[*mutex].is_none() {
-                out.push(Choice::step(t));
+                alt(0);
             }
         }
-        (Instr::SemWait { sem }, _) => {
+        Instr::SemWait { sem } => {
             if st.sems[*sem] > 0 {
-                out.push(Choice::step(t));
+                alt(0);
             }
         }
-        (Instr::Load { var, order, .. }, Memory::Ra(ra)) => {
-            alts(&mut ra.readable(t, *var, *order), out);
+        Instr::Load { var, order, .. } => mem.load_alts(t, *var, *order, &mut alt),
+        Instr::Store { var, order, .. } => mem.store_alts(t, *var, *order, &mut alt),
+        Instr::Rmw {
+            var, rmw, order, ..
+        } => {
+            let op = |old| rmw.apply(old, &th.slots);
+            mem.rmw_alts(t, *var, *order, &op, &mut alt);
         }
-        (Instr::Store { var, order, .. }, Memory::Ra(ra)) => {
-            alts(&mut ra.writable(t, *var, *order).into_iter(), out);
-        }
-        (
-            Instr::Rmw {
-                var, rmw, order, ..
-            },
-            Memory::Ra(ra),
-        ) => {
-            let ok_for_rmw = ra.rmw_readable(t, *var, *order);
-            // A failing compare-exchange is only a load, so it may read any visible message.
-            let fits = |p: &usize| {
-                let old = ra.locs[*var][*p].value;
-                ok_for_rmw.contains(p) || matches!(rmw.apply(old, &th.slots), Ok(None))
-            };
-            alts(&mut ra.readable(t, *var, *order).filter(fits), out);
-        }
-        _ => out.push(Choice::step(t)),
+        _ => alt(0),
     }
 }
 
@@ -158,16 +144,7 @@ pub fn apply(prog: &Program, st: &mut State, c: Choice) -> bool {
 /// Applies `c`, which the caller took from [`choices`] for this very state.
 pub(crate) fn apply_unchecked(prog: &Program, st: &mut State, c: Choice) {
     match c {
-        Choice::Flush { thread } => {
-            if let Memory::Tso { mem, buffers } = &mut st.mem {
-                if let Some(b) = buffers.get_mut(thread) {
-                    if !b.is_empty() {
-                        let (var, value) = b.remove(0);
-                        mem[var] = value;
-                    }
-                }
-            }
-        }
+        Choice::Flush { thread } => st.mem.model_mut().flush(thread),
         Choice::Wake { thread } => {
             if let Some(c) = st.threads.get(thread).and_then(|t| t.waiting) {
                 st.waiters[c].retain(|&w| w != thread);
@@ -182,6 +159,18 @@ pub(crate) fn apply_unchecked(prog: &Program, st: &mut State, c: Choice) {
     }
 }
 
+/// What a step does to its thread's program counter.
+enum Next {
+    /// Go on to the next step.
+    On,
+    /// Go to this step.
+    Jump(usize),
+    /// Stay: the step could not run (a lock or semaphore that is taken).
+    Blocked,
+    /// The thread fails here.
+    Fault(FaultKind),
+}
+
 /// Runs thread `t`'s next step; `alt` as in [`Choice::Step`].
 fn step(prog: &Program, st: &mut State, t: usize, alt: usize) {
     let code = &prog.threads[t];
@@ -189,152 +178,19 @@ fn step(prog: &Program, st: &mut State, t: usize, alt: usize) {
     let Some(stp) = code.steps.get(pc) else {
         return;
     };
-    let fault = |st: &mut State, kind| {
-        st.fault = Some(Fault {
-            kind,
-            thread: t,
-            pc,
-        })
+    let next = match run(st, t, alt, &stp.instr) {
+        Next::On => pc + 1,
+        Next::Jump(target) => target,
+        Next::Blocked => return,
+        Next::Fault(kind) => {
+            st.fault = Some(Fault {
+                kind,
+                thread: t,
+                pc,
+            });
+            return;
+        }
     };
-    let mut next = pc + 1;
-    match &stp.instr {
-        Instr::Load { var, dst, order } => {
-            let value = match &mut st.mem {
-                Memory::Sc(mem) => mem[*var],
-                Memory::Tso { mem, buffers } => buffers[t]
-                    .iter()
-                    .rev()
-                    .find(|(v, _)| v == var)
-                    .map(|(_, value)| *value)
-                    .unwrap_or(mem[*var]),
-                Memory::Ra(ra) => {
-                    ra.sc_before(t, *order);
-                    let v = ra.read(t, *var, alt, order.acquires());
-                    ra.sc_after(t, *order);
-                    v
-                }
-            };
-            st.threads[t].slots[*dst] = value;
-        }
-        Instr::Store { var, value, order } => {
-            let Ok(value) = value.eval(&st.threads[t].slots) else {
-                return fault(st, FaultKind::DivByZero);
-            };
-            match &mut st.mem {
-                Memory::Sc(mem) => mem[*var] = value,
-                Memory::Tso { mem, buffers } => {
-                    // A seq_cst store compiles to a locked `xchg` on x86: it drains the buffer.
-                    buffers[t].push((*var, value));
-                    if *order == Order::SeqCst {
-                        drain(mem, &mut buffers[t]);
-                    }
-                }
-                Memory::Ra(ra) => {
-                    ra.sc_before(t, *order);
-                    let w = Write {
-                        value,
-                        release: order.releases(),
-                        rmw: false,
-                        extra: None,
-                    };
-                    ra.write(t, *var, alt, w);
-                    ra.sc_after(t, *order);
-                }
-            }
-        }
-        Instr::Rmw {
-            var,
-            rmw,
-            dst,
-            order,
-        } => {
-            let slots = st.threads[t].slots.clone();
-            let Ok(old) = rmw_apply(st, t, *var, alt, rmw, &slots, *order) else {
-                return fault(st, FaultKind::DivByZero);
-            };
-            if let Some(d) = dst {
-                st.threads[t].slots[*d] = old;
-            }
-        }
-        Instr::Fence { order } => match &mut st.mem {
-            Memory::Sc(_) => {}
-            Memory::Tso { mem, buffers } => {
-                // Only a seq_cst fence is an `mfence`; acquire and release fences cost nothing
-                // on x86 because TSO already gives them.
-                if *order == Order::SeqCst {
-                    drain(mem, &mut buffers[t]);
-                }
-            }
-            Memory::Ra(ra) => ra.fence(
-                t,
-                order.acquires(),
-                order.releases(),
-                *order == Order::SeqCst,
-            ),
-        },
-        Instr::Local { dst, value } => match value.eval(&st.threads[t].slots) {
-            Ok(v) => st.threads[t].slots[*dst] = v,
-            Err(_) => return fault(st, FaultKind::DivByZero),
-        },
-        Instr::Branch { cond, target } => match cond.eval(&st.threads[t].slots) {
-            Ok(0) => next = *target,
-            Ok(_) => {}
-            Err(_) => return fault(st, FaultKind::DivByZero),
-        },
-        Instr::Jump { target } => next = *target,
-        Instr::Assert { cond } => match cond.eval(&st.threads[t].slots) {
-            Ok(0) => return fault(st, FaultKind::Assert),
-            Ok(_) => {}
-            Err(_) => return fault(st, FaultKind::DivByZero),
-        },
-        Instr::Lock { mutex } | Instr::Reacquire { mutex } => {
-            if st.owners[*mutex].is_some() {
-                return;
-            }
-            st.owners[*mutex] = Some(t);
-            synchronise(st, t, Target::Mutex(*mutex), false);
-        }
-        Instr::Unlock { mutex } => {
-            if st.owners[*mutex] != Some(t) {
-                return fault(st, FaultKind::UnlockNotHeld);
-            }
-            st.owners[*mutex] = None;
-            synchronise(st, t, Target::Mutex(*mutex), true);
-        }
-        Instr::SemWait { sem } => {
-            if st.sems[*sem] <= 0 {
-                return;
-            }
-            st.sems[*sem] -= 1;
-            synchronise(st, t, Target::Sem(*sem), false);
-        }
-        Instr::SemSignal { sem } => {
-            st.sems[*sem] = st.sems[*sem].saturating_add(1);
-            synchronise(st, t, Target::Sem(*sem), true);
-        }
-        Instr::CondWait { cond, mutex } => {
-            if st.owners[*mutex] != Some(t) {
-                return fault(st, FaultKind::WaitWithoutMutex);
-            }
-            st.owners[*mutex] = None;
-            synchronise(st, t, Target::Mutex(*mutex), true);
-            st.threads[t].waiting = Some(*cond);
-            st.waiters[*cond].push(t);
-        }
-        Instr::Notify { cond, all } => {
-            synchronise_tso(st, t);
-            let woken: Vec<usize> = if *all {
-                std::mem::take(&mut st.waiters[*cond])
-            } else if st.waiters[*cond].is_empty() {
-                Vec::new()
-            } else {
-                vec![st.waiters[*cond].remove(0)]
-            };
-            for w in woken {
-                st.threads[w].waiting = None;
-            }
-        }
-    }
     let th = &mut st.threads[t];
     th.pc = next;
     // Temporaries only live within a statement; clearing them lets equal states meet.
@@ -343,77 +199,141 @@ fn step(prog: &Program, st: &mut State, t: usize, alt: usize) {
     }
 }
 
-/// A read-modify-write: returns the old value.
-fn rmw_apply(
+/// Runs one instruction for thread `t`.
+fn run(st: &mut State, t: usize, alt: usize, instr: &Instr) -> Next {
+    match instr {
+        Instr::Load { var, dst, order } => {
+            st.threads[t].slots[*dst] = st.mem.model_mut().load(t, *var, alt, *order);
+            Next::On
+        }
+        Instr::Store { var, value, order } => match eval(st, t, value) {
+            Ok(v) => {
+                st.mem.model_mut().store(t, *var, alt, v, *order);
+                Next::On
+            }
+            Err(fault) => fault,
+        },
+        Instr::Rmw {
+            var,
+            rmw,
+            dst,
+            order,
+        } => rmw_step(st, t, alt, *var, rmw, *dst, *order),
+        Instr::Fence { order } => {
+            st.mem.model_mut().fence(t, *order);
+            Next::On
+        }
+        Instr::Local { dst, value } => match eval(st, t, value) {
+            Ok(v) => {
+                st.threads[t].slots[*dst] = v;
+                Next::On
+            }
+            Err(fault) => fault,
+        },
+        Instr::Branch { cond, target } => match eval(st, t, cond) {
+            Ok(0) => Next::Jump(*target),
+            Ok(_) => Next::On,
+            Err(fault) => fault,
+        },
+        Instr::Jump { target } => Next::Jump(*target),
+        Instr::Assert { cond } => match eval(st, t, cond) {
+            Ok(0) => Next::Fault(FaultKind::Assert),
+            Ok(_) => Next::On,
+            Err(fault) => fault,
+        },
+        Instr::Lock { mutex } | Instr::Reacquire { mutex } => lock(st, t, *mutex),
+        Instr::Unlock { mutex } => unlock(st, t, *mutex),
+        Instr::SemWait { sem } => sem_wait(st, t, *sem),
+        Instr::SemSignal { sem } => {
+            st.sems[*sem] = st.sems[*sem].saturating_add(1);
+            st.mem.model_mut().release(t, Target::Sem(*sem));
+            Next::On
+        }
+        Instr::CondWait { cond, mutex } => cond_wait(st, t, *cond, *mutex),
+        Instr::Notify { cond, all } => notify(st, t, *cond, *all),
+    }
+}
+
+/// A value from thread `t`'s slots, or the fault of dividing by zero.
+fn eval(st: &State, t: usize, v: &Val) -> Result<i64, Next> {
+    v.eval(&st.threads[t].slots)
+        .map_err(|_| Next::Fault(FaultKind::DivByZero))
+}
+
+/// A read-modify-write: the old value goes to the destination register, if any.
+fn rmw_step(
     st: &mut State,
     t: usize,
-    var: usize,
     alt: usize,
+    var: usize,
     rmw: &RmwOp,
-    slots: &[i64],
+    dst: Option<usize>,
     order: Order,
-) -> Result<i64, DivByZero> {
-    match &mut st.mem {
-        Memory::Sc(mem) => {
-            let old = mem[var];
-            if let Some(new) = rmw.apply(old, slots)? {
-                mem[var] = new;
-            }
-            Ok(old)
-        }
-        Memory::Tso { mem, buffers } => {
-            // Locked instructions drain the store buffer first.
-            drain(mem, &mut buffers[t]);
-            let old = mem[var];
-            if let Some(new) = rmw.apply(old, slots)? {
-                mem[var] = new;
-            }
-            Ok(old)
-        }
-        Memory::Ra(ra) => {
-            let old = ra.locs[var].get(alt).map(|m| m.value).unwrap_or(0);
-            let new = rmw.apply(old, slots)?;
-            ra.sc_before(t, order);
-            let extra = ra.msg_view(var, alt);
-            ra.read(t, var, alt, order.acquires());
-            if let Some(new) = new {
-                let w = Write {
-                    value: new,
-                    release: order.releases(),
-                    rmw: true,
-                    extra: Some(extra),
-                };
-                ra.write(t, var, alt + 1, w);
-            }
-            ra.sc_after(t, order);
-            Ok(old)
-        }
+) -> Next {
+    let slots = st.threads[t].slots.clone();
+    let op = |old| rmw.apply(old, &slots);
+    let Ok(old) = st.mem.model_mut().rmw(t, var, alt, order, &op) else {
+        return Next::Fault(FaultKind::DivByZero);
+    };
+    if let Some(d) = dst {
+        st.threads[t].slots[d] = old;
     }
+    Next::On
 }
 
-fn drain(mem: &mut [i64], buffer: &mut Vec<(usize, i64)>) {
-    for (var, value) in buffer.drain(..) {
-        mem[var] = value;
+fn lock(st: &mut State, t: usize, mutex: usize) -> Next {
+    if st.owners[mutex].is_some() {
+        return Next::Blocked;
     }
+    st.owners[mutex] = Some(t);
+    st.mem.model_mut().acquire(t, Target::Mutex(mutex));
+    Next::On
 }
 
-/// Locks, semaphores and condition variables are full barriers under TSO (locked
-/// instructions) and acquire or release their view under release/acquire.
-fn synchronise(st: &mut State, t: usize, target: Target, release: bool) {
-    synchronise_tso(st, t);
-    if let Memory::Ra(ra) = &mut st.mem {
-        if release {
-            ra.release_into(t, target);
-        } else {
-            ra.acquire_from(t, target);
-        }
+fn unlock(st: &mut State, t: usize, mutex: usize) -> Next {
+    if st.owners[mutex] != Some(t) {
+        return Next::Fault(FaultKind::UnlockNotHeld);
     }
+    st.owners[mutex] = None;
+    st.mem.model_mut().release(t, Target::Mutex(mutex));
+    Next::On
 }
 
-fn synchronise_tso(st: &mut State, t: usize) {
-    if let Memory::Tso { mem, buffers } = &mut st.mem {
-        drain(mem, &mut buffers[t]);
+fn sem_wait(st: &mut State, t: usize, sem: usize) -> Next {
+    if st.sems[sem] <= 0 {
+        return Next::Blocked;
     }
+    st.sems[sem] -= 1;
+    st.mem.model_mut().acquire(t, Target::Sem(sem));
+    Next::On
+}
+
+/// The first half of `c.wait(m)`: release `m` and sleep on `c`.
+fn cond_wait(st: &mut State, t: usize, cond: usize, mutex: usize) -> Next {
+    if st.owners[mutex] != Some(t) {
+        return Next::Fault(FaultKind::WaitWithoutMutex);
+    }
+    st.owners[mutex] = None;
+    st.mem.model_mut().release(t, Target::Mutex(mutex));
+    st.threads[t].waiting = Some(cond);
+    st.waiters[cond].push(t);
+    Next::On
+}
+
+/// Wakes the longest sleeper on `cond`, or all of them.
+fn notify(st: &mut State, t: usize, cond: usize, all: bool) -> Next {
+    st.mem.model_mut().notify(t);
+    let woken: Vec<usize> = if all {
+        std::mem::take(&mut st.waiters[cond])
+    } else if st.waiters[cond].is_empty() {
+        Vec::new()
+    } else {
+        vec![st.waiters[cond].remove(0)]
+    };
+    for w in woken {
+        st.threads[w].waiting = None;
+    }
+    Next::On
 }
 
 /// Runs every thread's local steps (those that touch only its own registers) at once, since

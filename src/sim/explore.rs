@@ -13,8 +13,8 @@ use super::choice::Choice;
 use super::exec::{self, RunStatus};
 use super::pack;
 use super::program::Program;
-use super::report::{failure_of, FailureSet};
-pub use super::report::{Failure, FailureKind, OutcomeCount, Report, Stop};
+use super::report::{failure_of, line_of, FailureSet};
+use super::report::{FailureDetail, FailureKind, OutcomeCount, Report, Stop, ThreadAt};
 use super::state::{Model, Outcome, State};
 
 /// Bounds on work, so that nothing runs unbounded.
@@ -316,7 +316,7 @@ impl Graph {
         }
         let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
         let mut failures = FailureSet::default();
-        let mut failed: HashMap<(FailureKind, String), (u64, usize)> = HashMap::new();
+        let mut failed: HashMap<(FailureKind, FailureDetail), (u64, usize)> = HashMap::new();
         for (id, &status) in self.status.iter().enumerate() {
             if status == RunStatus::Running {
                 continue;
@@ -329,17 +329,17 @@ impl Graph {
                     e.1 = id;
                 }
             }
-            if let Some((kind, msg)) = failure_of(prog, st, status) {
+            if let Some(failure) = failure_of(prog, st, status) {
                 // Schedules are rebuilt only for the shallowest state of each failure.
-                let e = failed.entry((kind, msg)).or_insert((0, id));
+                let e = failed.entry(failure).or_insert((0, id));
                 e.0 = e.0.saturating_add(paths[id]);
                 if self.depth[id] < self.depth[e.1] {
                     e.1 = id;
                 }
             }
         }
-        for ((kind, msg), (count, id)) in failed {
-            failures.add(kind, msg, &self.schedule(prog, model, id), count);
+        for ((kind, detail), (count, id)) in failed {
+            failures.add(kind, detail, &self.schedule(prog, model, id), count);
         }
         if stopped.is_none() {
             self.livelocks(prog, model, &paths, &mut failures);
@@ -401,25 +401,16 @@ impl Graph {
             .map(|&i| paths[i])
             .fold(0u64, |a, b| a.saturating_add(b));
         let st = &self.state(prog, first);
-        let spinning: Vec<String> = (0..st.threads.len())
+        let threads: Vec<ThreadAt> = (0..st.threads.len())
             .filter(|&t| !st.done(prog, t))
-            .map(|t| {
-                let code = &prog.threads[t];
-                let line = code
-                    .steps
-                    .get(st.threads[t].pc)
-                    .and_then(|s| code.statements.get(s.stmt))
-                    .map(|s| s.line)
-                    .unwrap_or(0);
-                format!("{} line {line}", code.name)
+            .map(|t| ThreadAt {
+                thread: prog.threads[t].name.clone(),
+                line: line_of(prog, t, st.threads[t].pc),
             })
             .collect();
         failures.add(
             FailureKind::Livelock,
-            format!(
-                "no schedule from here ever finishes: {} loop forever",
-                spinning.join(", ")
-            ),
+            FailureDetail::Livelock { threads },
             &self.schedule(prog, model, first),
             entering,
         );

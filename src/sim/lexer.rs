@@ -3,7 +3,7 @@
 //! Newlines are tokens because they end statements; `#` and `//` start comments that run to the
 //! end of the line.
 
-use super::ParseError;
+use super::error::{ParseError, ParseErrorKind};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,12 +69,14 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             let mut value: i64 = 0;
             while i < chars.len() && chars[i].is_ascii_alphanumeric() {
                 let digit = chars[i].to_digit(10).ok_or_else(|| {
-                    ParseError::new(line, col, format!("`{}` is not a digit", chars[i]))
+                    ParseError::new(line, col, ParseErrorKind::NotADigit { ch: chars[i] })
                 })?;
                 value = value
                     .checked_mul(10)
                     .and_then(|v| v.checked_add(i64::from(digit)))
-                    .ok_or_else(|| ParseError::new(start.0, start.1, "number too large"))?;
+                    .ok_or_else(|| {
+                        ParseError::new(start.0, start.1, ParseErrorKind::NumberTooLarge)
+                    })?;
                 i += 1;
                 col = col.saturating_add(1);
             }
@@ -90,12 +92,12 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
         } else {
             let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
             let Some(p) = PUNCTS.iter().find(|p| rest.starts_with(**p)) else {
-                let msg = match c {
-                    '&' => "expected `&&`".to_string(),
-                    '|' => "expected `||`".to_string(),
-                    _ => format!("unexpected character `{}`", c.escape_default()),
+                let kind = match c {
+                    '&' => ParseErrorKind::HalfOperator { op: "&&" },
+                    '|' => ParseErrorKind::HalfOperator { op: "||" },
+                    _ => ParseErrorKind::UnexpectedChar { ch: c },
                 };
-                return Err(ParseError::new(line, col, msg));
+                return Err(ParseError::new(line, col, kind));
             };
             push(&mut out, Tok::Punct(p));
             let len = p.chars().count();
@@ -139,7 +141,10 @@ mod tests {
     fn bad_characters_are_errors_not_panics() {
         let e = lex("x = 1\n  y @ 2").unwrap_err();
         assert_eq!((e.line, e.col), (2, 5));
-        assert!(lex("99999999999999999999").is_err());
-        assert!(lex("12ab").is_err());
+        assert_eq!(e.kind, ParseErrorKind::UnexpectedChar { ch: '@' });
+        let e = lex("99999999999999999999").unwrap_err();
+        assert_eq!(e.kind, ParseErrorKind::NumberTooLarge);
+        let e = lex("12ab").unwrap_err();
+        assert_eq!(e.kind, ParseErrorKind::NotADigit { ch: 'a' });
     }
 }

@@ -3,7 +3,9 @@
 use std::fmt;
 
 use super::choice::{encode_schedule, Choice};
+use super::describe::{self, ChoiceText, StepText};
 use super::exec::{self, RunStatus};
+use super::model::TsoMemory;
 use super::program::{Instr, Program};
 use super::state::{Memory, Model, Outcome, State};
 
@@ -12,14 +14,73 @@ use super::state::{Memory, Model, Outcome, State};
 pub struct StepError {
     /// The choice refused.
     pub choice: Choice,
-    /// Why, in words.
-    pub reason: String,
+    /// Why.
+    pub reason: Refusal,
 }
 
 impl fmt::Display for StepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot take step `{}`: {}", self.choice, self.reason)
+        f.write_str(&super::english::step_error(self))
     }
+}
+
+/// Why a choice cannot be made now: what the stepper shows under a thread that cannot move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The program has no thread with this number.
+    NoThread {
+        /// The number asked for.
+        thread: usize,
+    },
+    /// The run has already failed.
+    RunFailed,
+    /// TSO: nothing to flush.
+    BufferEmpty {
+        /// The thread.
+        thread: String,
+    },
+    /// A spurious wakeup for a thread that does not sleep.
+    NotWaiting {
+        /// The thread.
+        thread: String,
+    },
+    /// A spurious wakeup without `option spurious_wakeups`.
+    SpuriousWakeupsOff,
+    /// The thread sleeps on a condition variable.
+    Sleeping {
+        /// The thread.
+        thread: String,
+        /// The condition variable.
+        cond: String,
+    },
+    /// The thread has run all its steps.
+    Finished {
+        /// The thread.
+        thread: String,
+    },
+    /// The thread waits for a mutex another thread holds.
+    WaitsForMutex {
+        /// The thread.
+        thread: String,
+        /// The mutex.
+        mutex: String,
+        /// The thread holding it.
+        holder: String,
+    },
+    /// The thread waits for a semaphore at 0.
+    WaitsForSemaphore {
+        /// The thread.
+        thread: String,
+        /// The semaphore.
+        sem: String,
+    },
+    /// The step exists but has no such alternative.
+    NoSuchAlternative {
+        /// The thread.
+        thread: String,
+        /// The choice asked for.
+        choice: Choice,
+    },
 }
 
 impl std::error::Error for StepError {}
@@ -173,49 +234,52 @@ impl Machine {
         self.history.clear();
     }
 
-    fn why_not(&self, choice: Choice) -> String {
+    /// Why `choice` cannot be made now (meaningful only when it is not enabled).
+    pub fn why_not(&self, choice: Choice) -> Refusal {
         let t = choice.thread();
         let Some(th) = self.state.threads.get(t) else {
-            return format!("there is no thread {t}");
+            return Refusal::NoThread { thread: t };
         };
         if self.state.fault.is_some() {
-            return "the run has failed".into();
+            return Refusal::RunFailed;
         }
-        let name = &self.prog.threads[t].name;
+        let thread = self.prog.threads[t].name.clone();
         match choice {
-            Choice::Flush { .. } => format!("{name}'s store buffer is empty"),
-            Choice::Wake { .. } if th.waiting.is_none() => format!("{name} is not waiting"),
-            Choice::Wake { .. } => "spurious wakeups are off (`option spurious_wakeups`)".into(),
+            Choice::Flush { .. } => Refusal::BufferEmpty { thread },
+            Choice::Wake { .. } if th.waiting.is_none() => Refusal::NotWaiting { thread },
+            Choice::Wake { .. } => Refusal::SpuriousWakeupsOff,
             Choice::Step { .. } => {
                 if let Some(c) = th.waiting {
-                    return format!("{name} sleeps on {} until notified", self.prog.condvars[c]);
+                    let cond = self.prog.condvars[c].clone();
+                    return Refusal::Sleeping { thread, cond };
                 }
                 match self.prog.threads[t].steps.get(th.pc).map(|s| &s.instr) {
-                    None => format!("{name} has finished"),
+                    None => Refusal::Finished { thread },
                     Some(Instr::Lock { mutex } | Instr::Reacquire { mutex }) => {
-                        let owner = self.state.owners[*mutex]
+                        let holder = self.state.owners[*mutex]
                             .map(|o| self.prog.threads[o].name.clone())
                             .unwrap_or_default();
-                        format!(
-                            "{name} waits for {}, held by {owner}",
-                            self.prog.mutexes[*mutex]
-                        )
+                        let mutex = self.prog.mutexes[*mutex].clone();
+                        Refusal::WaitsForMutex {
+                            thread,
+                            mutex,
+                            holder,
+                        }
                     }
                     Some(Instr::SemWait { sem }) => {
-                        format!(
-                            "{name} waits for {} to rise above 0",
-                            self.prog.semaphores[*sem].0
-                        )
+                        let sem = self.prog.semaphores[*sem].0.clone();
+                        Refusal::WaitsForSemaphore { thread, sem }
                     }
-                    Some(_) => format!("{name}'s next step has no alternative {choice}"),
+                    Some(_) => Refusal::NoSuchAlternative { thread, choice },
                 }
             }
         }
     }
 
-    /// Says what `choice` would do, for a button's label or a schedule listing.
-    pub fn describe(&self, choice: Choice) -> String {
-        describe(&self.prog, &self.state, choice)
+    /// Says what `choice` would do, for a button's label or a schedule listing; `None` if it
+    /// would do nothing.
+    pub fn describe(&self, choice: Choice) -> Option<ChoiceText> {
+        describe::choice(&self.prog, &self.state, choice)
     }
 
     /// Everything the lab view shows.
@@ -246,7 +310,7 @@ impl Machine {
                     ThreadRun::Blocked
                 };
                 let store_buffer = match &st.mem {
-                    Memory::Tso { buffers, .. } => buffers[t]
+                    Memory::Tso(TsoMemory { buffers, .. }) => buffers[t]
                         .iter()
                         .map(|(v, x)| (prog.vars[*v].0.clone(), *x))
                         .collect(),
@@ -310,64 +374,12 @@ impl Machine {
                 .collect(),
             enabled: enabled
                 .into_iter()
-                .map(|choice| ChoiceView {
-                    choice,
-                    text: self.describe(choice),
+                .filter_map(|choice| {
+                    let text = self.describe(choice)?;
+                    Some(ChoiceView { choice, text })
                 })
                 .collect(),
             schedule: encode_schedule(&self.schedule()),
-        }
-    }
-}
-
-/// Says what `choice` would do in `st`.
-pub fn describe(prog: &Program, st: &State, choice: Choice) -> String {
-    let t = choice.thread();
-    let Some(code) = prog.threads.get(t) else {
-        return format!("no thread {t}");
-    };
-    let name = &code.name;
-    match choice {
-        Choice::Flush { .. } => match &st.mem {
-            Memory::Tso { buffers, .. } => match buffers.get(t).and_then(|b| b.first()) {
-                Some((v, x)) => format!(
-                    "{name}'s store buffer writes {} = {x} to memory",
-                    prog.vars[*v].0
-                ),
-                None => format!("{name}'s store buffer is empty"),
-            },
-            _ => "no store buffers in this model".into(),
-        },
-        Choice::Wake { .. } => format!("{name} wakes up spuriously"),
-        Choice::Step { alt, .. } => {
-            let Some(step) = st.threads.get(t).and_then(|th| code.steps.get(th.pc)) else {
-                return format!("{name} has finished");
-            };
-            let mut text = format!("{name}: {}", step.text);
-            if let Memory::Ra(ra) = &st.mem {
-                match &step.instr {
-                    Instr::Load { var, .. } | Instr::Rmw { var, .. } => {
-                        if let Some(m) = ra.locs[*var].get(alt) {
-                            text += &format!(
-                                " — reads write #{alt} ({} = {})",
-                                prog.vars[*var].0, m.value
-                            );
-                        }
-                    }
-                    Instr::Store { var, .. } => {
-                        let len = ra.locs[*var].len();
-                        if alt < len {
-                            text +=
-                                &format!(" — placed before write #{alt} of {}", prog.vars[*var].0);
-                        } else {
-                            text +=
-                                &format!(" — placed last among writes to {}", prog.vars[*var].0);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            text
         }
     }
 }
@@ -396,8 +408,8 @@ pub struct ThreadView {
     pub stmt: Option<usize>,
     /// That statement's source line.
     pub line: Option<u32>,
-    /// Its next step in words.
-    pub next: Option<String>,
+    /// What its next step does.
+    pub next: Option<StepText>,
     /// Its registers.
     pub registers: Vec<(String, i64)>,
     /// Its temporaries (values of a statement in progress).
@@ -421,13 +433,13 @@ pub struct VarView {
     pub writes: Vec<i64>,
 }
 
-/// A choice and its description.
+/// A choice and what it does.
 #[derive(Clone, Debug)]
 pub struct ChoiceView {
     /// The choice.
     pub choice: Choice,
     /// What it does.
-    pub text: String,
+    pub text: ChoiceText,
 }
 
 /// Everything the lab view shows about a machine, ready to send to the page.

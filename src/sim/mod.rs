@@ -6,9 +6,11 @@
 //!   column, and no input makes them panic.
 //! - [`compile`] resolves names and splits each statement into [`program::Step`]s, each touching
 //!   shared state at most once: the places where another thread may run in between.
-//! - [`state`] holds a run's state under a [`Model`]: sequential consistency, TSO store buffers,
-//!   or release/acquire messages and views ([`ra`]).
-//! - [`exec`] lists the [`Choice`]s possible in a state and applies one.
+//! - [`state`] holds a run's state under a [`Model`]; [`model`] is where the memory models
+//!   differ, one file each behind one trait: sequential consistency, TSO store buffers, and
+//!   release/acquire messages and views.
+//! - [`exec`] lists the [`Choice`]s possible in a state and applies one, an instruction at a
+//!   time; [`describe`] says what a step or choice does, as data, and [`english`] words it.
 //! - [`Machine`] is the manual scheduler, with undo; [`sched`] has random and PCT schedulers;
 //!   [`explore`] visits every reachable state.
 //!
@@ -24,69 +26,51 @@
 //! assert_eq!(counts, [("x=1".to_string(), 4), ("x=2".to_string(), 2)]);
 //! ```
 
-use std::fmt;
-
 pub mod ast;
 pub mod choice;
 pub mod compile;
 pub mod describe;
+pub mod english;
+pub mod error;
 pub mod exec;
 pub mod explore;
 pub mod lexer;
 pub mod machine;
+pub mod messages;
+pub mod model;
 pub mod pack;
 pub mod parser;
 pub mod program;
-pub mod ra;
 pub mod report;
+pub mod request;
 pub mod sched;
 pub mod state;
 pub mod to_json;
 
 pub use crate::json::ToJson;
 pub use choice::{decode_schedule, encode_schedule, BadChoice, Choice};
+pub use describe::{AltText, ChoiceText, StepText};
+pub use error::{Expected, Found, NameRole, ParseError, ParseErrorKind};
 pub use exec::RunStatus;
-pub use explore::{explore, Failure, FailureKind, Limits, OutcomeCount, Progress, Report, Stop};
-pub use machine::{Machine, MachineView, StepError};
+pub use explore::{explore, Limits, Progress};
+pub use machine::{Machine, MachineView, Refusal, StepError};
+pub use model::{ra, Memory, MemoryModel};
 pub use program::Program;
+pub use report::{
+    Failure, FailureDetail, FailureKind, OutcomeCount, Report, Stop, Stuck, StuckThread, ThreadAt,
+};
+pub use request::RequestError;
 pub use sched::{run_pct, run_random, sample, Run, Sample, Strategy};
 pub use state::{Model, Outcome};
-
-/// A syntax or name error, with the 1-based line and column where it was found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column, from 1, in characters.
-    pub col: u32,
-    /// What is wrong, in words.
-    pub message: String,
-}
-
-impl ParseError {
-    /// An error at `line:col`.
-    pub fn new(line: u32, col: u32, message: impl Into<String>) -> ParseError {
-        ParseError {
-            line,
-            col,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.col, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
 
 /// Parses and compiles a lab program.
 ///
 /// ```
-/// let err = queue_playground::sim::parse("shared x = 0\nthread A {\n  x = y\n}").unwrap_err();
+/// use queue_playground::sim::{parse, ParseErrorKind};
+/// let err = parse("shared x = 0\nthread A {\n  x = y\n}").unwrap_err();
 /// assert_eq!((err.line, err.col), (3, 7));
+/// assert_eq!(err.kind, ParseErrorKind::UnknownName { name: "y".into() });
+/// assert!(err.to_string().starts_with("3:7: unknown name `y`"));
 /// ```
 pub fn parse(src: &str) -> Result<Program, ParseError> {
     let toks = lexer::lex(src)?;

@@ -7,8 +7,9 @@
 //! hashes bytes instead of states. Sizes that the program fixes (threads, variables, slots) are
 //! not written; everything whose length varies is.
 
+use super::model::ra::{Msg, RaMemory, ThreadViews};
+use super::model::{ScMemory, TsoMemory};
 use super::program::Program;
-use super::ra::{Msg, RaMemory, ThreadViews};
 use super::state::{Fault, FaultKind, Memory, State, ThreadState};
 
 /// Appends `st` to `out`.
@@ -34,8 +35,8 @@ pub fn pack(st: &State, out: &mut Vec<u8>) {
         }
     }
     match &st.mem {
-        Memory::Sc(mem) => mem.iter().for_each(|&v| w.int(v)),
-        Memory::Tso { mem, buffers } => {
+        Memory::Sc(ScMemory(mem)) => mem.iter().for_each(|&v| w.int(v)),
+        Memory::Tso(TsoMemory { mem, buffers }) => {
             mem.iter().for_each(|&v| w.int(v));
             for b in buffers {
                 w.uint(b.len() as u64);
@@ -103,8 +104,8 @@ pub fn unpack(bytes: &[u8], prog: &Program, like: &State) -> State {
     };
     let n = prog.threads.len();
     let mem = match &like.mem {
-        Memory::Sc(_) => Memory::Sc((0..nvars).map(|_| r.int()).collect()),
-        Memory::Tso { .. } => {
+        Memory::Sc(_) => Memory::Sc(ScMemory((0..nvars).map(|_| r.int()).collect())),
+        Memory::Tso(_) => {
             let mem = (0..nvars).map(|_| r.int()).collect();
             let buffers = (0..n)
                 .map(|_| {
@@ -112,7 +113,7 @@ pub fn unpack(bytes: &[u8], prog: &Program, like: &State) -> State {
                     (0..len).map(|_| (r.uint() as usize, r.int())).collect()
                 })
                 .collect();
-            Memory::Tso { mem, buffers }
+            Memory::Tso(TsoMemory { mem, buffers })
         }
         Memory::Ra(_) => {
             let locs = (0..nvars)

@@ -4,14 +4,16 @@
 //! overflowing the stack, which would abort the worker rather than panic.
 
 use super::ast::*;
+use super::error::{Expected, Found, NameRole, ParseError, ParseErrorKind as K};
 use super::lexer::{Tok, Token};
-use super::ParseError;
 
 /// How deeply expressions and blocks may nest.
 const MAX_DEPTH: u32 = 48;
 
-/// Words that cannot name a variable, register, thread or object.
-pub const KEYWORDS: [&str; 12] = [
+/// Words that cannot name a variable, register, thread or object: every word the grammar
+/// gives a meaning to outside a method call, memory orders included, so that no name can be
+/// read two ways.
+pub const KEYWORDS: [&str; 18] = [
     "shared",
     "mutex",
     "semaphore",
@@ -23,7 +25,13 @@ pub const KEYWORDS: [&str; 12] = [
     "assert",
     "fence",
     "option",
+    "observe",
     "final",
+    "relaxed",
+    "acquire",
+    "release",
+    "acq_rel",
+    "seq_cst",
 ];
 
 struct Parser<'a> {
@@ -65,9 +73,17 @@ impl Parser<'_> {
         .unwrap_or(Pos { line: 1, col: 1 })
     }
 
-    fn err<T>(&self, msg: impl Into<String>) -> PResult<T> {
+    fn err<T>(&self, kind: K) -> PResult<T> {
         let p = self.pos();
-        Err(ParseError::new(p.line, p.col, msg))
+        Err(ParseError::new(p.line, p.col, kind))
+    }
+
+    /// An error at the next token: `what` was expected there.
+    fn expected<T>(&self, what: Expected) -> PResult<T> {
+        self.err(K::Expected {
+            what,
+            found: found(self.peek()),
+        })
     }
 
     fn bump(&mut self) {
@@ -88,11 +104,11 @@ impl Parser<'_> {
         hit
     }
 
-    fn expect_punct(&mut self, p: &str) -> PResult<()> {
+    fn expect_punct(&mut self, p: &'static str) -> PResult<()> {
         if self.eat_punct(p) {
             Ok(())
         } else {
-            self.err(format!("expected `{p}`, found {}", describe(self.peek())))
+            self.expected(Expected::Punct(p))
         }
     }
 
@@ -117,32 +133,29 @@ impl Parser<'_> {
         match self.peek() {
             Tok::Newline | Tok::Eof => Ok(()),
             Tok::Punct(";") | Tok::Punct("}") => Ok(()),
-            t => {
-                let t = describe(t);
-                self.err(format!("expected the end of the statement, found {t}"))
-            }
+            _ => self.expected(Expected::EndOfStatement),
         }
     }
 
     /// A name that is not a keyword.
-    fn ident(&mut self, what: &str) -> PResult<(String, Pos)> {
+    fn ident(&mut self, role: NameRole) -> PResult<(String, Pos)> {
         let pos = self.pos();
         match self.peek().clone() {
-            Tok::Ident(name) if KEYWORDS.contains(&name.as_str()) => self.err(format!(
-                "`{name}` is a keyword and cannot be used as {what}"
-            )),
+            Tok::Ident(word) if KEYWORDS.contains(&word.as_str()) => {
+                self.err(K::Keyword { word, role })
+            }
             Tok::Ident(name) => {
                 self.bump();
                 Ok((name, pos))
             }
-            t => self.err(format!("expected {what}, found {}", describe(&t))),
+            _ => self.expected(Expected::Name(role)),
         }
     }
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return self.err(format!("nested more than {MAX_DEPTH} levels deep"));
+            return self.err(K::TooDeep { max: MAX_DEPTH });
         }
         Ok(())
     }
@@ -155,11 +168,7 @@ impl Parser<'_> {
                 if matches!(self.peek(), Tok::Eof) {
                     return Ok(ast);
                 }
-                return self.err(format!(
-                    "expected `shared`, `mutex`, `semaphore`, `condvar`, `thread`, `option`, \
-                     `observe` or `final`, found {}",
-                    describe(self.peek())
-                ));
+                return self.expected(Expected::Item);
             };
             match word.as_str() {
                 "shared" => self.decls(&mut ast, ObjKind::Shared)?,
@@ -168,7 +177,7 @@ impl Parser<'_> {
                 "condvar" => self.decls(&mut ast, ObjKind::Condvar)?,
                 "option" => {
                     self.bump();
-                    let (name, pos) = self.ident("an option name")?;
+                    let (name, pos) = self.ident(NameRole::OptionName)?;
                     ast.options.push((name, pos));
                     self.end_of_statement()?;
                 }
@@ -176,10 +185,7 @@ impl Parser<'_> {
                     let pos = self.pos();
                     self.bump();
                     if !self.is_word("assert") {
-                        return self.err(format!(
-                            "expected `assert` after `final`, found {}",
-                            describe(self.peek())
-                        ));
+                        return self.expected(Expected::AssertAfterFinal);
                     }
                     self.bump();
                     let e = self.expr()?;
@@ -189,9 +195,9 @@ impl Parser<'_> {
                 "observe" => {
                     self.bump();
                     loop {
-                        let (first, pos) = self.ident("a variable or THREAD.register")?;
+                        let (first, pos) = self.ident(NameRole::ObserveTarget)?;
                         if self.eat_punct(".") {
-                            let (reg, _) = self.ident("a register name")?;
+                            let (reg, _) = self.ident(NameRole::RegisterName)?;
                             ast.observe.push((Some(first), reg, pos));
                         } else {
                             ast.observe.push((None, first, pos));
@@ -205,17 +211,12 @@ impl Parser<'_> {
                 "thread" => {
                     let pos = self.pos();
                     self.bump();
-                    let (name, _) = self.ident("a thread name")?;
+                    let (name, _) = self.ident(NameRole::ThreadName)?;
                     self.skip_newlines();
                     let body = self.block()?;
                     ast.threads.push(ThreadDecl { name, body, pos });
                 }
-                _ => {
-                    return self.err(format!(
-                        "expected a declaration or `thread`, found `{word}` (statements go \
-                         inside `thread NAME {{ ... }}`)"
-                    ))
-                }
+                _ => return self.err(K::OutsideThread { word }),
             }
         }
     }
@@ -223,11 +224,11 @@ impl Parser<'_> {
     fn decls(&mut self, ast: &mut Ast, kind: ObjKind) -> PResult<()> {
         self.bump();
         loop {
-            let (name, pos) = self.ident(&format!("a {} name", kind.keyword()))?;
+            let (name, pos) = self.ident(NameRole::ObjectName(kind))?;
             let mut init = 0;
             if self.is_punct("=") {
                 if !matches!(kind, ObjKind::Shared | ObjKind::Semaphore) {
-                    return self.err(format!("a {} has no initial value", kind.keyword()));
+                    return self.err(K::NoInitialValue { kind });
                 }
                 self.bump();
                 let neg = self.eat_punct("-");
@@ -236,17 +237,10 @@ impl Parser<'_> {
                         init = if neg { -*v } else { *v };
                         self.bump();
                     }
-                    t => {
-                        let t = describe(t);
-                        return self.err(format!("expected an integer, found {t}"));
-                    }
+                    _ => return self.expected(Expected::Integer),
                 }
                 if kind == ObjKind::Semaphore && init < 0 {
-                    return Err(ParseError::new(
-                        pos.line,
-                        pos.col,
-                        "a semaphore cannot start below zero",
-                    ));
+                    return Err(ParseError::new(pos.line, pos.col, K::SemaphoreBelowZero));
                 }
             }
             ast.decls.push(Decl {
@@ -275,7 +269,7 @@ impl Parser<'_> {
                 break;
             }
             if matches!(self.peek(), Tok::Eof) {
-                return self.err("expected `}` before the end of the text");
+                return self.expected(Expected::Punct("}"));
             }
             body.push(self.stmt()?);
             self.end_of_statement()?;
@@ -287,10 +281,7 @@ impl Parser<'_> {
     fn stmt(&mut self) -> PResult<Stmt> {
         let pos = self.pos();
         let Tok::Ident(word) = self.peek().clone() else {
-            return self.err(format!(
-                "expected a statement, found {}",
-                describe(self.peek())
-            ));
+            return self.expected(Expected::Statement);
         };
         let kind = match word.as_str() {
             "if" => return self.if_stmt(),
@@ -314,26 +305,19 @@ impl Parser<'_> {
                     self.expect_punct(")")?;
                 }
                 if matches!(order, Order::Relaxed) {
-                    return Err(ParseError::new(
-                        pos.line,
-                        pos.col,
-                        "a fence cannot be relaxed",
-                    ));
+                    return Err(ParseError::new(pos.line, pos.col, K::RelaxedFence));
                 }
                 StmtKind::Fence(order)
             }
             _ => {
-                let (name, _) = self.ident("a statement")?;
+                let (name, _) = self.ident(NameRole::Statement)?;
                 if self.eat_punct("=") {
                     self.assign_rhs(name)?
                 } else if self.is_punct(".") {
                     self.bump();
                     self.method_stmt(name)?
                 } else {
-                    return self.err(format!(
-                        "expected `=` or `.` after `{name}`, found {}",
-                        describe(self.peek())
-                    ));
+                    return self.expected(Expected::AssignOrMethod { name });
                 }
             }
         };
@@ -390,7 +374,7 @@ impl Parser<'_> {
 
     /// After `obj.`: a store, a discarded read-modify-write, or a synchronisation call.
     fn method_stmt(&mut self, obj: String) -> PResult<StmtKind> {
-        let (method, mpos) = self.ident("a method name")?;
+        let (method, mpos) = self.ident(NameRole::MethodName)?;
         if is_rmw(&method) {
             let (rmw, order) = self.rmw_args(&method)?;
             return Ok(StmtKind::Rmw(None, obj, rmw, order));
@@ -405,7 +389,7 @@ impl Parser<'_> {
                     return Err(ParseError::new(
                         mpos.line,
                         mpos.col,
-                        format!("a store cannot be {}", order.name()),
+                        K::StoreOrder { order },
                     ));
                 }
                 Ok(StmtKind::Store(obj, value, order))
@@ -413,13 +397,13 @@ impl Parser<'_> {
             "load" => Err(ParseError::new(
                 mpos.line,
                 mpos.col,
-                format!("a load must be used: write `r = {obj}.load(...)`"),
+                K::UnusedLoad { var: obj },
             )),
             "lock" | "unlock" | "wait" | "signal" | "notify_one" | "notify_all" => {
                 self.expect_punct("(")?;
                 let mut args = Vec::new();
                 if !self.is_punct(")") {
-                    args.push(self.ident("a mutex name")?.0);
+                    args.push(self.ident(NameRole::MutexName)?.0);
                 }
                 self.expect_punct(")")?;
                 Ok(StmtKind::Sync(obj, method, args))
@@ -427,7 +411,7 @@ impl Parser<'_> {
             _ => Err(ParseError::new(
                 mpos.line,
                 mpos.col,
-                format!("unknown method `{method}`"),
+                K::UnknownMethod { method },
             )),
         }
     }
@@ -466,10 +450,7 @@ impl Parser<'_> {
                 return Ok(o);
             }
         }
-        self.err(format!(
-            "expected a memory order (relaxed, acquire, release, acq_rel, seq_cst), found {}",
-            describe(self.peek())
-        ))
+        self.expected(Expected::MemoryOrder)
     }
 
     fn expr(&mut self) -> PResult<Expr> {
@@ -506,7 +487,7 @@ impl Parser<'_> {
                     lhs = Expr::Bin(*op, Box::new(lhs), Box::new(rhs));
                     // A comparison chain like `a < b < c` reads wrongly; ask for parentheses.
                     if level == 2 && ops.iter().any(|(s, _)| self.is_punct(s)) {
-                        return self.err("comparisons cannot be chained; add parentheses");
+                        return self.err(K::ChainedComparison);
                     }
                     continue 'outer;
                 }
@@ -547,25 +528,22 @@ impl Parser<'_> {
                 Ok(e)
             }
             Tok::Ident(_) => {
-                let (name, pos) = self.ident("a value")?;
+                let (name, pos) = self.ident(NameRole::Value)?;
                 if !self.eat_punct(".") {
                     return Ok(Expr::Name(name, pos));
                 }
-                let (method, mpos) = self.ident("`load`")?;
+                let (method, mpos) = self.ident(NameRole::Load)?;
                 if method != "load" && !self.is_punct("(") {
                     return Ok(Expr::Reg(name, method, pos));
                 }
                 if method != "load" {
-                    let hint = if is_rmw(&method) {
-                        format!(": write `r = {name}.{method}(...)` on its own line")
-                    } else {
-                        String::new()
+                    let rmw = is_rmw(&method);
+                    let kind = K::OnlyLoadInExpression {
+                        var: name,
+                        method,
+                        rmw,
                     };
-                    return Err(ParseError::new(
-                        mpos.line,
-                        mpos.col,
-                        format!("only `load` can be used inside an expression{hint}"),
-                    ));
+                    return Err(ParseError::new(mpos.line, mpos.col, kind));
                 }
                 self.expect_punct("(")?;
                 let order = if self.is_punct(")") {
@@ -575,15 +553,11 @@ impl Parser<'_> {
                 };
                 self.expect_punct(")")?;
                 if order.releases() && order != Order::SeqCst {
-                    return Err(ParseError::new(
-                        mpos.line,
-                        mpos.col,
-                        format!("a load cannot be {}", order.name()),
-                    ));
+                    return Err(ParseError::new(mpos.line, mpos.col, K::LoadOrder { order }));
                 }
                 Ok(Expr::Load(name, order, pos))
             }
-            t => self.err(format!("expected a value, found {}", describe(&t))),
+            _ => self.expected(Expected::Value),
         }
     }
 }
@@ -595,13 +569,13 @@ fn is_rmw(method: &str) -> bool {
     )
 }
 
-/// How a token is named in error messages.
-fn describe(t: &Tok) -> String {
+/// A token as an error names it.
+fn found(t: &Tok) -> Found {
     match t {
-        Tok::Ident(s) => format!("`{s}`"),
-        Tok::Int(v) => format!("`{v}`"),
-        Tok::Punct(p) => format!("`{p}`"),
-        Tok::Newline => "the end of the line".into(),
-        Tok::Eof => "the end of the text".into(),
+        Tok::Ident(s) => Found::Word(s.clone()),
+        Tok::Int(v) => Found::Int(*v),
+        Tok::Punct(p) => Found::Punct(p),
+        Tok::Newline => Found::EndOfLine,
+        Tok::Eof => Found::EndOfText,
     }
 }

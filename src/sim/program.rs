@@ -5,6 +5,7 @@
 //! temporary, then a store of the temporary plus one.
 
 pub use super::ast::{BinOp, Order};
+use super::describe::StepText;
 
 /// A value computed from constants and a thread's own slots (registers and temporaries).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -232,8 +233,8 @@ pub struct Step {
     pub instr: Instr,
     /// Index of its statement in [`ThreadCode::statements`].
     pub stmt: usize,
-    /// A short description for the step view, e.g. `load count into tmp1`.
-    pub text: String,
+    /// What it does, for the step view ("load `count` into `tmp1`").
+    pub text: StepText,
 }
 
 /// Where a statement is written and where its steps begin.

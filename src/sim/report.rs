@@ -1,6 +1,7 @@
 //! What exploration and sampling report: outcomes with counts, and failures with a schedule.
 
 use super::choice::{encode_schedule, Choice};
+use super::describe::StepText;
 use super::exec::RunStatus;
 use super::program::Program;
 use super::state::{FaultKind, Model, Outcome, State};
@@ -39,7 +40,7 @@ pub struct Failure {
     /// What kind of failure.
     pub kind: FailureKind,
     /// What happened, naming threads, objects and lines.
-    pub message: String,
+    pub detail: FailureDetail,
     /// A schedule from the start that ends in the failure: replay it with
     /// [`super::Machine::replay`]. Shortest in scheduling decisions (local steps that run on
     /// their own are included but not counted).
@@ -48,6 +49,97 @@ pub struct Failure {
     pub schedule_text: String,
     /// How many schedules end in this failure (for a livelock: how many enter the loop).
     pub count: u64,
+}
+
+/// What a failure is about: the threads, lines and objects involved.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FailureDetail {
+    /// A `final assert` is false.
+    FinalAssert {
+        /// Its line.
+        line: u32,
+        /// Its condition as written.
+        cond: String,
+    },
+    /// An `assert` in a thread is false.
+    Assert {
+        /// The thread.
+        thread: String,
+        /// The line.
+        line: u32,
+        /// The failing step.
+        step: StepText,
+    },
+    /// A division or remainder by zero.
+    DivByZero {
+        /// The thread.
+        thread: String,
+        /// The line.
+        line: u32,
+    },
+    /// An unlock by a thread that does not hold the mutex.
+    UnlockNotHeld {
+        /// The thread.
+        thread: String,
+        /// The line.
+        line: u32,
+        /// The failing step.
+        step: StepText,
+    },
+    /// A condition variable wait without holding the mutex.
+    WaitWithoutMutex {
+        /// The thread.
+        thread: String,
+        /// The line.
+        line: u32,
+        /// The failing step.
+        step: StepText,
+    },
+    /// A deadlock or lost wakeup: every thread left, and where it is stuck.
+    Stuck {
+        /// The threads that have not finished.
+        threads: Vec<StuckThread>,
+    },
+    /// A livelock: the threads that loop forever, and where.
+    Livelock {
+        /// The threads that have not finished.
+        threads: Vec<ThreadAt>,
+    },
+}
+
+/// A thread that cannot move, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StuckThread {
+    /// The thread.
+    pub thread: String,
+    /// The line of its next step.
+    pub line: u32,
+    /// Why it cannot move.
+    pub on: Stuck,
+}
+
+/// Why a thread cannot move.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stuck {
+    /// It sleeps on a condition variable.
+    SleepsOn {
+        /// The condition variable.
+        cond: String,
+    },
+    /// Its next step waits for a mutex or semaphore.
+    BlockedAt {
+        /// The step.
+        step: StepText,
+    },
+}
+
+/// A thread and a line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ThreadAt {
+    /// The thread.
+    pub thread: String,
+    /// The line.
+    pub line: u32,
 }
 
 /// A final outcome and how many schedules reach it.
@@ -108,44 +200,30 @@ impl Report {
         }
     }
 
-    /// A one-line summary, including why exploration stopped if it did.
+    /// A one-line summary in English, including why exploration stopped if it did.
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} outcome(s), {} failure(s), {} states, {} transitions",
-            self.outcomes.len(),
-            self.failures.len(),
-            self.states,
-            self.transitions
-        );
-        match self.stopped {
-            Some(Stop::StateLimit { limit }) => {
-                s += &format!(
-                    "; STOPPED at the bound of {limit} states: the results are incomplete \
-                 (raise the bound or make the program smaller)"
-                )
-            }
-            Some(Stop::Cancelled) => s += "; CANCELLED: the results are incomplete",
-            None => {}
-        }
-        if self.cyclic {
-            s += "; some schedules loop (counts exclude repeated states)";
-        }
-        s
+        super::english::summary(self)
     }
 }
 
-/// Collects failures, keeping per distinct message the shortest schedule and a count.
+/// Collects failures, keeping per distinct failure the shortest schedule and a count.
 #[derive(Default)]
 pub(crate) struct FailureSet {
     pub list: Vec<Failure>,
 }
 
 impl FailureSet {
-    pub fn add(&mut self, kind: FailureKind, message: String, schedule: &[Choice], count: u64) {
+    pub fn add(
+        &mut self,
+        kind: FailureKind,
+        detail: FailureDetail,
+        schedule: &[Choice],
+        count: u64,
+    ) {
         if let Some(f) = self
             .list
             .iter_mut()
-            .find(|f| f.kind == kind && f.message == message)
+            .find(|f| f.kind == kind && f.detail == detail)
         {
             f.count = f.count.saturating_add(count);
             if schedule.len() < f.schedule.len() {
@@ -156,7 +234,7 @@ impl FailureSet {
         }
         self.list.push(Failure {
             kind,
-            message,
+            detail,
             schedule: schedule.to_vec(),
             schedule_text: encode_schedule(schedule),
             count,
@@ -165,81 +243,93 @@ impl FailureSet {
 
     pub fn sorted(mut self) -> Vec<Failure> {
         self.list.sort_by(|a, b| {
-            (a.kind, a.schedule.len(), &a.message).cmp(&(b.kind, b.schedule.len(), &b.message))
+            (a.kind, a.schedule.len(), &a.detail).cmp(&(b.kind, b.schedule.len(), &b.detail))
         });
         self.list
     }
 }
 
-fn line_of(prog: &Program, t: usize, pc: usize) -> u32 {
-    prog.threads
-        .get(t)
-        .and_then(|c| c.steps.get(pc))
-        .and_then(|s| prog.threads[t].statements.get(s.stmt))
-        .map(|s| s.line)
-        .unwrap_or(0)
-}
-
-/// If `status` is a failure, its kind and a message naming threads and lines.
-pub(crate) fn failure_of(
+/// If `status` is a failure, its kind and what it is about.
+pub fn failure_of(
     prog: &Program,
     st: &State,
     status: RunStatus,
-) -> Option<(FailureKind, String)> {
-    let name = |t: usize| prog.threads.get(t).map(|c| c.name.as_str()).unwrap_or("?");
+) -> Option<(FailureKind, FailureDetail)> {
+    let name = |t: usize| {
+        prog.threads
+            .get(t)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
     match status {
         RunStatus::Running | RunStatus::Finished => None,
         RunStatus::FinalFailed { check } => {
             let f = prog.finals.get(check)?;
+            let (line, cond) = (f.line, f.text.clone());
             Some((
                 FailureKind::Assert,
-                format!("line {}: final assert {} failed", f.line, f.text),
+                FailureDetail::FinalAssert { line, cond },
             ))
         }
         RunStatus::Failed { kind, thread, pc } => {
             let line = line_of(prog, thread, pc);
-            let step = prog.threads[thread]
-                .steps
-                .get(pc)
-                .map(|s| s.text.as_str())
-                .unwrap_or("");
-            let (k, what) = match kind {
-                FaultKind::Assert => (FailureKind::Assert, format!("{step} failed")),
-                FaultKind::DivByZero => (FailureKind::RuntimeError, "division by zero".into()),
+            let step = prog.threads[thread].steps.get(pc)?.text.clone();
+            let thread = name(thread);
+            Some(match kind {
+                FaultKind::Assert => (
+                    FailureKind::Assert,
+                    FailureDetail::Assert { thread, line, step },
+                ),
+                FaultKind::DivByZero => (
+                    FailureKind::RuntimeError,
+                    FailureDetail::DivByZero { thread, line },
+                ),
                 FaultKind::UnlockNotHeld => (
                     FailureKind::RuntimeError,
-                    format!("{step}: the mutex is not held by {}", name(thread)),
+                    FailureDetail::UnlockNotHeld { thread, line, step },
                 ),
                 FaultKind::WaitWithoutMutex => (
                     FailureKind::RuntimeError,
-                    format!("{step}: the mutex is not held by {}", name(thread)),
+                    FailureDetail::WaitWithoutMutex { thread, line, step },
                 ),
-            };
-            Some((k, format!("{} line {line}: {what}", name(thread))))
+            })
         }
         RunStatus::Deadlock | RunStatus::LostWakeup => {
-            let mut parts = Vec::new();
+            let mut threads = Vec::new();
             for (t, th) in st.threads.iter().enumerate() {
                 if st.done(prog, t) {
                     continue;
                 }
-                let line = line_of(prog, t, th.pc);
-                let what = match th.waiting {
-                    Some(c) => format!("sleeps on {}", prog.condvars[c]),
-                    None => prog.threads[t]
-                        .steps
-                        .get(th.pc)
-                        .map(|s| format!("blocked at `{}`", s.text))
-                        .unwrap_or_default(),
+                let on = match th.waiting {
+                    Some(c) => Stuck::SleepsOn {
+                        cond: prog.condvars[c].clone(),
+                    },
+                    None => Stuck::BlockedAt {
+                        step: prog.threads[t].steps.get(th.pc)?.text.clone(),
+                    },
                 };
-                parts.push(format!("{} line {line} {what}", name(t)));
+                threads.push(StuckThread {
+                    thread: name(t),
+                    line: line_of(prog, t, th.pc),
+                    on,
+                });
             }
             let kind = if status == RunStatus::Deadlock {
                 FailureKind::Deadlock
             } else {
                 FailureKind::LostWakeup
             };
-            Some((kind, parts.join("; ")))
+            Some((kind, FailureDetail::Stuck { threads }))
         }
     }
+}
+
+/// The line of thread `t`'s step `pc` (0 if there is none).
+pub(crate) fn line_of(prog: &Program, t: usize, pc: usize) -> u32 {
+    prog.threads
+        .get(t)
+        .and_then(|c| c.steps.get(pc))
+        .and_then(|s| prog.threads[t].statements.get(s.stmt))
+        .map(|s| s.line)
+        .unwrap_or(0)
 }

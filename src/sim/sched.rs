@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
-use super::explore::{Limits, OutcomeCount};
+use super::explore::Limits;
 use super::program::Program;
-use super::report::{failure_of, Failure, FailureSet};
+use super::report::{failure_of, Failure, FailureSet, OutcomeCount};
 use super::state::{Model, Outcome, State};
 
 /// SplitMix64: tiny, fast, and the same on every platform, so a seed replays anywhere.
@@ -224,8 +224,8 @@ pub fn sample(
                 e.1 = r.schedule.clone();
             }
         }
-        if let Some((kind, msg)) = failure_of(prog, &st, r.status) {
-            failures.add(kind, msg, &r.schedule, 1);
+        if let Some((kind, detail)) = failure_of(prog, &st, r.status) {
+            failures.add(kind, detail, &r.schedule, 1);
         }
     }
     let mut outcomes: Vec<OutcomeCount> = outcomes

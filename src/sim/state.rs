@@ -3,8 +3,9 @@
 //! It derives `Hash` and `Eq` because the explorer caches states: two schedules that reach an
 //! equal state share everything after it.
 
+pub use super::model::Memory;
+use super::model::{RaMemory, ScMemory, TsoMemory};
 use super::program::{Observed, Program};
-use super::ra::RaMemory;
 
 /// Which memory model shared variables follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,47 +77,6 @@ pub struct ThreadState {
     pub waiting: Option<usize>,
 }
 
-/// Shared memory under one of the models.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Memory {
-    /// One value per variable.
-    Sc(Vec<i64>),
-    /// Memory plus a FIFO store buffer per thread of (variable, value), oldest first.
-    Tso {
-        /// What every thread can see.
-        mem: Vec<i64>,
-        /// Stores not yet visible to other threads.
-        buffers: Vec<Vec<(usize, i64)>>,
-    },
-    /// Messages and views.
-    Ra(RaMemory),
-}
-
-impl Memory {
-    /// The value of `var` once every buffer has drained: the final value.
-    pub fn latest(&self, var: usize) -> i64 {
-        match self {
-            Memory::Sc(mem) => mem.get(var).copied().unwrap_or(0),
-            Memory::Tso { mem, buffers } => buffers
-                .iter()
-                .flat_map(|b| b.iter().rev())
-                .find(|(v, _)| *v == var)
-                .map(|(_, value)| *value)
-                .unwrap_or_else(|| mem.get(var).copied().unwrap_or(0)),
-            Memory::Ra(ra) => ra.latest(var),
-        }
-    }
-
-    /// The value in main memory (what a thread with an empty buffer would read, newest write
-    /// under release/acquire).
-    pub fn in_memory(&self, var: usize) -> i64 {
-        match self {
-            Memory::Sc(mem) | Memory::Tso { mem, .. } => mem.get(var).copied().unwrap_or(0),
-            Memory::Ra(ra) => ra.latest(var),
-        }
-    }
-}
-
 /// Everything about a run at one moment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct State {
@@ -153,11 +113,11 @@ impl State {
             sems: prog.semaphores.iter().map(|s| s.1).collect(),
             waiters: vec![Vec::new(); prog.condvars.len()],
             mem: match model {
-                Model::Sc => Memory::Sc(inits),
-                Model::Tso => Memory::Tso {
+                Model::Sc => Memory::Sc(ScMemory(inits)),
+                Model::Tso => Memory::Tso(TsoMemory {
                     mem: inits,
                     buffers: vec![Vec::new(); n],
-                },
+                }),
                 Model::Ra => Memory::Ra(RaMemory::new(
                     &inits,
                     n,
@@ -177,10 +137,7 @@ impl State {
 
     /// True if every thread has finished and every store buffer is empty.
     pub fn finished(&self, prog: &Program) -> bool {
-        let drained = match &self.mem {
-            Memory::Tso { buffers, .. } => buffers.iter().all(Vec::is_empty),
-            _ => true,
-        };
+        let drained = self.mem.model().drained();
         self.fault.is_none() && drained && (0..self.threads.len()).all(|t| self.done(prog, t))
     }
 

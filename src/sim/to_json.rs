@@ -1,8 +1,10 @@
-//! The JSON the lab page reads about the simulator: views, reports and samples.
+//! The JSON the lab page reads about the simulator: views, reports and samples. The messages
+//! inside them (what a step does, why a thread cannot move, what a failure is about) are
+//! written by [`super::messages`].
 //!
 //! Written by hand with [`crate::json`]'s writer rather than derived with serde: serde and
-//! serde_json cost the lab's wasm more than the simulator itself. `tests/sim_json.rs` checks
-//! the shape against what serde wrote before (`tests/golden/`).
+//! serde_json cost the lab's wasm more than the simulator itself. `tests/sim_json.rs` pins the
+//! shape.
 
 use crate::json::{member, write_str, ObjectWriter, ToJson};
 
@@ -14,7 +16,12 @@ use super::sched::{Sample, Strategy};
 use super::state::{FaultKind, Model, Outcome};
 
 /// Writes `{tag_key: tag, ...}`, the fields written by `fields`.
-fn tagged(out: &mut String, tag_key: &str, tag: &str, fields: impl FnOnce(&mut ObjectWriter<'_>)) {
+pub(crate) fn tagged(
+    out: &mut String,
+    tag_key: &str,
+    tag: &str,
+    fields: impl FnOnce(&mut ObjectWriter<'_>),
+) {
     let mut w = ObjectWriter::new(out);
     w.str(tag_key, tag);
     fields(&mut w);
@@ -127,8 +134,16 @@ impl ToJson for VarView {
 
 impl ToJson for ChoiceView {
     fn write_json(&self, out: &mut String) {
+        let (kind, alt) = match self.choice {
+            Choice::Step { alt, .. } => ("step", alt),
+            Choice::Flush { .. } => ("flush", 0),
+            Choice::Wake { .. } => ("wake", 0),
+        };
         let mut w = ObjectWriter::new(out);
         member(&mut w, "choice", &self.choice);
+        w.str("kind", kind);
+        member(&mut w, "thread", &self.choice.thread());
+        member(&mut w, "alt", &alt);
         member(&mut w, "text", &self.text);
         w.finish();
     }
@@ -177,7 +192,7 @@ impl ToJson for Failure {
     fn write_json(&self, out: &mut String) {
         let mut w = ObjectWriter::new(out);
         member(&mut w, "kind", &self.kind);
-        member(&mut w, "message", &self.message);
+        member(&mut w, "detail", &self.detail);
         member(&mut w, "schedule", &self.schedule);
         member(&mut w, "schedule_text", &self.schedule_text);
         member(&mut w, "count", &self.count);

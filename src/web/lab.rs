@@ -1,7 +1,10 @@
 //! The interleaving lab's wasm exports: the stepper the page drives by hand, and the explorers
-//! the lab worker runs. Everything crosses the boundary as JSON text, and every failure comes
-//! back as `{"error": ..., "line": .., "col": ..}` (line and column only for parse errors):
-//! nothing here panics on what the page or a link sends.
+//! the lab worker runs. Views and reports cross the boundary as JSON text; options come in as
+//! a JavaScript object read with `Reflect`. A refused request comes back as
+//! `{"error": MESSAGE, "line": .., "col": ..}` (line and column only for parse errors), where
+//! MESSAGE is a key plus fields (`src/sim/messages.rs`) that the page words in the reader's
+//! language: nothing here panics on what the page or a link sends, and nothing here writes a
+//! sentence.
 //!
 //! - [`LabSession`]: a program under a model, stepped by hand, with undo and replay.
 //! - [`explore_json`]: every interleaving (exhaustive), with a progress callback.
@@ -11,36 +14,23 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::json::member;
-use crate::json::{self, write_array, write_str, ObjectWriter, Value};
+use crate::json::{member, write_array, write_str, ObjectWriter};
 use crate::sim::report::failure_of;
+use crate::sim::request::{self, OptionValue, Options, RequestError};
 use crate::sim::{
-    decode_schedule, encode_schedule, explore, parse, sample, Choice, Limits, Machine, Model,
-    OutcomeCount, ParseError, Program, RunStatus, Strategy,
+    decode_schedule, encode_schedule, explore, sample, Choice, Machine, Model, OutcomeCount,
+    Program, Refusal, RunStatus,
 };
 
-/// The largest program text accepted: lessons are a few hundred bytes, and the URL carries it.
-const MAX_SOURCE: usize = 64 * 1024;
-/// Bounds a page may ask for, so that a link cannot make the worker run out of memory.
-const MAX_STATES: usize = 2_000_000;
-const MAX_RUNS: usize = 1_000_000;
-const MAX_RUN_STEPS: usize = 100_000;
-
-/// `{"error": message}`.
-fn error(message: impl Into<String>) -> String {
+/// `{"error": message}`, with `line` and `col` for a parse error.
+fn error(e: &RequestError) -> String {
     object(|w| {
-        w.str("error", &message.into());
+        member(w, "error", e);
+        if let RequestError::Parse(p) = e {
+            member(w, "line", &p.line);
+            member(w, "col", &p.col);
+        }
     })
-}
-
-fn parse_error(e: &ParseError) -> String {
-    let mut out = String::new();
-    let mut w = ObjectWriter::new(&mut out);
-    w.str("error", &e.message);
-    member(&mut w, "line", &e.line);
-    member(&mut w, "col", &e.col);
-    w.finish();
-    out
 }
 
 /// Writes one JSON object with `members`.
@@ -50,24 +40,6 @@ fn object(members: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
     members(&mut w);
     w.finish();
     out
-}
-
-fn model_of(name: &str) -> Result<Model, String> {
-    Model::from_name(name)
-        .ok_or_else(|| error(format!("unknown model `{name}` (expected sc, tso or ra)")))
-}
-
-/// Parses `text` under the model named `model`; the error is JSON text, ready to hand back.
-fn load(text: &str, model: &str) -> Result<(Program, Model), String> {
-    let model = model_of(model)?;
-    if text.len() > MAX_SOURCE {
-        return Err(error(format!(
-            "the program is {} bytes; at most {MAX_SOURCE} are accepted",
-            text.len()
-        )));
-    }
-    let prog = parse(text).map_err(|e| parse_error(&e))?;
-    Ok((prog, model))
 }
 
 /// A program being stepped by hand on the page.
@@ -84,7 +56,8 @@ impl LabSession {
     /// A JSON string `{"error", "line", "col"}` for a parse error, `{"error"}` otherwise.
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str, model: &str) -> Result<LabSession, JsValue> {
-        let (prog, model) = load(text, model).map_err(|e| JsValue::from_str(&e))?;
+        let (prog, model) =
+            request::load(text, model).map_err(|e| JsValue::from_str(&error(&e)))?;
         Ok(LabSession {
             machine: Machine::new(&prog, model),
         })
@@ -113,7 +86,7 @@ impl LabSession {
                         write_array(out, &t.steps, |out, s| {
                             let mut w = ObjectWriter::new(out);
                             member(&mut w, "stmt", &s.stmt);
-                            w.str("text", &s.text);
+                            member(&mut w, "text", &s.text);
                             w.finish();
                         });
                     });
@@ -132,23 +105,24 @@ impl LabSession {
     }
 
     /// Everything the lab view shows now (see [`crate::sim::MachineView`]), plus `outcome`
-    /// (the observed values, as text), `failure` (`{kind, message}` once the run failed) and
+    /// (the observed values, as text), `failure` (`{kind, detail}` once the run failed) and
     /// `why` (per thread, why it cannot step, or null).
     pub fn view(&self) -> String {
         self.view_with(None)
     }
 
     /// The view, with `replay_error: {index, error}` when `refused` is given.
-    fn view_with(&self, refused: Option<(usize, String)>) -> String {
+    fn view_with(&self, refused: Option<(usize, RequestError)>) -> String {
         let m = &self.machine;
         object(|w| {
             m.view().write_members(w);
             w.str("outcome", &m.outcome().to_string());
             w.raw("failure", |out| {
                 match failure_of(m.program(), m.state(), m.status()) {
-                    Some((kind, message)) => {
+                    Some((kind, detail)) => {
                         let mut w = ObjectWriter::new(out);
-                        w.str("kind", kind.name()).str("message", &message);
+                        member(&mut w, "kind", &kind);
+                        member(&mut w, "detail", &detail);
                         w.finish();
                     }
                     None => out.push_str("null"),
@@ -159,7 +133,7 @@ impl LabSession {
                 w.raw("replay_error", |out| {
                     let mut w = ObjectWriter::new(out);
                     member(&mut w, "index", &index);
-                    w.str("error", &error);
+                    member(&mut w, "error", &error);
                     w.finish();
                 });
             }
@@ -167,8 +141,8 @@ impl LabSession {
     }
 
     /// Per thread, why it cannot step now (it waits for a lock, sleeps, has finished), or
-    /// `None` when it can: the core's own words, from trying the step on a copy.
-    fn why_not(&self) -> Vec<Option<String>> {
+    /// `None` when it can.
+    fn why_not(&self) -> Vec<Option<Refusal>> {
         let enabled = self.machine.enabled();
         (0..self.machine.program().threads.len())
             .map(|t| {
@@ -178,11 +152,7 @@ impl LabSession {
                 {
                     return None;
                 }
-                self.machine
-                    .clone()
-                    .step(Choice::step(t))
-                    .err()
-                    .map(|e| e.reason)
+                Some(self.machine.why_not(Choice::step(t)))
             })
             .collect()
     }
@@ -190,13 +160,13 @@ impl LabSession {
     /// Makes one choice, written as in schedules (`0`, `1.2`, `f0`, `w1`); returns the new
     /// view, or `{"error"}` with the state unchanged.
     pub fn step(&mut self, choice: &str) -> String {
-        let choice: Choice = match choice.parse() {
-            Ok(c) => c,
-            Err(e) => return error(format!("{e}")),
-        };
-        match self.machine.step(choice) {
+        let stepped = choice
+            .parse::<Choice>()
+            .map_err(RequestError::from)
+            .and_then(|c| Ok(self.machine.step(c)?));
+        match stepped {
             Ok(()) => self.view(),
-            Err(e) => error(e.to_string()),
+            Err(e) => error(&e),
         }
     }
 
@@ -204,7 +174,7 @@ impl LabSession {
     pub fn step_statement(&mut self, thread: u32) -> String {
         match self.machine.step_statement(thread as usize) {
             Ok(_) => self.view(),
-            Err(e) => error(e.to_string()),
+            Err(e) => error(&e.into()),
         }
     }
 
@@ -236,13 +206,13 @@ impl LabSession {
     pub fn replay(&mut self, schedule: &str) -> String {
         let choices = match decode_schedule(schedule) {
             Ok(c) => c,
-            Err(e) => return error(e.to_string()),
+            Err(e) => return error(&e.into()),
         };
         self.machine.reset();
         let mut refused = None;
         for (index, c) in choices.into_iter().enumerate() {
             if let Err(e) = self.machine.step(c) {
-                refused = Some((index, e.to_string()));
+                refused = Some((index, e.into()));
                 break;
             }
         }
@@ -250,49 +220,36 @@ impl LabSession {
     }
 }
 
-/// Reads `{"max_states": n, "max_run_steps": n}`; missing or malformed fields keep defaults,
-/// and values are clamped to what the worker can hold.
-fn limits_of(options: &Value) -> Limits {
-    let mut limits = Limits::default();
-    if let Some(n) = whole(options, "max_states") {
-        limits.max_states = (n as usize).clamp(1, MAX_STATES);
+/// Reads the explorers' options from a JavaScript object (`undefined` or `null` for none):
+/// the core checks and bounds them ([`request::options`]).
+fn options_of(options: &JsValue) -> Result<Options, RequestError> {
+    if options.is_undefined() || options.is_null() {
+        return request::options(|_| None);
     }
-    if let Some(n) = whole(options, "max_run_steps") {
-        limits.max_run_steps = (n as usize).clamp(1, MAX_RUN_STEPS);
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(RequestError::OptionsNotObject);
     }
-    limits
+    request::options(|key| {
+        let v = js_sys::Reflect::get(options, &JsValue::from_str(key)).ok()?;
+        Some(if v.is_undefined() {
+            return None;
+        } else if let Some(n) = v.as_f64() {
+            OptionValue::Number(n)
+        } else if let Some(s) = v.as_string() {
+            OptionValue::Text(s)
+        } else {
+            OptionValue::Other
+        })
+    })
 }
 
-/// Member `key` if it is a whole number from 0 that fits a `u64` (`5.0` counts: the reader
-/// keeps every number as a double, as JavaScript does).
-fn whole(options: &Value, key: &str) -> Option<u64> {
-    options.get(key).and_then(Value::as_f64).and_then(as_u64)
-}
-
-/// `n` if it is a whole number from 0 below 2^64.
-fn as_u64(n: f64) -> Option<u64> {
-    (n >= 0.0 && n.fract() == 0.0 && n < 18_446_744_073_709_551_616.0).then_some(n as u64)
-}
-
-/// The options object (an empty one for empty text).
-fn options_of(text: &str) -> Result<Value, String> {
-    if text.trim().is_empty() {
-        return Ok(Value::Object(Vec::new()));
-    }
-    match json::parse(text) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(error("the options must be a JSON object")),
-        Err(e) => Err(error(format!("the options are not JSON: {e}"))),
-    }
-}
-
-/// The program, model and options of an exploration or sampling request, or the error JSON.
+/// The program, model and options of an exploration or sampling request.
 fn load_with_options(
     text: &str,
     model: &str,
-    options: &str,
-) -> Result<(Program, Model, Value), String> {
-    let (prog, model) = load(text, model)?;
+    options: &JsValue,
+) -> Result<(Program, Model, Options), RequestError> {
+    let (prog, model) = request::load(text, model)?;
     Ok((prog, model, options_of(options)?))
 }
 
@@ -326,25 +283,24 @@ fn write_outcomes(out: &mut String, prog: &Program, model: Model, outcomes: &[Ou
 
 /// Explores every interleaving of `text` under `model`.
 ///
-/// `options` is JSON `{"max_states": n}` (or empty). `progress(states, expanded,
+/// `options` is an object `{max_states}` (or `undefined`). `progress(states, expanded,
 /// transitions)` is called every thousand or so states; returning `false` cancels. Returns the
 /// report as JSON: the core's [`crate::sim::Report`] with each outcome's `text`, encoded
-/// `schedule` and `failed` flag, plus `summary`, `elapsed_ms` and `states_per_second`; or
+/// `schedule` and `failed` flag, plus `kind`, `elapsed_ms` and `states_per_second`; or
 /// `{"error", ...}`.
 #[wasm_bindgen]
 pub fn explore_json(
     text: &str,
     model: &str,
-    options: &str,
+    options: &JsValue,
     progress: Option<js_sys::Function>,
 ) -> String {
     let (prog, model, options) = match load_with_options(text, model, options) {
         Ok(loaded) => loaded,
-        Err(e) => return e,
+        Err(e) => return error(&e),
     };
-    let limits = limits_of(&options);
     let start = js_sys::Date::now();
-    let report = explore(&prog, model, &limits, &mut |p| {
+    let report = explore(&prog, model, &options.limits, &mut |p| {
         keep_going(
             &progress,
             &[p.states as f64, p.expanded as f64, p.transitions as f64],
@@ -357,7 +313,6 @@ pub fn explore_json(
             write_outcomes(out, &prog, model, &report.outcomes);
         });
         w.str("kind", "exhaustive");
-        w.str("summary", &report.summary());
         w.num("elapsed_ms", elapsed_ms);
         w.num(
             "states_per_second",
@@ -368,48 +323,28 @@ pub fn explore_json(
 
 /// Makes many randomised runs of `text` under `model`.
 ///
-/// `options` is JSON: `{"strategy": "random" | "pct", "depth": d, "runs": n, "seed": s,
-/// "max_run_steps": n}`; missing fields default to random, depth 2, 1000 runs, seed 1.
-/// `progress(runs_done)` is called every 64 runs; returning `false` cancels. Returns the
-/// core's [`crate::sim::Sample`] as JSON (outcomes as in [`explore_json`]) plus `kind`,
-/// `elapsed_ms` and `runs_per_second`; or `{"error"}`.
+/// `options` is an object `{strategy: "random" | "pct", depth, runs, seed, max_run_steps}`;
+/// missing fields default to random, depth 2, 1000 runs, seed 1 (see
+/// [`request::options`]). `progress(runs_done)` is called every 64 runs; returning `false`
+/// cancels. Returns the core's [`crate::sim::Sample`] as JSON (outcomes as in
+/// [`explore_json`]) plus `kind`, `seed`, `elapsed_ms` and `runs_per_second`; or `{"error"}`.
 #[wasm_bindgen]
 pub fn sample_json(
     text: &str,
     model: &str,
-    options: &str,
+    options: &JsValue,
     progress: Option<js_sys::Function>,
 ) -> String {
     let (prog, model, options) = match load_with_options(text, model, options) {
         Ok(loaded) => loaded,
-        Err(e) => return e,
+        Err(e) => return error(&e),
     };
-    let limits = limits_of(&options);
-    let depth = whole(&options, "depth").unwrap_or(2).clamp(1, 64) as usize;
-    let strategy = match options.get("strategy").and_then(Value::as_str) {
-        None | Some("random") => Strategy::Random,
-        Some("pct") => Strategy::Pct { depth },
-        Some(other) => {
-            return error(format!(
-                "unknown strategy `{other}` (expected random or pct)"
-            ))
-        }
-    };
-    let runs = whole(&options, "runs")
-        .unwrap_or(1000)
-        .clamp(1, MAX_RUNS as u64) as usize;
-    let seed = match options.get("seed") {
-        None => 1,
-        Some(Value::Number(n)) => match as_u64(*n) {
-            Some(s) => s,
-            None => return error("the seed must be a whole number from 0"),
-        },
-        Some(Value::String(s)) => match s.trim().parse() {
-            Ok(s) => s,
-            Err(_) => return error(format!("the seed `{s}` is not a whole number from 0")),
-        },
-        Some(_) => return error("the seed must be a whole number from 0"),
-    };
+    let Options {
+        limits,
+        strategy,
+        runs,
+        seed,
+    } = options;
     let start = js_sys::Date::now();
     let result = sample(&prog, model, strategy, runs, seed, &limits, &mut |done| {
         keep_going(&progress, &[done as f64])

@@ -238,6 +238,11 @@ test('the lab worker answers a malformed message with an error and keeps working
   });
   assert.equal(replies.length, 8);
   for (const r of replies.slice(0, 7)) assert.equal(r.type, 'error');
+  // Each reply answers its request by id (null when none could be read), and says what was
+  // wrong as a message the page words in its language.
+  assert.deepEqual(replies.map((r) => r.id), [null, null, null, 1, 2, 3, 4, 5]);
+  assert.deepEqual(replies.slice(0, 7).map((r) => r.error.key),
+    ['worker.not_object', 'worker.not_object', 'worker.not_object', 'worker.unknown_kind', 'worker.no_src', 'parse.expected', 'err.unknown_model']);
   assert.equal(typeof replies[5].line, 'number', 'a parse error carries its line');
   assert.equal(typeof replies[5].col, 'number', 'and its column');
   const result = replies[7].result;
@@ -290,10 +295,55 @@ test('every lesson is listed, and every string exists in English and Chinese', a
   }
   const html = await readFile(resolve(ROOT, 'lab.html'), 'utf8');
   for (const [, key] of html.matchAll(/data-t="([^"]+)"/g)) assert.ok(en.includes(key), `lab.html uses ${key}`);
+  // Every message key the core writes (src/sim/messages.rs) and the worker sends has a string.
+  const rust = await readFile(resolve(ROOT, 'src/sim/messages.rs'), 'utf8');
+  const worker = await readFile(resolve(ROOT, 'www/lab-worker.js'), 'utf8');
+  const keys = new Set([
+    ...[...rust.matchAll(/"((?:step|choice|alt|why|detail|err|parse|expect|found|role|obj|methods)\.[a-z_]+)"/g)].map((m) => m[1]),
+    ...[...worker.matchAll(/'(worker\.[a-z_]+)'/g)].map((m) => m[1]),
+  ]);
+  assert.ok(keys.size > 100, `found ${keys.size} message keys`);
+  for (const key of keys) assert.ok(en.includes(key), `a string for the core's message ${key}`);
   // Switching to Chinese relabels the page and the stepper, and is remembered.
   await page.selectOption('#lang', 'zh');
   assert.equal(await page.textContent('h1'), LAB_STRINGS.zh.heading);
   assert.equal(await page.textContent(`${thread(0)} button.stmt`), LAB_STRINGS.zh['btn.statement']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('in Chinese, the stepper, its blocked reasons, failures and parse errors are Chinese', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openLab('/lab.html?lang=zh');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh');
+  await choosePreset(page, 'deadlock', 'sc');
+  await page.check('#show-steps');
+  // The atomic steps of A's first statement, worded from the core's data.
+  assert.equal(await page.textContent(`${thread(0)} .stmt[data-stmt="0"] .step`), '对 m1 加锁');
+  assert.equal(await page.getAttribute(`${thread(0)} button.step`, 'title'), 'A：对 m1 加锁');
+  // A takes m1, B takes m2: each now waits for the lock the other holds.
+  await page.click(`${thread(0)} button.stmt`);
+  await page.click(`${thread(1)} button.stmt`);
+  assert.equal(await page.textContent(`${thread(0)} p.why`), 'A 在等待 m2，它由 B 持有');
+  assert.equal(await page.textContent(`${thread(1)} p.why`), 'B 在等待 m1，它由 A 持有');
+  assert.equal(await page.getAttribute(`${thread(0)} p.why`, 'data-why'), 'why.mutex');
+  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
+  assert.equal(await page.textContent('#run-status'),
+    '✗ 死锁：A 第 11 行阻塞在“对 m2 加锁”；B 第 19 行阻塞在“对 m1 加锁”');
+  // The explorer's failures, in the same words.
+  await page.click('#run-exhaustive');
+  await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
+  const failure = await page.$eval('#failures li.failure', (li) => ({
+    kind: li.querySelector('.head b').textContent, key: li.querySelector('.message').dataset.key, message: li.querySelector('.message').textContent,
+  }));
+  assert.deepEqual(failure, { kind: '死锁', key: 'detail.stuck', message: 'A 第 11 行阻塞在“对 m2 加锁”；B 第 19 行阻塞在“对 m1 加锁”' });
+  // A parse error, with its line and column, and what it names.
+  await page.fill('#editor', 'shared x = 0\nthread A {\n  observe = 1\n}\n');
+  await page.waitForSelector('#editor-msg.error');
+  assert.equal(await page.getAttribute('#editor-msg .where', 'data-key'), 'parse.keyword');
+  assert.equal(await page.textContent('#editor-msg .where'), '第 3 行，第 3 列：`observe` 是关键字，不能用作语句');
+  // Switching back to English rewords the same data.
+  await page.selectOption('#lang', 'en');
+  assert.equal(await page.textContent('#editor-msg .where'), 'line 3, column 3: `observe` is a keyword and cannot be used as a statement');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -20,7 +20,9 @@
 //! Views are message positions, and a write inserted in the middle shifts the positions after
 //! it; keeping positions dense (instead of rational timestamps) makes equal states compare equal.
 
-use super::ast::Order;
+use super::{MemoryModel, RmwFn, Target};
+use crate::sim::ast::Order;
+use crate::sim::program::DivByZero;
 
 /// A view: for each variable, the position of the latest message seen.
 pub type View = Vec<u32>;
@@ -94,15 +96,6 @@ impl RaMemory {
             mutexes: vec![zero.clone(); mutexes],
             sems: vec![zero; sems],
         }
-    }
-
-    /// The newest value of `var` in modification order (its final value).
-    pub fn latest(&self, var: usize) -> i64 {
-        self.locs
-            .get(var)
-            .and_then(|m| m.last())
-            .map(|m| m.value)
-            .unwrap_or(0)
     }
 
     /// The oldest message of `var` that thread `t` may still read with `order`.
@@ -223,7 +216,7 @@ impl RaMemory {
     }
 
     /// A fence by thread `t`.
-    pub fn fence(&mut self, t: usize, acquire: bool, release: bool, seq_cst: bool) {
+    pub fn fence_views(&mut self, t: usize, acquire: bool, release: bool, seq_cst: bool) {
         let tv = &mut self.threads[t];
         if acquire {
             let acq = tv.acq.clone();
@@ -284,11 +277,105 @@ pub struct Write {
     pub extra: Option<View>,
 }
 
-/// A synchronisation object that carries a view.
-#[derive(Clone, Copy, Debug)]
-pub enum Target {
-    /// A mutex.
-    Mutex(usize),
-    /// A semaphore.
-    Sem(usize),
+impl MemoryModel for RaMemory {
+    fn load_alts(&self, t: usize, var: usize, order: Order, alt: &mut dyn FnMut(usize)) {
+        self.readable(t, var, order).for_each(alt);
+    }
+
+    fn store_alts(&self, t: usize, var: usize, order: Order, alt: &mut dyn FnMut(usize)) {
+        self.writable(t, var, order).into_iter().for_each(alt);
+    }
+
+    fn rmw_alts(&self, t: usize, var: usize, order: Order, op: RmwFn, alt: &mut dyn FnMut(usize)) {
+        let ok_for_rmw = self.rmw_readable(t, var, order);
+        for p in self.readable(t, var, order) {
+            // A failing compare-exchange is only a load, so it may read any visible message.
+            if ok_for_rmw.contains(&p) || matches!(op(self.locs[var][p].value), Ok(None)) {
+                alt(p);
+            }
+        }
+    }
+
+    fn load(&mut self, t: usize, var: usize, alt: usize, order: Order) -> i64 {
+        self.sc_before(t, order);
+        let value = self.read(t, var, alt, order.acquires());
+        self.sc_after(t, order);
+        value
+    }
+
+    fn store(&mut self, t: usize, var: usize, alt: usize, value: i64, order: Order) {
+        self.sc_before(t, order);
+        let w = Write {
+            value,
+            release: order.releases(),
+            rmw: false,
+            extra: None,
+        };
+        self.write(t, var, alt, w);
+        self.sc_after(t, order);
+    }
+
+    fn rmw(
+        &mut self,
+        t: usize,
+        var: usize,
+        alt: usize,
+        order: Order,
+        op: RmwFn,
+    ) -> Result<i64, DivByZero> {
+        let old = self.locs[var].get(alt).map(|m| m.value).unwrap_or(0);
+        let new = op(old)?;
+        self.sc_before(t, order);
+        let extra = self.msg_view(var, alt);
+        self.read(t, var, alt, order.acquires());
+        if let Some(new) = new {
+            let w = Write {
+                value: new,
+                release: order.releases(),
+                rmw: true,
+                extra: Some(extra),
+            };
+            self.write(t, var, alt + 1, w);
+        }
+        self.sc_after(t, order);
+        Ok(old)
+    }
+
+    fn fence(&mut self, t: usize, order: Order) {
+        let seq_cst = order == Order::SeqCst;
+        self.fence_views(t, order.acquires(), order.releases(), seq_cst);
+    }
+
+    fn acquire(&mut self, t: usize, target: Target) {
+        self.acquire_from(t, target);
+    }
+
+    fn release(&mut self, t: usize, target: Target) {
+        self.release_into(t, target);
+    }
+
+    fn notify(&mut self, _t: usize) {}
+
+    fn can_flush(&self, _t: usize) -> bool {
+        false
+    }
+
+    fn flush(&mut self, _t: usize) {}
+
+    /// The newest value of `var` in modification order.
+    fn latest(&self, var: usize) -> i64 {
+        self.locs
+            .get(var)
+            .and_then(|m| m.last())
+            .map(|m| m.value)
+            .unwrap_or(0)
+    }
+
+    fn in_memory(&self, var: usize) -> i64 {
+        self.latest(var)
+    }
+
+    fn drained(&self) -> bool {
+        true
+    }
 }
