@@ -10,6 +10,7 @@
 //! - [`protocol`]: the typed, versioned, validated messages between the page and the worker.
 //! - [`sim`]: the interleaving lab.
 
+pub mod broker;
 pub mod consumer;
 pub mod json;
 pub mod protocol;
