@@ -545,10 +545,11 @@ impl Broker {
                 return;
             }
             let consumers = &self.consumers;
-            let Some(i) = (0..n)
-                .map(|k| (q.cursor + k) % n)
-                .find(|&i| consumers.get(&q.consumers[i]).is_some_and(Consumer::has_room))
-            else {
+            let Some(i) = (0..n).map(|k| (q.cursor + k) % n).find(|&i| {
+                consumers
+                    .get(&q.consumers[i])
+                    .is_some_and(Consumer::has_room)
+            }) else {
                 return;
             };
             let q = &mut self.queues[qi];

@@ -96,7 +96,8 @@ impl fmt::Display for LedgerError {
             expected,
             found,
         } = self;
-        let place = |p: &Option<Place>| p.map_or("settled or unknown".to_string(), |p| p.to_string());
+        let place =
+            |p: &Option<Place>| p.map_or("settled or unknown".to_string(), |p| p.to_string());
         write!(
             f,
             "{message_id} is {}, not {}",
@@ -113,13 +114,19 @@ impl fmt::Display for RecoverError {
                 write!(f, "log record {expected} is missing (found {found})")
             }
             RecoverError::UndeclaredQueue { seq, queue } => {
-                write!(f, "log record {seq} publishes to undeclared queue {queue:?}")
+                write!(
+                    f,
+                    "log record {seq} publishes to undeclared queue {queue:?}"
+                )
             }
             RecoverError::DuplicatePublish { seq, message_id } => {
                 write!(f, "log record {seq} publishes {message_id} again")
             }
             RecoverError::UnknownMessage { seq, message_id } => {
-                write!(f, "log record {seq} names {message_id}, which is in no queue")
+                write!(
+                    f,
+                    "log record {seq} names {message_id}, which is in no queue"
+                )
             }
         }
     }
@@ -135,7 +142,11 @@ impl fmt::Display for DecodeError {
                 write!(f, "a STOMP frame has more than {limit} headers")
             }
             DecodeError::UnknownCommand { command } => {
-                write!(f, "unknown STOMP command {:?}", String::from_utf8_lossy(command))
+                write!(
+                    f,
+                    "unknown STOMP command {:?}",
+                    String::from_utf8_lossy(command)
+                )
             }
             DecodeError::MalformedHeader { line } => {
                 write!(f, "STOMP header line {line} has no colon")

@@ -43,7 +43,7 @@ pub mod stomp;
 pub use engine::{Broker, Died, Published};
 pub use idempotent::{Handled, IdempotentConsumer};
 pub use idset::IdSet;
-pub use ledger::{Event, Ledger, LedgerError, Lost, LossReason, Place};
+pub use ledger::{Event, Ledger, LedgerError, LossReason, Lost, Place};
 pub use log::{LogEntry, Record, RecoverError};
 
 /// A message's id: unique in a broker's life, and across its recoveries.

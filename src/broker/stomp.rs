@@ -363,7 +363,10 @@ impl TryFrom<Frame> for ServerFrame {
         match command {
             Command::Connected => Ok(ServerFrame::Connected {
                 version: f.header("version").unwrap_or("1.0").to_string(),
-                heart_beat: f.header("heart-beat").and_then(parse_pair).unwrap_or((0, 0)),
+                heart_beat: f
+                    .header("heart-beat")
+                    .and_then(parse_pair)
+                    .unwrap_or((0, 0)),
                 server: f.header("server").map(str::to_string),
             }),
             Command::Message => {
@@ -671,7 +674,10 @@ fn parse_head(head: &[u8], body_at: usize, limits: &Limits) -> Result<Head, Deco
         Some(v) if !v.is_empty() && v.len() <= 19 && v.bytes().all(|b| b.is_ascii_digit()) => {
             // More digits than a usize holds (on wasm32: 4 GiB) is too large, not malformed.
             let limit = limits.max_frame;
-            Some(v.parse().map_err(|_| DecodeError::FrameTooLarge { limit })?)
+            Some(
+                v.parse()
+                    .map_err(|_| DecodeError::FrameTooLarge { limit })?,
+            )
         }
         Some(_) => return Err(DecodeError::BadContentLength),
     };
