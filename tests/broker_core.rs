@@ -2,8 +2,8 @@
 //! requeue, duplicates and the idempotent consumer.
 
 use queue_playground::broker::{
-    AckMode, Broker, BrokerError, ConsumerId, Delivery, Handled, IdempotentConsumer, Lost,
-    LossReason, MessageId, Place, QueueOptions, Tag,
+    AckMode, Broker, BrokerError, ConsumerId, Delivery, Handled, IdempotentConsumer, LossReason,
+    Lost, MessageId, Place, QueueOptions, Tag,
 };
 
 const Q: &str = "my_queue";
@@ -41,7 +41,10 @@ fn auto_ack_counts_a_message_acked_on_delivery() {
     // Auto-ack consumers take no prefetch: RabbitMQ ignores it for no-ack consumers.
     assert_eq!(ids_of(&ds, c), [0, 1, 2]);
     let l = b.ledger();
-    assert_eq!((l.acked(), l.in_flight(), l.unacked(), l.queued()), (3, 3, 0, 0));
+    assert_eq!(
+        (l.acked(), l.in_flight(), l.unacked(), l.queued()),
+        (3, 3, 0, 0)
+    );
     assert_eq!(
         b.ack(c, ds[0].tag),
         Err(BrokerError::AutoAckConsumer { consumer: c })
@@ -168,8 +171,14 @@ fn a_dead_auto_ack_consumer_loses_exactly_its_in_flight_messages() {
     assert_eq!(b.ledger().lost(), expected);
     let l = b.ledger();
     // Acked on delivery, lost with the consumer: 6 acked became 4.
-    assert_eq!((l.published(), l.acked(), l.lost_count(), l.queued()), (6, 4, 2, 0));
-    assert_eq!(b.consumer_died(c0), Err(BrokerError::UnknownConsumer { consumer: c0 }));
+    assert_eq!(
+        (l.published(), l.acked(), l.lost_count(), l.queued()),
+        (6, 4, 2, 0)
+    );
+    assert_eq!(
+        b.consumer_died(c0),
+        Err(BrokerError::UnknownConsumer { consumer: c0 })
+    );
     // The other consumer's messages are untouched.
     assert_eq!(b.in_flight(c1).map(|v| v.len()), Some(3));
     balanced(&b);

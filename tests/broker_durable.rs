@@ -2,7 +2,7 @@
 //! replay.
 
 use queue_playground::broker::{
-    AckMode, Broker, BrokerError, Ledger, LogEntry, Lost, LossReason, MessageId, QueueOptions,
+    AckMode, Broker, BrokerError, Ledger, LogEntry, LossReason, Lost, MessageId, QueueOptions,
     Record, RecoverError,
 };
 
@@ -110,9 +110,16 @@ fn a_broker_kill_loses_a_non_durable_queue_whole_named_message_by_message() {
     let b = Broker::recover(&[], b.into_ledger()).unwrap();
     let l = b.ledger();
     assert_eq!(l.lost(), lost(&[1, 2, 3], LossReason::BrokerDiedNotDurable));
-    assert_eq!((l.published(), l.acked(), l.queued(), l.unacked()), (4, 1, 0, 0));
+    assert_eq!(
+        (l.published(), l.acked(), l.queued(), l.unacked()),
+        (4, 1, 0, 0)
+    );
     assert!(l.is_balanced());
-    assert_eq!(b.queued("mem"), None, "a non-durable queue does not survive");
+    assert_eq!(
+        b.queued("mem"),
+        None,
+        "a non-durable queue does not survive"
+    );
 }
 
 #[test]
@@ -198,7 +205,10 @@ fn a_page_reload_recovers_from_the_log_alone() {
     );
     // The auto-acked message was settled in the log on delivery.
     let mut b = b;
-    assert_eq!(b.publish(Q, "next".into()).unwrap().message_id, MessageId(4));
+    assert_eq!(
+        b.publish(Q, "next".into()).unwrap().message_id,
+        MessageId(4)
+    );
 }
 
 #[test]

@@ -66,7 +66,9 @@ impl Model {
             }
         }
         for e in b.take_events() {
-            self.mirror.apply(&e).expect("the mirror follows every event");
+            self.mirror
+                .apply(&e)
+                .expect("the mirror follows every event");
         }
         self.pending.extend(b.take_records());
     }
@@ -90,7 +92,10 @@ impl Model {
         let mut unacked = 0;
         for (&c, held) in &self.held {
             let from_broker: BTreeMap<Tag, MessageId> = b.unacked(c).unwrap().into_iter().collect();
-            assert_eq!(&from_broker, held, "step {step}: {c:?} holds other messages");
+            assert_eq!(
+                &from_broker, held,
+                "step {step}: {c:?} holds other messages"
+            );
             for &id in held.values() {
                 place(id, "unacked");
                 unacked += 1;
@@ -111,7 +116,10 @@ impl Model {
                 assert!(self.auto.contains(&consumer));
             }
         }
-        assert_eq!((l.queued(), l.unacked(), l.in_flight()), (queued, unacked, flying));
+        assert_eq!(
+            (l.queued(), l.unacked(), l.in_flight()),
+            (queued, unacked, flying)
+        );
         assert!(seen.is_subset(&self.published), "step {step}: unknown ids");
         // Everything else that was published was acked (and, if auto, processed).
         let settled = self.published.len() as u64 - seen.len() as u64;
@@ -167,7 +175,10 @@ fn run(seed: u64, steps: usize) -> Model {
                 }
             }
             37..=61 => {
-                let held = m.held.iter().flat_map(|(&c, h)| h.keys().map(move |&t| (c, t)));
+                let held = m
+                    .held
+                    .iter()
+                    .flat_map(|(&c, h)| h.keys().map(move |&t| (c, t)));
                 if let Some((c, tag)) = pick(&mut rng, held) {
                     let id = m.held.get_mut(&c).and_then(|h| h.remove(&tag)).unwrap();
                     let result = match rng.below(10) {
@@ -187,8 +198,14 @@ fn run(seed: u64, steps: usize) -> Model {
                 }
             }
             67..=81 => {
-                let flying = m.in_flight.iter().flat_map(|(&c, s)| s.iter().map(move |&i| (c, i)));
-                let held = m.held.iter().flat_map(|(&c, h)| h.values().map(move |&i| (c, i)));
+                let flying = m
+                    .in_flight
+                    .iter()
+                    .flat_map(|(&c, s)| s.iter().map(move |&i| (c, i)));
+                let held = m
+                    .held
+                    .iter()
+                    .flat_map(|(&c, h)| h.values().map(move |&i| (c, i)));
                 let all: Vec<_> = flying.chain(held).collect();
                 if let Some((c, id)) = pick(&mut rng, all) {
                     b.processed(c, id).unwrap();
@@ -230,7 +247,8 @@ fn run(seed: u64, steps: usize) -> Model {
                 // messages live on as workers that may still process them or die.
                 m.held.clear();
                 // One whose settle record was lost is back in its queue (resurrected).
-                let back: BTreeSet<MessageId> = b.queued(QUEUES[0].0).unwrap().into_iter().collect();
+                let back: BTreeSet<MessageId> =
+                    b.queued(QUEUES[0].0).unwrap().into_iter().collect();
                 for s in m.in_flight.values_mut() {
                     s.retain(|id| !back.contains(id));
                 }
@@ -271,5 +289,9 @@ fn the_ledger_balances_after_every_step_of_random_runs() {
     eprintln!("kills {kills}, lost {lost}, redelivered {redelivered}, duplicates {duplicates}, loss kinds {}", reasons.len());
     // The runs reach every kind of event the ledger counts, so the checks above bit.
     assert!(kills > 10 && lost > 100 && redelivered > 100 && duplicates > 10);
-    assert!(reasons.len() >= 4, "only {} kinds of loss seen", reasons.len());
+    assert!(
+        reasons.len() >= 4,
+        "only {} kinds of loss seen",
+        reasons.len()
+    );
 }
