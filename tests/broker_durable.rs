@@ -287,3 +287,39 @@ fn a_log_that_does_not_replay_is_refused() {
     );
     assert_eq!(recover(&entries(vec![declare, publish(0)])), Ok(()));
 }
+
+/// Publishes "a" and "b" durably, persisted, and has a manual consumer take "a".
+fn one_delivered(store: &mut Store) -> (Broker, queue_playground::broker::ConsumerId) {
+    let mut b = Broker::new();
+    b.queue_declare(Q, DURABLE).unwrap();
+    b.publish(Q, "a".into()).unwrap();
+    b.publish(Q, "b".into()).unwrap();
+    store.persist_all(&mut b);
+    let c = b.consume(Q, AckMode::Manual, 1).unwrap();
+    assert_eq!(b.take_deliveries()[0].body, "a");
+    (b, c)
+}
+
+fn flags_after_recovery(store: &Store, ledger: Ledger) -> Vec<(String, bool)> {
+    let mut b = Broker::recover(&store.0, ledger).unwrap();
+    b.consume(Q, AckMode::Manual, 0).unwrap();
+    let ds = b.take_deliveries();
+    ds.into_iter().map(|d| (d.body, d.redelivered)).collect()
+}
+
+#[test]
+fn the_redelivered_flag_survives_through_the_ledger_or_through_the_log() {
+    // Unacked at the kill, its Delivered record never persisted: the ledger knows.
+    let mut store = Store::default();
+    let (mut b, _) = one_delivered(&mut store);
+    let _lost_records = b.take_records();
+    let got = flags_after_recovery(&store, b.into_ledger());
+    assert_eq!(got, [("a".to_string(), true), ("b".to_string(), false)]);
+    // Requeued before the kill, so the ledger has it queued: the log's record knows.
+    let mut store = Store::default();
+    let (mut b, c) = one_delivered(&mut store);
+    b.consumer_died(c).unwrap();
+    store.persist_all(&mut b);
+    let got = flags_after_recovery(&store, Ledger::default());
+    assert_eq!(got, [("a".to_string(), true), ("b".to_string(), false)]);
+}
