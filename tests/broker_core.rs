@@ -366,3 +366,21 @@ fn processed_reports_are_checked() {
     assert_eq!(b.ledger().place(MessageId(0)), Some(Place::Unacked(c)));
     assert_eq!(b.ledger().processed(), 1);
 }
+
+#[test]
+fn round_robin_keeps_its_turn_when_a_consumer_dies() {
+    let mut b = broker();
+    let cs: Vec<_> = (0..3)
+        .map(|_| b.consume(Q, AckMode::Manual, 0).unwrap())
+        .collect();
+    publish(&mut b, 2); // to c0 and c1: c2's turn is next
+    b.take_deliveries();
+    b.consumer_died(cs[0]).unwrap(); // its message goes to c2, whose turn it was
+    publish(&mut b, 2);
+    let order: Vec<(u32, u64)> = b
+        .take_deliveries()
+        .iter()
+        .map(|d| (d.consumer.0, d.message_id.0))
+        .collect();
+    assert_eq!(order, [(2, 0), (1, 2), (2, 3)]);
+}
