@@ -46,6 +46,11 @@ pub use idset::IdSet;
 pub use ledger::{Event, Ledger, LedgerError, LossReason, Lost, Place};
 pub use log::{LogEntry, Record, RecoverError};
 
+/// `docs/BROKER.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/BROKER.md")]
+pub struct BrokerGuide;
+
 /// A message's id: unique in a broker's life, and across its recoveries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessageId(pub u64);
