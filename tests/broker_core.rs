@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The broker state machine: ack modes, prefetch, dispatch, a consumer's death, reject and
 //! requeue, duplicates and the idempotent consumer.
 
@@ -383,4 +384,36 @@ fn round_robin_keeps_its_turn_when_a_consumer_dies() {
         .map(|d| (d.consumer.0, d.message_id.0))
         .collect();
     assert_eq!(order, [(2, 0), (1, 2), (2, 3)]);
+}
+
+#[test]
+fn a_mirror_ledger_refuses_an_event_that_does_not_fit_and_changes_nothing() {
+    use queue_playground::broker::{Event, Ledger, LedgerError};
+    let mut b = broker();
+    let c = b.consume(Q, AckMode::Manual, 0).unwrap();
+    publish(&mut b, 1);
+    let events = b.take_events();
+    let mut mirror = Ledger::default();
+    // Missing the publish, the delivery does not fit.
+    let delivered = events[2].clone();
+    assert!(matches!(delivered, Event::Delivered { .. }));
+    assert_eq!(
+        mirror.apply(&delivered),
+        Err(LedgerError::DoesNotFit {
+            event: delivered.clone(),
+            found: None
+        })
+    );
+    assert_eq!(mirror, Ledger::default());
+    for e in &events {
+        mirror.apply(e).unwrap();
+    }
+    assert_eq!(&mirror, b.ledger());
+    let err = mirror.apply(&delivered).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "\"message 0 delivered to consumer 0\" does not fit: the message is unacked at consumer 0"
+    );
+    assert_eq!(&mirror, b.ledger());
+    let _ = c;
 }

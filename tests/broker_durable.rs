@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The durable log: publisher confirms, a broker kill, a page reload, and logs that do not
 //! replay.
 

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The ledger rule over randomized operation sequences: seeded, thousands of steps each, with
 //! consumers dying, records persisted late or never, and broker kills. After every step the
 //! test checks the ledger against its own model of where each message is, built only from

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The STOMP 1.2 codec: client frames byte for byte, RabbitMQ-shaped server frames, escaping,
 //! partial chunks, limits, and a bounded fuzz run (more: `STOMP_FUZZ_CASES=1000000 cargo test
 //! --release --test broker_stomp`).

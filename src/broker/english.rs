@@ -1,7 +1,7 @@
 //! Every English sentence of the broker and its codec, in one place. The page translates by
 //! the errors' variants and fields, not by these strings.
 
-use super::ledger::{LedgerError, LossReason, Place};
+use super::ledger::{Event, LedgerError, LossReason, Place};
 use super::log::RecoverError;
 use super::stomp::{DecodeError, FrameError};
 use super::{BrokerError, ConsumerId, MessageId, Tag};
@@ -89,21 +89,39 @@ impl fmt::Display for Place {
     }
 }
 
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::ConsumerStarted { consumer, .. } => write!(f, "{consumer} started"),
+            Event::ConsumerDied { consumer } => write!(f, "{consumer} died"),
+            Event::Published { message_id, .. } => write!(f, "{message_id} published"),
+            Event::Confirmed { message_id } => write!(f, "{message_id} confirmed"),
+            Event::Delivered {
+                message_id,
+                consumer,
+                ..
+            } => write!(f, "{message_id} delivered to {consumer}"),
+            Event::Acked { message_id } => write!(f, "{message_id} acked"),
+            Event::Requeued { message_id } => write!(f, "{message_id} requeued"),
+            Event::Processed {
+                message_id,
+                consumer,
+            } => write!(f, "{message_id} processed by {consumer}"),
+            Event::Lost { message_id, reason } => write!(f, "{message_id} lost: {reason}"),
+        }
+    }
+}
+
 impl fmt::Display for LedgerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let LedgerError::Misplaced {
-            message_id,
-            expected,
-            found,
-        } = self;
-        let place =
-            |p: &Option<Place>| p.map_or("settled or unknown".to_string(), |p| p.to_string());
-        write!(
-            f,
-            "{message_id} is {}, not {}",
-            place(found),
-            place(expected)
-        )
+        let LedgerError::DoesNotFit { event, found } = self;
+        match found {
+            Some(place) => write!(f, "\"{event}\" does not fit: the message is {place}"),
+            None => write!(
+                f,
+                "\"{event}\" does not fit: the message is settled or unknown"
+            ),
+        }
     }
 }
 

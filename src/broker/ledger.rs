@@ -139,13 +139,11 @@ pub(crate) struct Fate {
 /// An event that does not fit the ledger's state: a mirror that missed or reordered events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LedgerError {
-    /// The event needs the message in another place.
-    Misplaced {
-        /// The message.
-        message_id: MessageId,
-        /// Where the event needs it (`None`: not yet published).
-        expected: Option<Place>,
-        /// Where it is (`None`: settled, or unknown).
+    /// The event needs its message somewhere else.
+    DoesNotFit {
+        /// The event, handed back.
+        event: Event,
+        /// Where its message is (`None`: settled, or never published).
         found: Option<Place>,
     },
 }
@@ -233,6 +231,14 @@ impl Ledger {
 
     /// Folds one event in. An event that does not fit changes nothing.
     pub fn apply(&mut self, event: &Event) -> Result<(), LedgerError> {
+        self.fold(event).map_err(|found| LedgerError::DoesNotFit {
+            event: event.clone(),
+            found,
+        })
+    }
+
+    /// `Err` carries where the event's message is.
+    fn fold(&mut self, event: &Event) -> Result<(), Option<Place>> {
         match *event {
             Event::ConsumerStarted { consumer, .. } => {
                 self.next_consumer = self.next_consumer.max(consumer.0.saturating_add(1));
@@ -244,7 +250,7 @@ impl Ledger {
                 confirmed,
             } => {
                 if let Some(f) = self.fates.get(&message_id) {
-                    return Err(misplaced(message_id, None, Some(f.place)));
+                    return Err(Some(f.place));
                 }
                 let place = Place::Queued;
                 self.fates.insert(
@@ -287,7 +293,7 @@ impl Ledger {
             Event::Acked { message_id } => {
                 let found = self.place(message_id);
                 let Some(Place::Unacked(c)) = found else {
-                    return Err(misplaced(message_id, Some(unacked_any()), found));
+                    return Err(found);
                 };
                 self.moved(message_id, Place::Unacked(c), None)?;
                 self.acked += 1;
@@ -295,7 +301,7 @@ impl Ledger {
             Event::Requeued { message_id } => {
                 let found = self.place(message_id);
                 let Some(from @ Place::Unacked(_)) = found else {
-                    return Err(misplaced(message_id, Some(unacked_any()), found));
+                    return Err(found);
                 };
                 self.moved(message_id, from, Some(Place::Queued))?;
             }
@@ -313,7 +319,7 @@ impl Ledger {
             }
             Event::Lost { message_id, reason } => {
                 let Some(from) = self.place(message_id) else {
-                    return Err(misplaced(message_id, Some(Place::Queued), None));
+                    return Err(None);
                 };
                 self.moved(message_id, from, None)?;
                 if let Place::InFlight(_) = from {
@@ -332,10 +338,10 @@ impl Ledger {
         message_id: MessageId,
         from: Place,
         to: Option<Place>,
-    ) -> Result<(), LedgerError> {
+    ) -> Result<(), Option<Place>> {
         let found = self.place(message_id);
         if found != Some(from) {
-            return Err(misplaced(message_id, Some(from), found));
+            return Err(found);
         }
         *self.count_of(from) -= 1;
         match to {
@@ -373,17 +379,5 @@ impl Ledger {
             }
         }
         (q, u, f) == (self.queued, self.unacked, self.in_flight) && self.in_flight <= self.acked
-    }
-}
-
-fn unacked_any() -> Place {
-    Place::Unacked(ConsumerId(u32::MAX))
-}
-
-fn misplaced(message_id: MessageId, expected: Option<Place>, found: Option<Place>) -> LedgerError {
-    LedgerError::Misplaced {
-        message_id,
-        expected,
-        found,
     }
 }
