@@ -9,7 +9,10 @@
 //!   machine (time passed in), and the typed, versioned, validated protocol with the page.
 //! - [`json`]: the small JSON reader and writer the protocol and the lab speak.
 //! - [`sim`]: the interleaving lab.
+//! - [`broker`]: the RabbitMQ half of the reference program: a broker state machine (acks,
+//!   prefetch, redelivery, a durable log) and a STOMP 1.2 codec.
 
+pub mod broker;
 pub mod json;
 pub mod pipeline;
 pub mod queue;
