@@ -363,7 +363,7 @@ fn every_preset_has_exactly_the_expected_outcomes_and_failures() {
     for (file, model, outcomes, failures) in PRESETS {
         let prog = lesson(file);
         let r = run(&prog, *model);
-        assert!(r.complete, "{file} {model:?}: {}", r.summary());
+        assert!(r.complete, "{file} {model:?}: {}", r);
         let got: Vec<(String, u64)> = r
             .outcomes
             .iter()
@@ -507,9 +507,10 @@ fn the_state_bound_stops_exploration_with_a_clear_message() {
     assert!(!r.complete);
     assert_eq!(r.stopped, Some(Stop::StateLimit { limit: 1000 }));
     assert!(
-        r.summary().contains("STOPPED at the bound of 1000 states"),
+        r.to_string()
+            .contains("STOPPED at the bound of 1000 states"),
         "{}",
-        r.summary()
+        r.to_string()
     );
 }
 
@@ -525,7 +526,7 @@ fn the_progress_callback_reports_and_can_cancel() {
     assert_eq!(r.stopped, Some(Stop::Cancelled));
     assert!(!r.complete);
     assert!(calls >= 4);
-    assert!(r.summary().contains("CANCELLED"));
+    assert!(r.to_string().contains("CANCELLED"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use queue_playground::sim::{explore, parse, Limits, Model};
 fn outcomes(src: &str, model: Model) -> BTreeSet<String> {
     let prog = parse(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
     let r = explore(&prog, model, &Limits::default(), &mut |_| true);
-    assert!(r.complete, "{}", r.summary());
+    assert!(r.complete, "{r}");
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     r.outcomes.iter().map(|o| o.outcome.to_string()).collect()
 }

@@ -65,12 +65,6 @@ pub struct BadChoice {
     pub text: String,
 }
 
-impl fmt::Display for BadChoice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&super::english::bad_choice(self))
-    }
-}
-
 impl std::error::Error for BadChoice {}
 
 impl FromStr for Choice {

@@ -13,6 +13,7 @@ use super::error::{Expected, Found, NameRole, ParseError, ParseErrorKind};
 use super::machine::{Refusal, StepError};
 use super::report::{Failure, FailureDetail, Report, Stop, Stuck};
 use super::request::RequestError;
+use std::fmt;
 
 /// `3:7: message`.
 pub fn parse_error(e: &ParseError) -> String {
@@ -479,4 +480,38 @@ pub enum CommandError {
         /// The error.
         error: ParseError,
     },
+}
+
+// The English `Display` of the lab's errors lives here, beside the sentences it writes, so the
+// types (in choice, error, machine, request) never import this module: the graph stays one way.
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&parse_error(self))
+    }
+}
+
+impl fmt::Display for BadChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&bad_choice(self))
+    }
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&step_error(self))
+    }
+}
+
+/// A report's one-line summary, including why exploration stopped if it did.
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&summary(self))
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&request_error(self))
+    }
 }

@@ -24,12 +24,6 @@ impl ParseError {
     }
 }
 
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&super::english::parse_error(self))
-    }
-}
-
 impl std::error::Error for ParseError {}
 
 /// What is wrong with a program, with what it names.

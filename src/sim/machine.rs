@@ -1,7 +1,5 @@
 //! The manual scheduler: a program under a model that the learner steps by hand, with undo.
 
-use std::fmt;
-
 use super::choice::{encode_schedule, Choice};
 use super::describe::{self, ChoiceText, StepText};
 use super::exec::{self, RunStatus};
@@ -16,12 +14,6 @@ pub struct StepError {
     pub choice: Choice,
     /// Why.
     pub reason: Refusal,
-}
-
-impl fmt::Display for StepError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&super::english::step_error(self))
-    }
 }
 
 /// Why a choice cannot be made now: what the stepper shows under a thread that cannot move.

@@ -45,6 +45,7 @@ pub mod report;
 pub mod request;
 pub mod sched;
 pub mod state;
+pub mod step_text;
 pub mod to_json;
 
 pub use crate::json::ToJson;

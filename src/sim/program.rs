@@ -5,7 +5,7 @@
 //! temporary, then a store of the temporary plus one.
 
 pub use super::ast::{BinOp, Order};
-use super::describe::StepText;
+use super::step_text::StepText;
 
 /// A value computed from constants and a thread's own slots (registers and temporaries).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -199,11 +199,6 @@ impl Report {
             0.0
         }
     }
-
-    /// A one-line summary in English, including why exploration stopped if it did.
-    pub fn summary(&self) -> String {
-        super::english::summary(self)
-    }
 }
 
 /// Collects failures, keeping per distinct failure the shortest schedule and a count.

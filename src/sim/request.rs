@@ -52,12 +52,6 @@ pub enum RequestError {
     Refused(StepError),
 }
 
-impl std::fmt::Display for RequestError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&super::english::request_error(self))
-    }
-}
-
 impl std::error::Error for RequestError {}
 
 impl From<ParseError> for RequestError {
