@@ -6,6 +6,7 @@ import { Ledger } from './ledger.js';
 import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
+import { startEmbed } from './embed-frame.js';
 
 const $ = (id) => document.getElementById(id);
 /** `Settings::REFERENCE` in consumer.rs: the Python loop exactly. */
@@ -232,6 +233,7 @@ onLang(() => {
 
 statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
+startEmbed({ t, getLang, onLang });
 requestAnimationFrame(frame);
 
 // For end-to-end tests: the numbers as rendered, the settings the worker confirmed, its state.

@@ -144,6 +144,13 @@ export const LAB_STRINGS = {
     'try.deadlock': 'Step A’s first lock, then B’s: neither can go on. Then explore for the shortest schedule.',
     'lesson.queue_put_get': 'The queue’s own put and get (queue.Queue)',
     'try.queue_put_get': 'A mutex and two condition variables, as in CPython: explore and find no failures.',
+    // Embed mode (www/embed-frame.js)
+    'embed.bar': 'Queue Playground',
+    'embed.open': 'open in Queue Playground ↗',
+    'embed.newTab': 'opens the full page in a new tab',
+    'embed.copyLink': 'copy link',
+    'embed.copied': 'link copied',
+    'embed.copyByHand': 'copy this link:',
   },
   zh: {
     title: '交错实验室 — 队列练习场',
@@ -286,5 +293,12 @@ export const LAB_STRINGS = {
     'try.deadlock': '让 A 拿到第一把锁，再让 B 拿到它的第一把：谁都无法继续。然后探索最短调度。',
     'lesson.queue_put_get': '队列自身的 put 与 get（queue.Queue）',
     'try.queue_put_get': '一个互斥锁加两个条件变量，与 CPython 相同：探索，没有失败。',
+    // 嵌入模式（www/embed-frame.js）
+    'embed.bar': '队列演练场',
+    'embed.open': '在队列演练场中打开 ↗',
+    'embed.newTab': '在新标签页中打开完整页面',
+    'embed.copyLink': '复制链接',
+    'embed.copied': '链接已复制',
+    'embed.copyByHand': '请手动复制此链接：',
   },
 };

@@ -6,6 +6,7 @@ import { applyStatic, fill, getLang, onLang, setLang, t } from './lab-i18n.js';
 import { readHash, writeHash } from './lab-url.js';
 import { el, renderStepper, statusKind, statusText } from './lab-view.js';
 import { renderResults } from './lab-results.js';
+import { startEmbed } from './embed-frame.js';
 
 /** One lesson per idea, in teaching order, each with the model it is best seen under. */
 export const PRESETS = [
@@ -294,7 +295,7 @@ async function loadHash() {
   plan = h.plan ? h.plan.split(',') : null;
   planLabel = '';
   editor.value = text;
-  const m = h.model ?? 'sc';
+  const m = h.model ?? PRESETS.find(([n]) => n === h.preset)?.[1] ?? 'sc'; // a lesson's own model
   $('model').value = m;
   model = m;
   syncPresetSelect();
@@ -486,4 +487,5 @@ window.__lab = {
   result: () => lastResult?.result ?? null,
 };
 
+startEmbed({ t, getLang, onLang });
 main();

@@ -87,6 +87,13 @@ export const STRINGS = {
     'errors.request': 'request: {r}',
     'errors.workerCrash': 'worker error: {e}',
     'errors.wasm': 'could not load the wasm: {e}',
+    // Embed mode (www/embed-frame.js)
+    'embed.bar': 'Queue Playground',
+    'embed.open': 'open in Queue Playground ↗',
+    'embed.newTab': 'opens the full page in a new tab',
+    'embed.copyLink': 'copy link',
+    'embed.copied': 'link copied',
+    'embed.copyByHand': 'copy this link:',
   },
   zh: {
     title: '队列演练场',
@@ -170,6 +177,13 @@ export const STRINGS = {
     'detail.next_round': '{in_ms} 毫秒后开始下一轮',
     'detail.round_work': '第 {round} 轮：对 {messages} 条消息做 {work_ms} 毫秒阻塞计算',
     'detail.page_work': '页面请求的阻塞计算（{work_ms} 毫秒）',
+    // 嵌入模式（www/embed-frame.js）
+    'embed.bar': '队列演练场',
+    'embed.open': '在队列演练场中打开 ↗',
+    'embed.newTab': '在新标签页中打开完整页面',
+    'embed.copyLink': '复制链接',
+    'embed.copied': '链接已复制',
+    'embed.copyByHand': '请手动复制此链接：',
   },
 };
 
