@@ -31,6 +31,9 @@ export function playgroundLink(lang) {
  */
 export async function copyLink(note, t, link) {
   try {
+    // Where the browser can tell that the frame's permissions policy refuses the clipboard
+    // (Chromium), do not ask: asking only logs a policy violation before failing.
+    if (document.featurePolicy && !document.featurePolicy.allowsFeature('clipboard-write')) throw new Error('refused');
     await navigator.clipboard.writeText(link);
     note.replaceChildren(t('embed.copied'));
   } catch {
