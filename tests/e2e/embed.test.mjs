@@ -6,11 +6,11 @@
 // axe-core finds no serious or critical violation in the embedded pages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start } from './harness.mjs';
+import { startHost } from './host.mjs';
 import { LAB_STRINGS } from '../../www/lab-strings.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -23,25 +23,6 @@ const EMBEDS = [
 ];
 let env;
 let host;
-
-/**
- * The documentation site: a second static server, on another port and so another origin, serving
- * the example page with its script's relative path replaced by the playground's full URL (what
- * an author on another site writes), and any page a test adds to `pages`.
- */
-async function startHost(playground) {
-  const example = await readFile(resolve(ROOT, 'docs/embed-example.html'), 'utf8');
-  const tag = 'src="../www/embed.js"';
-  assert.equal(example.split(tag).length, 2, 'the example page includes www/embed.js once, by that path');
-  const pages = new Map([['/embed-example.html', example.replace(tag, `src="${playground}/www/embed.js"`)]]);
-  const server = createServer((req, res) => {
-    const html = pages.get(new URL(req.url, 'http://x').pathname);
-    res.writeHead(html === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-    res.end(html ?? 'not found');
-  });
-  await new Promise((ok, fail) => { server.once('error', fail); server.listen(0, '127.0.0.1', ok); });
-  return { base: `http://127.0.0.1:${server.address().port}`, pages, close: () => new Promise((ok) => server.close(ok)) };
-}
 
 before(async () => {
   env = await start();
