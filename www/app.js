@@ -6,7 +6,6 @@ import { Ledger } from './ledger.js';
 import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
-import { startEmbed } from './embed-frame.js';
 
 const $ = (id) => document.getElementById(id);
 /** `Settings::REFERENCE` in consumer.rs: the Python loop exactly. */
@@ -233,7 +232,8 @@ onLang(() => {
 
 statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
-startEmbed({ t, getLang, onLang });
+// Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
+if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
 requestAnimationFrame(frame);
 
 // For end-to-end tests: the numbers as rendered, the settings the worker confirmed, its state.

@@ -8,10 +8,11 @@
 export const EMBEDDED = new URLSearchParams(location.search).get('embed') === '1';
 
 /**
- * The URL the frame was opened at, before the page rewrites its own hash (the lab does): hosts
- * that handle the Embedly message find their iframe by comparing `src` with its `src` attribute.
+ * The URL the frame was opened at, whatever the page did to its own hash since (the lab rewrites
+ * it; the navigation entry keeps the original): hosts that handle the Embedly message find their
+ * iframe by comparing `src` with its `src` attribute.
  */
-const OPENED_AT = location.href;
+const OPENED_AT = performance.getEntriesByType?.('navigation')[0]?.name || location.href;
 
 /** The message hosts already understand (Embedly's form, used by Flourish and Observable). */
 export const resizeMessage = (height) => JSON.stringify({ src: OPENED_AT, context: 'iframe.resize', height });

@@ -6,7 +6,6 @@ import { applyStatic, fill, getLang, onLang, setLang, t } from './lab-i18n.js';
 import { readHash, writeHash } from './lab-url.js';
 import { el, renderStepper, statusKind, statusText } from './lab-view.js';
 import { renderResults } from './lab-results.js';
-import { startEmbed } from './embed-frame.js';
 
 /** One lesson per idea, in teaching order, each with the model it is best seen under. */
 export const PRESETS = [
@@ -487,5 +486,6 @@ window.__lab = {
   result: () => lastResult?.result ?? null,
 };
 
-startEmbed({ t, getLang, onLang });
+// Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
+if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
 main();

@@ -39,6 +39,12 @@ async function openHost(path, { width = 1000, lang, permissions } = {}) {
   const context = await env.browser.newContext({ viewport: { width, height: 800 } });
   if (permissions) await context.grantPermissions(permissions, { origin: host.base });
   const page = await context.newPage();
+  // Every message the top page receives, as a host that handles the Embedly form would see it.
+  await page.addInitScript(() => {
+    if (window.top !== window) return;
+    window.__messages = [];
+    addEventListener('message', (e) => window.__messages.push({ origin: e.origin, data: e.data }));
+  });
   const problems = [];
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()} (${msg.location().url})`); });
@@ -79,6 +85,21 @@ async function heightsAgree(page, i, frame) {
   }
 }
 
+/**
+ * Checks the last height message embed `i` sent: a JSON string in the Embedly form from the
+ * playground's origin, whose src is the iframe's src attribute (so that hosts that find the frame
+ * by `iframe[src="…"]` find it, even after the lab rewrote its own hash), with `height`.
+ */
+async function lastResize(page, i, height) {
+  const src = await element(page, i).locator('iframe').getAttribute('src');
+  const sent = (await page.evaluate(() => window.__messages))
+    .filter((m) => typeof m.data === 'string' && m.data.includes('iframe.resize'))
+    .map((m) => ({ origin: m.origin, ...JSON.parse(m.data) }))
+    .filter((m) => m.src === src);
+  assert.ok(sent.length >= 2, `embed ${i}: a message at load and after each change (${sent.length})`);
+  assert.deepEqual(sent.at(-1), { origin: env.base, src, context: 'iframe.resize', height });
+}
+
 /** Runs axe-core in `frame` (a page or a frame) and returns its serious and critical violations. */
 async function axe(frame) {
   await frame.addScriptTag({ path: AXE });
@@ -105,6 +126,7 @@ test('each embedded lesson loads from another origin when scrolled to, runs, and
   await queue.waitForSelector('#batches .msg');
   const afterBatch = await heightsAgree(page, 0, queue);
   assert.notEqual(afterBatch, before, 'the batch changed the content height');
+  await lastResize(page, 0, afterBatch);
 
   // The lab lessons: the lesson and model the element asked for; step one thread; explore.
   for (const i of [1, 2]) {
@@ -122,6 +144,8 @@ test('each embedded lesson loads from another origin when scrolled to, runs, and
     assert.ok(await lab.locator('#failures li.failure').count() >= 1, `${lesson}: the explorer finds the failure`);
     const explored = await heightsAgree(page, i, lab);
     assert.ok(explored > stepped, `${lesson}: the frame grew with the results (${stepped} -> ${explored} px)`);
+    assert.notEqual(lab.url(), await element(page, i).locator('iframe').getAttribute('src'), 'the lab rewrote its hash');
+    await lastResize(page, i, explored);
   }
   assert.deepEqual(problems, []);
   await context.close();
