@@ -4,6 +4,8 @@
 #   2. the native queue benchmark: cargo run --release --example queue_bench;
 #   3. the browser benchmarks: bench/run.mjs serves the repository as plain static files and
 #      drives /usr/bin/chromium with playwright-core.
+#   4. embedded start-up: bench/embed.mjs, a lesson embedded in a docs page of another origin
+#      beside the full pages' start-up (appended to the report).
 # Every timing comes with a baseline measured in the same run. Goals are reported, never enforced:
 # the exit status is 0 unless something breaks. About 3-4 minutes on a 2-CPU machine.
 # Usage: scripts/bench.sh [--quick]   (BENCH_OUT=file also saves the report, default target/bench/report.md)
@@ -19,4 +21,6 @@ printf '[bench] native queue benchmark (cargo run --release --example queue_benc
 cargo run --quiet --release --example queue_bench -- --json >target/bench/native.json
 printf '[bench] browser benchmarks (bench/run.mjs, /usr/bin/chromium)\n' >&2
 node bench/run.mjs --native target/bench/native.json --out "$out" --json target/bench/results.json "$@"
+printf '[bench] embedded start-up (bench/embed.mjs)\n' >&2
+node bench/embed.mjs "$@" | tee -a "$out"
 printf '[bench] report saved to %s\n' "$out" >&2

@@ -51,4 +51,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = process.argv[3] ?? resolve(fileURLToPath(import.meta.url), '../..');
   const server = await serve(root, port);
   console.log(`Queue Playground: http://127.0.0.1:${server.address().port}/`);
+  console.log(`Embedding example: http://127.0.0.1:${server.address().port}/docs/embed-example.html`);
 }

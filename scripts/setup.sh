@@ -29,8 +29,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
 fi
 
 # npm's binaryen (Debian's wasm-opt corrupts wasm-bindgen output) and the e2e driver.
-if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = --browser ] && [ ! -d node_modules/playwright-core ]; }; then
-  log "installing npm dev tools (binaryen, playwright-core)"
+if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = --browser ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; }; }; then
+  log "installing npm dev tools (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

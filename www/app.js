@@ -254,6 +254,8 @@ onLang(() => {
 
 statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
+// Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
+if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
 requestAnimationFrame(frame);
 
 // For end-to-end tests: the numbers as rendered, the settings the worker confirmed, its state.

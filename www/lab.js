@@ -297,7 +297,7 @@ async function loadHash() {
   plan = h.plan ? h.plan.split(',') : null;
   planLabel = '';
   editor.value = text;
-  const m = h.model ?? 'sc';
+  const m = h.model ?? PRESETS.find(([n]) => n === h.preset)?.[1] ?? 'sc'; // a lesson's own model
   $('model').value = m;
   model = m;
   syncPresetSelect();
@@ -490,4 +490,6 @@ window.__lab = {
   result: () => lastResult?.result ?? null,
 };
 
+// Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
+if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
 main();
