@@ -23,6 +23,7 @@
 //! lesson's own files, for `cargo run --bin lab -- check lessons/`.
 
 use super::explore::{explore, Limits};
+use crate::json::{member, ObjectWriter, ToJson};
 use super::machine::Machine;
 use super::program::Program;
 use super::report::{failure_of, FailureKind, Report};
@@ -546,6 +547,70 @@ pub fn missing_keep(level: &Level, src: &str) -> Option<String> {
     let have = squash(program_text(src));
     let lacks = level.keep.iter().find(|k| !have.contains(&squash(k)));
     lacks.cloned()
+}
+
+// The page's view of a level: every field, texts as {en, zh}, conditions as tagged objects
+// (`{"kind": "outcome", "values": [["count", 1]]}`, `{"kind": "failure", "failure": "assert"}`,
+// `{"kind": "never", "failure": null, "values": null}` for `never any`).
+impl ToJson for Text {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        w.str("en", &self.en);
+        w.str("zh", &self.zh);
+        w.finish();
+    }
+}
+
+impl ToJson for Win {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        match self {
+            Win::Outcome(values) => {
+                w.str("kind", "outcome");
+                member(&mut w, "values", values);
+            }
+            Win::Failure(kind) => {
+                w.str("kind", "failure");
+                member(&mut w, "failure", kind);
+            }
+        }
+        w.finish();
+    }
+}
+
+impl ToJson for Never {
+    fn write_json(&self, out: &mut String) {
+        let (failure, values) = match self {
+            Never::Any => (None, None),
+            Never::Failure(kind) => (Some(*kind), None),
+            Never::Outcome(values) => (None, Some(values.clone())),
+        };
+        let mut w = ObjectWriter::new(out);
+        w.str("kind", "never");
+        member(&mut w, "failure", &failure);
+        member(&mut w, "values", &values);
+        w.finish();
+    }
+}
+
+impl ToJson for Level {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        member(&mut w, "title", &self.title);
+        w.str("concept", self.concept.name());
+        w.str("model", self.model.name());
+        member(&mut w, "goal", &self.goal);
+        member(&mut w, "win", &self.win);
+        member(&mut w, "won", &self.won);
+        member(&mut w, "fix", &self.fix);
+        member(&mut w, "fix_win", &self.fix_win);
+        member(&mut w, "fix_file", &self.fix_file);
+        member(&mut w, "keep", &self.keep);
+        member(&mut w, "fixed", &self.fixed);
+        member(&mut w, "hints", &self.hints);
+        member(&mut w, "program_lines", &self.program_lines);
+        w.finish();
+    }
 }
 
 #[cfg(test)]
