@@ -74,8 +74,10 @@ export function renderPath(ol, levels, current, open) {
     li.dataset.level = name;
     li.dataset.stage = stage;
     const b = el('button', 'open');
-    b.append(el('span', 'mark', { fixed: '●', won: '◐', new: '○' }[stage]), ` ${i + 1}. ${plain(level.title)}`);
-    b.setAttribute('aria-label', t('path.item', { n: i + 1, title: plain(level.title), stage: t(`path.${stage}`) }));
+    // The mark is for the eye; the stage is said in words to a screen reader.
+    const mark = el('span', 'mark', { fixed: '●', won: '◐', new: '○' }[stage]);
+    mark.setAttribute('aria-hidden', 'true');
+    b.append(mark, ` ${i + 1}. ${plain(level.title)}`, el('span', 'sr-only', t('path.stage', { stage: t(`path.${stage}`) })));
     if (name === current) b.setAttribute('aria-current', 'step');
     b.addEventListener('click', () => open(name));
     li.append(el('span', 'concept', t(`concept.${level.concept}`)), b);

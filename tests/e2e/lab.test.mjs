@@ -48,7 +48,8 @@ async function explore(page) {
   await page.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.explore));
   assert.equal(await page.evaluate(() => document.documentElement.dataset.explore), 'done', await page.textContent('#progress'));
   return page.evaluate(() => ({
-    outcomes: [...document.querySelectorAll('#histogram li.outcome')].map((li) => [li.dataset.outcome, Number(li.dataset.count)]),
+    outcomes: [...document.querySelectorAll('#histogram li.outcome[data-outcome]')].map((li) => [li.dataset.outcome, Number(li.dataset.count)]),
+    failureBars: [...document.querySelectorAll('#histogram li.failure')].map((li) => [li.dataset.kind.replace(/_/g, '-'), Number(li.dataset.count)]),
     failures: [...document.querySelectorAll('#failures li.failure')].map((li) => ({
       kind: li.dataset.kind.replace(/_/g, '-'),
       count: Number(li.querySelector('.head .count').textContent.replace(/\D/g, '')),
@@ -129,7 +130,14 @@ test('the exhaustive explorer in the worker finds what the native command prints
     assert.ok(cli.outcomes.length > 0, `${file}: the native command printed outcomes`);
     assert.deepEqual(web.outcomes, cli.outcomes, `${file} under ${model}: outcomes`);
     assert.deepEqual(web.failures, cli.failures, `${file} under ${model}: failures`);
+    // Every run is a bar: each failure that is not a false final assertion (those are
+    // outcomes already) has its own, with its count.
+    const notFinal = cli.failures.filter((f) => !/final assert/.test(f.message)).map((f) => [f.kind, f.count]);
+    assert.deepEqual(web.failureBars, notFinal, `${file} under ${model}: failure bars`);
   }
+  await choosePreset(page, 'deadlock', 'sc');
+  assert.deepEqual((await explore(page)).failureBars, [['deadlock', 2]], 'the deadlocked runs are a bar beside moved=2');
+  assert.deepEqual(await page.$$eval('#histogram li', (lis) => lis.map((li) => li.querySelector('.count').textContent)), ['4 (66.7%)', '2 (33.3%)']);
   // A failure's replay loads its shortest schedule into the stepper, to be stepped.
   await choosePreset(page, 'counter_lost_update', 'sc');
   await explore(page);
