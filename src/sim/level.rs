@@ -23,12 +23,12 @@
 //! lesson's own files, for `cargo run --bin lab -- check lessons/`.
 
 use super::explore::{explore, Limits};
-use crate::json::{member, ObjectWriter, ToJson};
 use super::machine::Machine;
 use super::program::Program;
 use super::report::{failure_of, FailureKind, Report};
 use super::state::{Model, Outcome};
 use super::ParseError;
+use crate::json::{member, ObjectWriter, ToJson};
 
 /// A text in the page's two languages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
