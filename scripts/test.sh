@@ -20,6 +20,7 @@ cargo clippy --target wasm32-unknown-unknown --all-features --lib --tests --quie
 
 step "native tests (cargo test)"
 cargo test --quiet
+cargo run --quiet --bin lab -- check lessons/
 
 step "native tests, optimised (cargo test --profile fast-test: release without LTO)"
 cargo test --quiet --profile fast-test

@@ -75,6 +75,10 @@ function pairs(list, cls) {
  * `on.statement(thread)`, `on.choose(choice)` run when a button is pressed.
  */
 export function renderStepper(threadsEl, memoryEl, { program, view, src, showSteps }, on) {
+  // Re-rendering replaces the buttons: remember which one had the focus, to give it back.
+  const had = threadsEl.contains(document.activeElement) ? document.activeElement : null;
+  const focusThread = had?.closest('.thread')?.dataset.thread;
+  const focusClass = had?.classList.contains('stmt') ? 'stmt' : had?.classList.contains('step') ? 'step' : had?.dataset.choice ? 'choice' : null;
   const lines = src.split('\n');
   const byThread = program.threads.map(() => []);
   for (const c of view.enabled) byThread[c.thread]?.push(c);
@@ -130,9 +134,11 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     const steps = mine.filter((c) => c.kind === 'step');
     const btns = el('div', 'btns');
     const stmtBtn = el('button', 'stmt', t('btn.statement'));
+    stmtBtn.setAttribute('aria-label', t('btn.statementFor', { thread: code.name }));
     stmtBtn.disabled = steps.length === 0;
     stmtBtn.addEventListener('click', () => on.statement(ti));
     const stepBtn = el('button', 'step', t('btn.step'));
+    stepBtn.setAttribute('aria-label', t('btn.stepFor', { thread: code.name }));
     stepBtn.disabled = steps.length === 0;
     if (steps.length) {
       const last = steps[steps.length - 1];
@@ -154,6 +160,7 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
       box.append(el('span', 'hint', t('label.extra')));
       for (const c of extra) {
         const b = el('button', `choice ${c.kind}`, choiceLabel(c));
+        b.setAttribute('aria-label', `${code.name}: ${choiceLabel(c)}`);
         b.dataset.choice = c.choice;
         b.title = say(c.text);
         b.addEventListener('click', () => on.choose(c.choice));
@@ -185,6 +192,7 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     }
     threadsEl.append(col);
   });
+  if (focusThread !== undefined) refocus(threadsEl, focusThread, focusClass);
 
   // Shared memory and the synchronisation objects.
   memoryEl.replaceChildren(el('h3', '', t('label.shared')));
@@ -221,4 +229,33 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     sync.append(li);
   }
   if (sync.children.length) memoryEl.append(sync);
+}
+
+/** Puts the focus back in thread `ti`'s column after a re-render: on the same kind of button
+ * if it is still enabled, else on the first enabled button there, else on the column's
+ * heading, so that a keyboard user stays where they were. */
+function refocus(threadsEl, ti, cls) {
+  const col = threadsEl.querySelector(`.thread[data-thread="${ti}"]`);
+  if (!col) return;
+  const same = cls === 'choice' ? col.querySelector('button.choice:not(:disabled)') : col.querySelector(`button.${cls}:not(:disabled)`);
+  const target = same ?? col.querySelector('button:not(:disabled)') ?? col.querySelector('h3');
+  if (target.tagName === 'H3') target.tabIndex = -1;
+  target.focus();
+}
+
+/** A schedule (`0,1.2,f0,w1`) with thread names instead of numbers: `A, B (#2), flush A,
+ * wake B`. */
+export function namedSchedule(program, schedule) {
+  if (!schedule) return '';
+  return schedule.split(',').map((c) => namedChoice(program, c)).join(t('list.sep'));
+}
+
+/** One choice of a schedule, naming its thread. */
+export function namedChoice(program, choice) {
+  const m = /^([fw]?)(\d+)(?:\.(\d+))?$/.exec(choice);
+  if (!m) return choice;
+  const thread = program?.threads?.[Number(m[2])]?.name ?? m[2];
+  if (m[1] === 'f') return t('sched.flush', { thread });
+  if (m[1] === 'w') return t('sched.wake', { thread });
+  return m[3] !== undefined ? t('sched.alt', { thread, alt: m[3] }) : thread;
 }

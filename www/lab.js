@@ -2,33 +2,18 @@
 // explorers, which run in a Web Worker (www/lab-worker.js). The lab's Rust (pkg/lab.js, built
 // with `--features lab`) is loaded here only, so the playground's first visit never fetches it.
 // The program, model and schedule live in the URL's hash (www/lab-url.js).
-import { applyStatic, fill, getLang, onLang, say, setLang, t } from './lab-i18n.js';
+import { applyStatic, getLang, onLang, say, setLang, t } from './lab-i18n.js';
 import { readHash, writeHash } from './lab-url.js';
-import { el, renderStepper, statusKind, statusText } from './lab-view.js';
+import { el, namedChoice, namedSchedule, renderStepper, statusKind, statusText } from './lab-view.js';
 import { renderResults } from './lab-results.js';
+import { loadPath, plain, renderPath } from './lab-path.js';
+import { levelPanel } from './lab-level.js';
 
-/** One lesson per idea, in teaching order, each with the model it is best seen under. */
-export const PRESETS = [
-  ['counter_lost_update', 'sc'],
-  ['counter_fetch_add', 'sc'],
-  ['counter_mutex', 'sc'],
-  ['check_then_act', 'sc'],
-  ['visibility_flag', 'ra'],
-  ['message_passing_relaxed', 'ra'],
-  ['message_passing_release_acquire', 'ra'],
-  ['store_buffering', 'tso'],
-  ['store_buffering_fence', 'tso'],
-  ['load_buffering', 'ra'],
-  ['peterson', 'tso'],
-  ['mutex', 'sc'],
-  ['bounded_buffer', 'sc'],
-  ['condvar_if', 'sc'],
-  ['condvar_while', 'sc'],
-  ['condvar_lost_wakeup', 'sc'],
-  ['deadlock', 'sc'],
-  ['queue_put_get', 'sc'],
-];
-const DEFAULT_PRESET = 'counter_lost_update';
+/** The course's levels in path order ({ name, text, level, program }, see lab-path.js). */
+export let LEVELS = [];
+/** The level panel (lab-level.js), once the levels are loaded. */
+let course = null;
+const levelOf = (name) => LEVELS.find((l) => l.name === name) ?? null;
 
 const $ = (id) => document.getElementById(id);
 const editor = $('editor');
@@ -40,9 +25,8 @@ let program = null;
 let view = null;
 let src = '';
 let model = 'sc';
-/** The lesson whose text is in the editor, while unedited. */
+/** The lesson (level) in the editor, edited or not. */
 let preset = null;
-const presetTexts = new Map();
 /** A schedule being replayed (array of choices), and what it leads to (an outcome's text or
  * a failure's message, worded when shown). */
 let plan = null;
@@ -93,6 +77,15 @@ function setView(v) {
   note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '';
   render();
   saveHash();
+  const entry = levelOf(preset);
+  course?.onView(v, { src, model, goalMet: () => Boolean(entry && session.goal_met(entry.text)) });
+  syncRunButtons();
+}
+
+/** The explorer's buttons: off while running, while the program does not parse, and while a
+ * level waits for a first try or a hint. */
+function syncRunButtons() {
+  for (const b of document.querySelectorAll('button.run')) b.disabled = editorError !== null || running !== null || Boolean(course?.locked());
 }
 
 const act = (f) => () => { if (session) setView(JSON.parse(f())); };
@@ -107,7 +100,8 @@ function render() {
   const status = $('run-status');
   status.dataset.status = statusKind(view);
   status.textContent = statusText(view);
-  $('schedule').textContent = view.schedule || '—';
+  $('schedule').textContent = namedSchedule(program, view.schedule) || '—';
+  $('schedule').dataset.schedule = view.schedule;
   $('undo').disabled = !view.schedule;
   renderReplay();
   renderBackdrop();
@@ -127,7 +121,8 @@ function renderReplay() {
   const ol = $('replay-steps');
   ol.replaceChildren();
   plan.forEach((c, i) => {
-    const li = el('li', onPlan && i < taken.length ? 'done' : onPlan && i === taken.length ? 'now' : '', c);
+    const li = el('li', onPlan && i < taken.length ? 'done' : onPlan && i === taken.length ? 'now' : '', namedChoice(program, c));
+    li.dataset.choice = c;
     ol.append(li);
   });
 }
@@ -179,7 +174,7 @@ function showEditorError(err) {
     box.append(el('span', '', t('editor.errorNoPos', { message: say(err.error) })));
   }
   $('stepper-section').classList.toggle('stale', err !== null);
-  for (const b of document.querySelectorAll('button.run')) b.disabled = err !== null || running !== null;
+  syncRunButtons();
   renderBackdrop();
 }
 
@@ -221,8 +216,6 @@ let editTimer = 0;
 function onEdit() {
   clearTimeout(editTimer);
   editTimer = setTimeout(() => {
-    if (preset && editor.value !== presetTexts.get(preset)) preset = null;
-    syncPresetSelect();
     plan = null;
     // Keep as much of the schedule as still applies, so that editing a comment or a later
     // line does not lose the learner's place.
@@ -241,37 +234,31 @@ function fillPresets() {
   const custom = el('option', '', t('preset.custom'));
   custom.value = '';
   sel.append(custom);
-  for (const [name] of PRESETS) {
-    const o = el('option', '', t(`lesson.${name}`));
+  LEVELS.forEach(({ name, level }, i) => {
+    const o = el('option', '', `${i + 1}. ${plain(level.title)}`);
     o.value = name;
     sel.append(o);
-  }
+  });
   syncPresetSelect();
 }
 
 function syncPresetSelect() {
-  $('preset').value = preset ?? '';
-  fill($('preset-try'), preset ? t(`try.${preset}`) : '');
+  $('preset').value = levelOf(preset) ? preset : '';
+  renderPath($('path'), LEVELS, preset, (name) => loadPreset(name));
 }
 
-async function presetText(name) {
-  if (!presetTexts.has(name)) {
-    const res = await fetch(`lessons/${name}.lab`);
-    if (!res.ok) throw new Error(`lessons/${name}.lab: ${res.status}`);
-    presetTexts.set(name, await res.text());
-  }
-  return presetTexts.get(name);
-}
-
-async function loadPreset(name, m) {
-  const text = await presetText(name);
+/** Opens level `name` at its own program, under its own model. */
+async function loadPreset(name) {
+  const entry = levelOf(name);
+  if (!entry) return;
   $('lab-status').hidden = true;
   preset = name;
   plan = null;
-  editor.value = text;
-  $('model').value = m;
+  editor.value = entry.program;
+  $('model').value = entry.level.model;
+  course?.open(entry);
   syncPresetSelect();
-  if (!open(text, m)) saveHash();
+  if (!open(entry.program, entry.level.model)) saveHash();
 }
 
 function saveHash() {
@@ -288,12 +275,12 @@ function saveHash() {
 async function loadHash() {
   const h = readHash();
   if (h.src === null && h.preset === null) return false;
-  let text = h.src;
-  if (text === null) text = await presetText(h.preset).catch(() => null);
+  const entry = levelOf(h.preset);
+  const text = h.src ?? entry?.program ?? null;
   if (text === null) return false;
-  preset = h.preset;
-  // The lesson stays selected only while the link's text is the lesson's own.
-  if (preset && h.src !== null && (await presetText(preset).catch(() => null)) !== h.src) preset = null;
+  // The lesson stays with its (possibly edited) program, and so do its goal and hints.
+  preset = entry ? h.preset : null;
+  if (course?.entry()?.name !== preset) course?.open(entry);
   plan = h.plan ? h.plan.split(',') : null;
   planLabel = '';
   editor.value = text;
@@ -325,7 +312,7 @@ function startWorker() {
 }
 
 function explore(kind) {
-  if (!session || running || editorError) return;
+  if (!session || running || editorError || course?.locked()) return;
   const num = (id, dflt) => { const n = Number($(id).value); return Number.isFinite(n) && n >= 0 ? Math.floor(n) : dflt; };
   let options;
   if (kind === 'exhaustive') options = { max_states: num('max-states', 200000) };
@@ -339,14 +326,14 @@ function explore(kind) {
 }
 
 function setRunning(on) {
-  for (const b of document.querySelectorAll('button.run')) b.disabled = on || editorError !== null;
+  syncRunButtons();
   $('cancel').disabled = !on;
 }
 
 function finish(state = 'done') {
   running = null;
-  document.documentElement.dataset.explore = state;
   setRunning(false);
+  document.documentElement.dataset.explore = state;
 }
 
 const fmt = (n) => Number(n).toLocaleString('en-US');
@@ -368,6 +355,8 @@ function onWorker(msg) {
   } else if (msg.type === 'result') {
     lastResult = { result: msg.result, src: running.src, model: running.model };
     $('progress').textContent = '';
+    const entry = levelOf(preset);
+    if (entry) course?.onResult(msg.result, { src: running.src, model: running.model, missing: wasm.level_missing_keep(entry.text, running.src) });
     finish();
     showResults();
   } else if (msg.type === 'error') {
@@ -393,7 +382,7 @@ function showResults() {
   const stale = lastResult.src !== src || lastResult.model !== model;
   renderResults({
     summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'),
-  }, lastResult.result, (schedule, label) => startReplay(schedule, label), stale);
+  }, lastResult.result, (schedule, label) => startReplay(schedule, label), stale, (s) => namedSchedule(program, s));
 }
 
 function clearResults() {
@@ -406,18 +395,9 @@ function clearResults() {
 function wire() {
   $('lang').value = getLang();
   $('lang').addEventListener('change', (e) => setLang(e.target.value));
-  onLang(() => { fillPresets(); render(); showEditorError(editorError); showResults(); });
-  $('preset').addEventListener('change', (e) => {
-    const name = e.target.value;
-    const entry = PRESETS.find(([n]) => n === name);
-    if (entry) {
-      loadPreset(entry[0], entry[1]).catch((err) => {
-        $('lab-status').hidden = false;
-        $('lab-status').textContent = t('presetFailed', { e: err.message ?? err });
-        syncPresetSelect();
-      });
-    }
-  });
+  onLang(() => { fillPresets(); render(); showEditorError(editorError); showResults(); course?.render(); });
+  $('preset').addEventListener('change', (e) => loadPreset(e.target.value));
+  for (const b of document.querySelectorAll('button.break')) b.addEventListener('click', () => loadPreset(b.dataset.level));
   $('model').addEventListener('change', (e) => {
     plan = null;
     if (!open(editor.value, e.target.value)) { model = e.target.value; saveHash(); }
@@ -473,10 +453,28 @@ async function main() {
   }
   $('lab-status').hidden = true;
   startWorker();
-  if (!(await loadHash().catch(() => false))) {
-    const [name, m] = PRESETS.find(([n]) => n === DEFAULT_PRESET);
-    await loadPreset(name, m);
+  try {
+    const { levels, problems } = await loadPath(wasm);
+    LEVELS = levels;
+    if (problems.length) {
+      $('lab-status').hidden = false;
+      $('lab-status').textContent = t('presetFailed', { e: problems.join('; ') });
+    }
+  } catch (err) {
+    $('lab-status').hidden = false;
+    $('lab-status').textContent = t('presetFailed', { e: err.message ?? err });
   }
+  course = levelPanel({
+    section: $('level'), concept: $('level-concept'), title: $('level-title'), model: $('level-model'), goal: $('level-goal'),
+    note: $('level-note'), hintBtn: $('hint-next'), hints: $('hints'), done: $('level-done'), lock: $('explore-lock'),
+  }, LEVELS, {
+    next: (name) => { loadPreset(name); $('level').scrollIntoView({ block: 'start' }); $('level-title').focus(); },
+    startFix: () => { syncRunButtons(); editor.focus(); },
+    changed: () => { syncRunButtons(); syncPresetSelect(); },
+    restore: () => { const e = levelOf(preset); if (e) { editor.value = e.program; plan = null; open(e.program, model); } },
+  });
+  fillPresets();
+  if (!(await loadHash().catch(() => false)) && LEVELS.length) await loadPreset(LEVELS[0].name);
   document.documentElement.dataset.lab = 'ready';
 }
 

@@ -4,16 +4,24 @@
 //! ```text
 //! cargo run --bin lab -- lessons/counter.lab [sc|tso|ra] [--max-states N]
 //! echo '...' | cargo run --bin lab -- - tso
+//! cargo run --bin lab -- check lessons/
 //! ```
 //!
 //! Exit codes: 0 when exploration completed without failures, 1 when it found failures or
 //! stopped at the state bound, 2 on a parse error or bad arguments.
+//!
+//! `check DIR` verifies every level in DIR (`src/sim/level.rs`): each file listed in
+//! `DIR/path.txt` has a level block that parses, its goal is reachable under its model, and
+//! the fixed program it names makes the failure unreachable under exhaustive exploration; and
+//! every lesson with a level block is on the path. It prints one line per level and exits
+//! with 1 if any is wrong.
 
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use queue_playground::sim::english::{self, CommandError, USAGE};
+use queue_playground::sim::level::{parse_level, program_text, verify};
 use queue_playground::sim::{explore, parse, Limits, Model};
 
 fn main() -> ExitCode {
@@ -21,6 +29,9 @@ fn main() -> ExitCode {
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
+    }
+    if args.first().map(String::as_str) == Some("check") {
+        return check(args.get(1).map(String::as_str).unwrap_or("lessons"));
     }
     match run(&args) {
         Ok(code) => code,
@@ -88,4 +99,88 @@ fn run(args: &[String]) -> Result<ExitCode, CommandError> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `lab check DIR`: verifies every level on the path in `DIR/path.txt`.
+fn check(dir: &str) -> ExitCode {
+    let dir = std::path::Path::new(dir);
+    let read = |name: &str| std::fs::read_to_string(dir.join(name));
+    let path = match read("path.txt") {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!(
+                "lab check: cannot read {}: {e}",
+                dir.join("path.txt").display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let order: Vec<&str> = path
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut bad = 0;
+    let mut say_bad = |name: &str, what: String| {
+        bad += 1;
+        println!("FAIL {name}: {what}");
+    };
+    for name in &order {
+        let file = format!("{name}.lab");
+        let src = match read(&file) {
+            Ok(s) => s,
+            Err(e) => {
+                say_bad(name, format!("cannot read {file}: {e}"));
+                continue;
+            }
+        };
+        let level = match parse_level(&src) {
+            Ok(l) => l,
+            Err(e) => {
+                say_bad(name, format!("{file}:{e}"));
+                continue;
+            }
+        };
+        let fix_src = match read(&level.fix_file) {
+            Ok(s) => s,
+            Err(e) => {
+                say_bad(name, format!("cannot read {}: {e}", level.fix_file));
+                continue;
+            }
+        };
+        let start = Instant::now();
+        match verify(&level, program_text(&src), &fix_src, &Limits::default()) {
+            Ok(v) => println!(
+                "ok   {name} ({}): goal in {} schedules of {} states; {} makes it unreachable in {} states ({:.2} s)",
+                level.model.name(),
+                v.goal_schedules,
+                v.goal_states,
+                level.fix_file,
+                v.fix_states,
+                start.elapsed().as_secs_f64()
+            ),
+            Err(p) => say_bad(name, english::level_problem(&p, &level.fix_file)),
+        }
+    }
+    // A level left off the path would never be played.
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for f in files.iter().filter(|f| f.ends_with(".lab")) {
+        let name = &f[..f.len() - 4];
+        let is_level = read(f).map(|s| parse_level(&s).is_ok()).unwrap_or(false);
+        if is_level && !order.contains(&name) {
+            say_bad(name, "a level that is not on the path (path.txt)".into());
+        }
+    }
+    println!("{} levels, {bad} wrong", order.len());
+    if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

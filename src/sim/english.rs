@@ -503,6 +503,12 @@ impl fmt::Display for StepError {
     }
 }
 
+impl fmt::Display for super::level::LevelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&level_error(self))
+    }
+}
+
 /// A report's one-line summary, including why exploration stopped if it did.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -513,5 +519,49 @@ impl fmt::Display for Report {
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&request_error(self))
+    }
+}
+
+/// A level block's error, for lesson authors: `LINE: message`.
+pub fn level_error(e: &super::level::LevelError) -> String {
+    use super::level::LevelErrorKind as K;
+    let what = match &e.kind {
+        K::NoLevel => "no `#|` level block: this file is a program, not a level".to_string(),
+        K::ProgramAfterLevel => "program text after the `#|` level block".into(),
+        K::NoColon => "expected `#| key: value`".into(),
+        K::UnknownKey { key } => format!("unknown key `{key}`"),
+        K::Duplicate { key } => format!("`{key}` is given twice"),
+        K::Missing { key } => format!("`{key}` is missing"),
+        K::Empty { key } => format!("`{key}` is empty"),
+        K::UnknownConcept { name } => format!(
+            "unknown concept `{name}` (expected atomicity, visibility, ordering, race or sync)"
+        ),
+        K::UnknownModel { name } => format!("unknown model `{name}` (expected sc, tso or ra)"),
+        K::BadWin { text } => {
+            format!("`{text}` is not a win (expected `outcome NAME=V ...` or `failure KIND`)")
+        }
+        K::BadNever { text } => format!(
+            "`{text}` is not a fix (expected `never any`, `never KIND` or `never outcome NAME=V ...`)"
+        ),
+        K::LivelockGoal => "a livelock cannot be the goal: stepping never reaches forever".into(),
+        K::HintsUnpaired { en, zh } => {
+            format!("{en} `hint.en` lines but {zh} `hint.zh` lines")
+        }
+    };
+    format!("{}: {what}", e.line)
+}
+
+/// What `lab check` found wrong with a level.
+pub fn level_problem(p: &super::level::Problem, fix_file: &str) -> String {
+    use super::level::Problem as P;
+    match p {
+        P::Program(e) => format!("the program does not parse: {}", parse_error(e)),
+        P::GoalIncomplete => "exploring the program stopped at the state bound".into(),
+        P::GoalUnreachable => "no schedule reaches the goal under the level's model".into(),
+        P::FixProgram(e) => format!("{fix_file}: does not parse: {}", parse_error(e)),
+        P::FixIncomplete => format!("{fix_file}: exploring stopped at the state bound"),
+        P::FixFails => format!("{fix_file}: the failure is still reachable"),
+        P::FixLacks { keep } => format!("{fix_file}: lacks `{keep}`, which the fix must keep"),
+        P::NothingToFix => "the program already satisfies its fix: nothing to fix".into(),
     }
 }

@@ -34,6 +34,7 @@ pub mod english;
 pub mod error;
 pub mod exec;
 pub mod explore;
+pub mod level;
 pub mod lexer;
 pub mod machine;
 pub mod messages;

@@ -14,7 +14,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::json::{member, write_array, write_str, ObjectWriter};
+use crate::json::{member, write_array, write_str, ObjectWriter, ToJson};
+use crate::sim::level;
 use crate::sim::report::failure_of;
 use crate::sim::request::{self, OptionValue, Options, RequestError};
 use crate::sim::{
@@ -188,6 +189,12 @@ impl LabSession {
     pub fn reset(&mut self) -> String {
         self.machine.reset();
         self.view()
+    }
+
+    /// True if the run so far meets the goal of the level in `lesson` (a lesson file's whole
+    /// text, see `src/sim/level.rs`); false if it does not, or if `lesson` has no valid level.
+    pub fn goal_met(&self, lesson: &str) -> bool {
+        level::parse_level(lesson).is_ok_and(|l| l.win.met_by(&self.machine))
     }
 
     /// The schedule so far, encoded as in URLs (`0,1,f0`).
@@ -365,6 +372,36 @@ pub fn sample_json(
         w.num("elapsed_ms", elapsed_ms);
         w.num("runs_per_second", per_s);
     })
+}
+
+/// The level in a lesson file's text (`src/sim/level.rs`) as JSON, plus `program`, the text
+/// the editor shows; or `{"error": {"key": "level.invalid", "line"}}` when the block is wrong
+/// (lesson authors run `cargo run --bin lab -- check lessons/` for the full message).
+#[wasm_bindgen]
+pub fn level_json(lesson: &str) -> String {
+    match level::parse_level(lesson) {
+        Ok(l) => object(|w| {
+            w.raw("level", |out| l.write_json(out));
+            w.str("program", level::program_text(lesson));
+        }),
+        Err(e) => object(|w| {
+            w.raw("error", |out| {
+                let mut w = ObjectWriter::new(out);
+                w.str("key", "level.invalid");
+                member(&mut w, "line", &e.line);
+                w.finish();
+            });
+        }),
+    }
+}
+
+/// The first text the level in `lesson` says its fix must keep that `src` lacks, or `""`.
+#[wasm_bindgen]
+pub fn level_missing_keep(lesson: &str, src: &str) -> String {
+    level::parse_level(lesson)
+        .ok()
+        .and_then(|l| level::missing_keep(&l, src))
+        .unwrap_or_default()
 }
 
 /// The memory models, in menu order, as JSON `[{"name": "sc"}, ...]`.

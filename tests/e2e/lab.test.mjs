@@ -30,6 +30,8 @@ async function openLab(path = '/lab.html') {
 async function choosePreset(page, name, model) {
   await page.selectOption('#preset', name);
   await page.waitForFunction((n) => location.hash.includes(`p=${n}`) && window.__lab.view()?.schedule === '', name);
+  // A level's explorer waits for a first try or a hint: take the hint.
+  if (await page.isVisible('#explore-lock')) await page.click('#hint-next');
   if (model) {
     await page.selectOption('#model', model);
     await page.waitForFunction((m) => window.__lab.model() === m, model);
@@ -38,6 +40,7 @@ async function choosePreset(page, name, model) {
 
 const thread = (i) => `.thread[data-thread="${i}"]`;
 const shared = (page, name) => page.textContent(`#memory [data-var="${name}"] .value`);
+const schedule = (page) => page.getAttribute('#schedule', 'data-schedule');
 const temp = (page, i, name) => page.textContent(`${thread(i)} .temps [data-name="${name}"] dd`);
 
 async function explore(page) {
@@ -45,12 +48,13 @@ async function explore(page) {
   await page.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.explore));
   assert.equal(await page.evaluate(() => document.documentElement.dataset.explore), 'done', await page.textContent('#progress'));
   return page.evaluate(() => ({
-    outcomes: [...document.querySelectorAll('#histogram li.outcome')].map((li) => [li.dataset.outcome, Number(li.dataset.count)]),
+    outcomes: [...document.querySelectorAll('#histogram li.outcome[data-outcome]')].map((li) => [li.dataset.outcome, Number(li.dataset.count)]),
+    failureBars: [...document.querySelectorAll('#histogram li.failure')].map((li) => [li.dataset.kind.replace(/_/g, '-'), Number(li.dataset.count)]),
     failures: [...document.querySelectorAll('#failures li.failure')].map((li) => ({
       kind: li.dataset.kind.replace(/_/g, '-'),
       count: Number(li.querySelector('.head .count').textContent.replace(/\D/g, '')),
       message: li.querySelector('.message').textContent,
-      schedule: li.querySelector('.sched').textContent,
+      schedule: li.querySelector('.sched').dataset.schedule,
     })),
   }));
 }
@@ -94,7 +98,7 @@ test('stepping the counter preset by hand to a lost update', async () => {
   assert.equal(await shared(page, 'count'), '1');
   await page.click(`${thread(1)} button.step`);
   assert.equal(await shared(page, 'count'), '1');
-  assert.equal(await page.textContent('#schedule'), '0,1,0,1');
+  assert.equal(await schedule(page), '0,1,0,1');
   assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
   assert.match(await page.textContent('#run-status'), /count == 2/);
   for (const i of [0, 1]) {
@@ -103,7 +107,7 @@ test('stepping the counter preset by hand to a lost update', async () => {
   }
   // Undo takes back B's store.
   await page.click('#undo');
-  assert.equal(await page.textContent('#schedule'), '0,1,0');
+  assert.equal(await schedule(page), '0,1,0');
   assert.equal(await page.getAttribute(thread(1), 'data-run'), 'ready');
   assert.deepEqual(problems, []);
   await page.close();
@@ -118,7 +122,7 @@ test('the exhaustive explorer in the worker finds what the native command prints
     ['deadlock', 'sc'],
     ['condvar_lost_wakeup', 'sc'],
     ['peterson', 'tso'],
-    ['queue_put_get', 'ra'],
+    ['queue_put_if', 'ra'],
   ]) {
     await choosePreset(page, file, model);
     const web = await explore(page);
@@ -126,15 +130,22 @@ test('the exhaustive explorer in the worker finds what the native command prints
     assert.ok(cli.outcomes.length > 0, `${file}: the native command printed outcomes`);
     assert.deepEqual(web.outcomes, cli.outcomes, `${file} under ${model}: outcomes`);
     assert.deepEqual(web.failures, cli.failures, `${file} under ${model}: failures`);
+    // Every run is a bar: each failure that is not a false final assertion (those are
+    // outcomes already) has its own, with its count.
+    const notFinal = cli.failures.filter((f) => !/final assert/.test(f.message)).map((f) => [f.kind, f.count]);
+    assert.deepEqual(web.failureBars, notFinal, `${file} under ${model}: failure bars`);
   }
+  await choosePreset(page, 'deadlock', 'sc');
+  assert.deepEqual((await explore(page)).failureBars, [['deadlock', 2]], 'the deadlocked runs are a bar beside moved=2');
+  assert.deepEqual(await page.$$eval('#histogram li', (lis) => lis.map((li) => li.querySelector('.count').textContent)), ['4 (66.7%)', '2 (33.3%)']);
   // A failure's replay loads its shortest schedule into the stepper, to be stepped.
   await choosePreset(page, 'counter_lost_update', 'sc');
   await explore(page);
   await page.click('#failures li.failure button.replay');
   assert.equal(await page.isVisible('#replay-bar'), true);
-  assert.equal(await page.textContent('#schedule'), '—');
+  assert.equal(await schedule(page), '');
   for (let i = 0; i < 4; i++) await page.click('#replay-next');
-  assert.equal(await page.textContent('#schedule'), '0,1,0,1');
+  assert.equal(await schedule(page), '0,1,0,1');
   assert.equal(await shared(page, 'count'), '1');
   assert.equal(await page.isDisabled('#replay-next'), true);
   assert.deepEqual(problems, []);
@@ -159,7 +170,7 @@ test('a shared link restores the same program, model and schedule', async () => 
   const { page: again, problems: problems2 } = await openLab(url.slice(env.base.length));
   const after = await again.evaluate(() => ({ view: window.__lab.view(), src: document.getElementById('editor').value, model: document.getElementById('model').value }));
   assert.deepEqual(after, before);
-  assert.equal(await again.textContent('#schedule'), before.view.schedule);
+  assert.equal(await schedule(again), before.view.schedule);
   assert.equal(await again.textContent(`${thread(1)} .buffer li`), 'y = 1');
   assert.equal(await again.inputValue('#preset'), 'store_buffering');
   assert.deepEqual([...problems, ...problems2], []);
@@ -205,7 +216,7 @@ test('cancel stops a big exploration and the lab keeps working', { timeout: 120_
   assert.equal(await page.isHidden('#results'), true);
   // The page thread was never blocked, the stepper still steps, and a fresh worker explores.
   await page.click(`${thread(0)} button.stmt`);
-  assert.equal(await page.textContent('#schedule'), '0');
+  assert.equal(await schedule(page), '0');
   await choosePreset(page, 'counter_lost_update', 'sc');
   const r = await explore(page);
   assert.deepEqual(r.outcomes, [['count=1', 4], ['count=2', 2]]);
@@ -273,7 +284,7 @@ test('random and PCT runs count every run; a replay survives a shared link', asy
   assert.match(url, /&plan=/);
   const { page: again, problems: problems2 } = await openLab(url.slice(env.base.length));
   assert.equal(await again.isVisible('#replay-bar'), true);
-  assert.equal(await again.textContent('#schedule'), await page.textContent('#schedule'));
+  assert.equal(await schedule(again), await schedule(page));
   await again.click('#replay-end');
   assert.equal(await shared(again, 'count'), '1');
   assert.equal(await again.getAttribute('#run-status', 'data-status'), 'failed');
@@ -282,17 +293,16 @@ test('random and PCT runs count every run; a replay survives a shared link', asy
   await again.close();
 });
 
-test('every lesson is listed, and every string exists in English and Chinese', async () => {
+test('every level on the path is listed, and every string exists in English and Chinese', async () => {
   const { page, problems } = await openLab();
-  const presets = await page.evaluate(() => import('./www/lab.js').then((m) => m.PRESETS));
-  const files = (await readdir(resolve(ROOT, 'lessons'))).filter((f) => f.endsWith('.lab')).map((f) => f.slice(0, -4));
-  assert.deepEqual(presets.map(([name]) => name).sort(), files.sort(), 'one preset per lesson file');
+  const levels = await page.evaluate(() => import('./www/lab.js').then((m) => m.LEVELS.map((l) => l.name)));
+  const path = (await readFile(resolve(ROOT, 'lessons/path.txt'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  assert.deepEqual(levels, path, 'one level per line of lessons/path.txt, in order');
+  assert.deepEqual(await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean)), path);
+  assert.deepEqual(await page.$$eval('#path li', (lis) => lis.map((li) => li.dataset.level)), path);
+  for (const text of await page.$$eval('#preset option', (os) => os.map((o) => o.textContent))) assert.ok(!text.includes('`'), `no backticks: ${text}`);
   const en = Object.keys(LAB_STRINGS.en).sort();
   assert.deepEqual(Object.keys(LAB_STRINGS.zh).sort(), en, 'the same keys in both languages');
-  for (const [name, model] of presets) {
-    assert.ok(['sc', 'tso', 'ra'].includes(model), name);
-    for (const key of [`lesson.${name}`, `try.${name}`]) assert.ok(en.includes(key), key);
-  }
   const html = await readFile(resolve(ROOT, 'lab.html'), 'utf8');
   for (const [, key] of html.matchAll(/data-t="([^"]+)"/g)) assert.ok(en.includes(key), `lab.html uses ${key}`);
   // Every message key the core writes (src/sim/messages.rs) and the worker sends has a string.
@@ -328,14 +338,14 @@ test('in Chinese, the stepper, its blocked reasons, failures and parse errors ar
   assert.equal(await page.getAttribute(`${thread(0)} p.why`, 'data-why'), 'why.mutex');
   assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
   assert.equal(await page.textContent('#run-status'),
-    '✗ 死锁：A 第 11 行阻塞在“对 m2 加锁”；B 第 19 行阻塞在“对 m1 加锁”');
+    '✗ 死锁：A 第 6 行阻塞在“对 m2 加锁”；B 第 14 行阻塞在“对 m1 加锁”');
   // The explorer's failures, in the same words.
   await page.click('#run-exhaustive');
   await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
   const failure = await page.$eval('#failures li.failure', (li) => ({
     kind: li.querySelector('.head b').textContent, key: li.querySelector('.message').dataset.key, message: li.querySelector('.message').textContent,
   }));
-  assert.deepEqual(failure, { kind: '死锁', key: 'detail.stuck', message: 'A 第 11 行阻塞在“对 m2 加锁”；B 第 19 行阻塞在“对 m1 加锁”' });
+  assert.deepEqual(failure, { kind: '死锁', key: 'detail.stuck', message: 'A 第 6 行阻塞在“对 m2 加锁”；B 第 14 行阻塞在“对 m1 加锁”' });
   // A parse error, with its line and column, and what it names.
   await page.fill('#editor', 'shared x = 0\nthread A {\n  observe = 1\n}\n');
   await page.waitForSelector('#editor-msg.error');
