@@ -284,7 +284,7 @@ async function loadHash() {
   plan = h.plan ? h.plan.split(',') : null;
   planLabel = '';
   editor.value = text;
-  const m = h.model ?? PRESETS.find(([n]) => n === h.preset)?.[1] ?? 'sc'; // a lesson's own model
+  const m = h.model ?? entry?.level.model ?? 'sc'; // a lesson's own model
   $('model').value = m;
   model = m;
   syncPresetSelect();

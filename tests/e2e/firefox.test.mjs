@@ -49,6 +49,9 @@ test('Firefox: the lab explores every interleaving of the lost update in its wor
     preset.value = 'counter_lost_update';
     preset.dispatchEvent(new Event('change', { bubbles: true }));`);
   await ff.waitFor('return location.hash.includes("p=counter_lost_update")', { what: 'the lesson is loaded' });
+  // A level's explorer waits for a first try or a hint: take the first hint.
+  if (await ff.run('const l = document.querySelector("#explore-lock"); return Boolean(l && l.offsetParent !== null)')) await ff.click('#hint-next');
+  await ff.waitFor('return !document.querySelector("#run-exhaustive").disabled', { what: 'the explorer unlocked' });
   await ff.click('#run-exhaustive');
   const state = await ff.waitFor(`const s = document.documentElement.dataset.explore;
     return ['done', 'error'].includes(s) && s`, { what: 'the explorer finished' });
