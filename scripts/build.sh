@@ -4,17 +4,19 @@
 # that the page loads exactly these builds):
 #   pkg/queue_playground.js + _bg.wasm   the queue and consumer (every visit)
 #   pkg/lab.js + lab_bg.wasm              the interleaving lab (--features lab; loaded on demand)
+#   pkg/threads.js + threads_bg.wasm      the threads view (--features threads, wasm atomics on
+#                                         shared memory, pinned nightly; loaded on demand)
 # Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-optimise() { # name -> prints a JSON object describing the optimised file
+optimise() { # name [extra wasm-opt flags] -> prints a JSON object describing the optimised file
   local wasm=pkg/$1_bg.wasm before after gz
   before=$(wc -c <"$wasm")
   # The features rustc 1.95 enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
   node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue "${@:2}" \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
   after=$(wc -c <"$wasm")
@@ -32,10 +34,29 @@ mkdir -p target/lab-pkg && mv pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/
 wasm-pack --quiet build --release --target web --out-dir pkg --no-typescript --no-pack >&2
 mv target/lab-pkg/lab.js target/lab-pkg/lab_bg.wasm pkg/
 queue=$(optimise queue_playground)
+
+# The threads wasm (issue 8): wasm atomics on an imported shared memory, which needs std rebuilt
+# with atomics (-Z build-std on the pinned nightly, scripts/threads-toolchain.sh); its own target
+# dir so that the stable builds' cache survives. --initial-memory fixes the memory's size so the
+# page can create the shared WebAssembly.Memory before it instantiates anything: keep it equal to
+# MEMORY_PAGES * 65536 in www/threads/threads.js. Then wasm-bindgen (wasm-pack cannot pass -Z).
+nightly=$(scripts/threads-toolchain.sh)
+threads_flags=(-C target-feature=+atomics,+bulk-memory -C link-arg=--shared-memory
+  -C link-arg=--max-memory=1073741824 -C link-arg=--initial-memory=4194304 -C link-arg=--import-memory
+  -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size
+  -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base)
+RUSTFLAGS="${threads_flags[*]}" \
+  cargo +"$nightly" build --quiet --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
+  --no-default-features --features threads --lib --target-dir target/threads >&2
+rm -f pkg/threads.js pkg/threads_bg.wasm
+wasm-bindgen --target web --out-dir pkg --out-name threads --no-typescript \
+  target/threads/wasm32-unknown-unknown/release/queue_playground.wasm
+threads=$(optimise threads --enable-threads)
 cat >pkg/build.json <<JSON
 {
   "wasm_opt": "$(node_modules/.bin/wasm-opt --version | tr -d '"')",
   "queue": $queue,
-  "lab": $lab
+  "lab": $lab,
+  "threads": $threads
 }
 JSON

@@ -13,3 +13,6 @@ pub use consumer::{busy_work, start_consumer_worker};
 
 #[cfg(feature = "lab")]
 pub mod lab;
+
+#[cfg(feature = "threads")]
+pub mod threads;
