@@ -9,12 +9,14 @@
 //! - [`json`]: the small JSON reader and writer the protocol speaks.
 //! - [`protocol`]: the typed, versioned, validated messages between the page and the worker.
 //! - [`sim`]: the interleaving lab.
+//! - [`threads`]: real threads sharing one queue, its unsafe twin, and the exact checker.
 
 pub mod consumer;
 pub mod json;
 pub mod protocol;
 pub mod queue;
 pub mod sim;
+pub mod threads;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
