@@ -37,12 +37,10 @@ queue=$(optimise queue_playground)
 
 # The threads wasm (issue 8): wasm atomics on an imported shared memory, which needs std rebuilt
 # with atomics (-Z build-std on the pinned nightly, scripts/threads-toolchain.sh); its own target
-# dir so that the stable builds' cache survives. --initial-memory fixes the memory's size so the
-# page can create the shared WebAssembly.Memory before it instantiates anything: keep it equal to
-# MEMORY_PAGES * 65536 in www/threads/threads.js. Then wasm-bindgen (wasm-pack cannot pass -Z).
+# dir so that the stable builds' cache survives. Then wasm-bindgen (wasm-pack cannot pass -Z).
 nightly=$(scripts/threads-toolchain.sh)
 threads_flags=(-C target-feature=+atomics,+bulk-memory -C link-arg=--shared-memory
-  -C link-arg=--max-memory=1073741824 -C link-arg=--initial-memory=4194304 -C link-arg=--import-memory
+  -C link-arg=--max-memory=1073741824 -C link-arg=--import-memory
   -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size
   -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base)
 RUSTFLAGS="${threads_flags[*]}" \

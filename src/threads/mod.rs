@@ -14,6 +14,8 @@
 //! - [`races`]: the racy processed counter and the seed's racy start guard, beside their fixes.
 //! - [`stats`]: what the page shows, read lock-free.
 //! - [`shared`]: one run's shared state, and the producer and consumer loops.
+//! - [`simulated`]: the same run on one thread, its steps interleaved by a seeded scheduler
+//!   (the page's fallback where memory cannot be shared).
 //!
 //! ```
 //! use queue_playground::threads::{Scenario, Shared};
@@ -39,6 +41,7 @@ pub mod races;
 pub mod ring;
 pub mod scenario;
 pub mod shared;
+pub mod simulated;
 pub mod stats;
 
 pub use checker::{Item, Seen, Settled};
@@ -46,4 +49,5 @@ pub use races::{ProcessedCounter, StartGuard};
 pub use ring::RacyRing;
 pub use scenario::{ConsumerKind, CounterKind, GuardKind, Param, ParamError, QueueKind, Scenario};
 pub use shared::{RunError, Shared};
+pub use simulated::SimulatedRun;
 pub use stats::{Role, Stats, ThreadStat, ThreadState};

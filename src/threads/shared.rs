@@ -59,11 +59,9 @@ pub enum RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::NoSuchThread { role, id, count } => write!(
-                f,
-                "there is no {} {id}: the run has {count}",
-                role.key()
-            ),
+            RunError::NoSuchThread { role, id, count } => {
+                write!(f, "there is no {} {id}: the run has {count}", role.key())
+            }
             RunError::AlreadyRan { role, id } => {
                 write!(f, "{} {id} has already run", role.key())
             }
@@ -226,10 +224,7 @@ impl Shared {
 
     /// Unregisters a thread; the last one out settles the counts.
     fn leave(&self, slot: &ThreadSlot) {
-        if !matches!(
-            slot.state(),
-            ThreadState::Finished | ThreadState::Declined
-        ) {
+        if !matches!(slot.state(), ThreadState::Finished | ThreadState::Declined) {
             slot.set(ThreadState::Stopped);
         }
         if self.stopping() {
@@ -473,7 +468,9 @@ impl Shared {
     /// a worker, never from the page's main thread.
     pub fn settle(&self) -> Option<Settled> {
         // AcqRel: sees every write of the threads that left (their AcqRel gate decrement).
-        self.gate.compare_exchange(0, CLOSED, AcqRel, Acquire).ok()?;
+        self.gate
+            .compare_exchange(0, CLOSED, AcqRel, Acquire)
+            .ok()?;
         let produced: Vec<u64> = self.produced.iter().map(|p| p.load(Relaxed)).collect();
         Some(match self.scenario.queue {
             QueueKind::Locked => self.checker.settle(&produced, self.queue.snapshot()),
