@@ -6,10 +6,30 @@
 #   pkg/lab.js + lab_bg.wasm              the interleaving lab (--features lab; loaded on demand)
 #   pkg/threads.js + threads_bg.wasm      the threads view (--features threads, wasm atomics on
 #                                         shared memory, pinned nightly; loaded on demand)
-# Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first)
+#   pkg/threads_sim.js + _bg.wasm         the same, stable and without atomics: the threads view's
+#                                         simulated fallback where memory cannot be shared
+# Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first;
+# run on its own, it runs scripts/setup.sh itself when a tool it needs is missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+# Never write a build that is not what build.json claims: without npm's wasm-opt, wasm-pack or
+# the wasm32 target, install them first (scripts/setup.sh is idempotent), then check again.
+missing() {
+  [ -x node_modules/.bin/wasm-opt ] || { echo "npm's wasm-opt (node_modules/.bin/wasm-opt)"; return; }
+  command -v wasm-pack >/dev/null 2>&1 || { echo wasm-pack; return; }
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || { echo "the wasm32-unknown-unknown target"; return; }
+  scripts/threads-toolchain.sh >/dev/null || echo "the threads wasm's pinned nightly"
+}
+if [ -n "$(missing)" ]; then
+  printf '[build] %s is missing: running scripts/setup.sh first\n' "$(missing)" >&2
+  scripts/setup.sh
+  if [ -n "$(missing)" ]; then
+    printf '[build] error: %s is still missing after scripts/setup.sh; nothing was built\n' "$(missing)" >&2
+    exit 1
+  fi
+fi
 
 optimise() { # name [extra wasm-opt flags] -> prints a JSON object describing the optimised file
   local wasm=pkg/$1_bg.wasm before after gz
@@ -50,11 +70,19 @@ rm -f pkg/threads.js pkg/threads_bg.wasm
 wasm-bindgen --target web --out-dir pkg --out-name threads --no-typescript \
   target/threads/wasm32-unknown-unknown/release/queue_playground.wasm
 threads=$(optimise threads --enable-threads)
+# The same exports on stable, without atomics: the threads view's simulated fallback
+# (SimulatedRun) for pages that cannot share memory, where the shared-memory wasm may not load.
+cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features --features threads --lib >&2
+rm -f pkg/threads_sim.js pkg/threads_sim_bg.wasm
+wasm-bindgen --target web --out-dir pkg --out-name threads_sim --no-typescript \
+  target/wasm32-unknown-unknown/release/queue_playground.wasm
+threads_sim=$(optimise threads_sim)
 cat >pkg/build.json <<JSON
 {
   "wasm_opt": "$(node_modules/.bin/wasm-opt --version | tr -d '"')",
   "queue": $queue,
   "lab": $lab,
-  "threads": $threads
+  "threads": $threads,
+  "threads_sim": $threads_sim
 }
 JSON

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs whatever the playground needs that is missing; idempotent and quick when all is present.
-# Usage: scripts/setup.sh [--browser]   (--browser also installs Chromium + ChromeDriver and npm test deps)
+# Usage: scripts/setup.sh [--browser]   (--browser also installs the test browsers and their
+# drivers: Debian's Chromium + ChromeDriver and Firefox ESR, geckodriver by cargo; and the npm
+# test deps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -47,11 +50,17 @@ if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = --browser ] && [ ! -d n
 fi
 
 if [ "${1:-}" = --browser ]; then
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    log "installing chromium and chromium-driver from Debian"
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/firefox-esr ]; then
+    log "installing chromium, chromium-driver and firefox-esr from Debian"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
+  fi
+  if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    log "installing geckodriver $GECKODRIVER_VERSION (about 2 minutes, once)"
+    # --locked first (reproducible); without it if the lock file names a yanked crate.
+    cargo install geckodriver --locked --version "$GECKODRIVER_VERSION" ||
+      cargo install geckodriver --version "$GECKODRIVER_VERSION"
   fi
 fi
 log "toolchain ready"

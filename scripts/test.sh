@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The second README command: installs what is missing and runs every test.
-#   1. native: cargo fmt --check, cargo clippy, cargo test (the core with real std threads)
-#   2. wasm: wasm-pack test --headless --chrome (on a page and in a dedicated worker)
-#   3. end to end: the release build served as static files, driven in Debian's Chromium
+#   1. native: cargo fmt --check, cargo clippy, cargo test (the core with real std threads),
+#      then the same suite optimised (the queue's thread tests are most useful optimised)
+#   2. wasm: wasm-pack test --headless in Chromium and in Firefox ESR (on a page, in a
+#      dedicated worker)
+#   3. end to end: the release build served as static files, driven in Debian's Chromium by
+#      playwright-core and in Firefox ESR by geckodriver (tests/e2e/firefox.test.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,11 +21,17 @@ cargo clippy --target wasm32-unknown-unknown --all-features --lib --tests --quie
 step "native tests (cargo test)"
 cargo test --quiet
 
+step "native tests, optimised (cargo test --profile fast-test: release without LTO)"
+cargo test --quiet --profile fast-test
+
 step "wasm tests in headless Chromium (wasm-pack test)"
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --features lab
+
+step "wasm tests in headless Firefox ESR (wasm-pack test)"
+wasm-pack test --headless --firefox --geckodriver "$HOME/.cargo/bin/geckodriver" -- --features lab
 
 step "release build"
 scripts/build.sh
 
-step "end-to-end tests (node --test, playwright-core, /usr/bin/chromium)"
+step "end-to-end tests (node --test: playwright-core + /usr/bin/chromium, geckodriver + firefox-esr)"
 node --test --test-concurrency=1 tests/e2e/

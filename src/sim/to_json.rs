@@ -4,7 +4,7 @@
 //! serde_json cost the lab's wasm more than the simulator itself. `tests/sim_json.rs` checks
 //! the shape against what serde wrote before (`tests/golden/`).
 
-use crate::json::{member, write_array, write_str, write_u64, ObjectWriter, ToJson};
+use crate::json::{member, write_str, ObjectWriter, ToJson};
 
 use super::choice::Choice;
 use super::exec::RunStatus;
