@@ -7,6 +7,13 @@ import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 
+// index.html?view=threads is the threads view (www/threads/, loaded only then): it takes the
+// page, and this module stops here for good, so the playground's worker never starts.
+if (new URLSearchParams(location.search).get('view') === 'threads') {
+  await import('./threads/view.js');
+  await new Promise(() => {});
+}
+
 const $ = (id) => document.getElementById(id);
 /** `Settings::REFERENCE` in consumer.rs: the Python loop exactly. */
 const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 4294967295 };

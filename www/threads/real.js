@@ -35,6 +35,7 @@ export function loadModule() {
  *   thread(role, id, state)  'starting' | 'running' | 'stopped' | 'crashed' | 'terminated'
  *   stats(json)              the observer's counters (JSON text from src/web/threads.rs)
  *   error(key, vars)         something went wrong, as a string-table key
+ *   ended()                  every thread returned by itself (all items put and taken)
  */
 export class RealRun {
   constructor(scenario, query, on) {
@@ -46,7 +47,10 @@ export class RealRun {
     this.stopping = null;
   }
 
-  /** Starts every thread; resolves with ms from call to all threads running. */
+  /**
+   * Starts every thread; resolves to { ms: from call to all threads running, created: the
+   * observer's { ptr, scenario, errors } (the core's reading of the query) }.
+   */
   async start() {
     const t0 = performance.now();
     const { module, limits } = await loadModule();
@@ -54,6 +58,8 @@ export class RealRun {
     this.observer = this.spawn('observer', 0);
     const created = await this.ask({ type: 'start', role: 'observer', module, memory, query: this.query }, 'created');
     const ptr = created.ptr;
+    this.observer.state = 'running';
+    this.on.thread('observer', 0, 'running');
     const running = [];
     for (const [role, count] of [['producer', this.scenario.producers], ['consumer', this.scenario.consumers]]) {
       for (let id = 0; id < count; id++) {
@@ -63,7 +69,7 @@ export class RealRun {
       }
     }
     await Promise.all(running);
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, created };
   }
 
   spawn(role, id) {
@@ -78,26 +84,32 @@ export class RealRun {
     };
     worker.onmessage = ({ data }) => {
       if (data.type === 'running') { set('running'); entry.ran(); }
-      else if (data.type === 'stopped') { set('stopped'); entry.done(); }
+      else if (data.type === 'stopped') { set('stopped'); entry.done(); this.checkEnded(); }
       else if (data.type === 'error') {
-        this.on.error('error.worker', { thread: `${role} ${id}`, e: data.error });
-        if (entry.state === 'starting') { set('crashed'); entry.failed(new Error(data.error)); entry.done(); }
+        this.on.error('error.worker', { role, id, e: data.error });
+        if (role !== 'observer') { set('crashed'); entry.failed(new Error(data.error)); entry.done(); }
       }
       if (role === 'observer') this.reply(data);
     };
     // A trap or an uncaught exception: the thread is gone; the page says so and counts it.
     worker.onerror = (e) => {
       e.preventDefault();
-      this.on.error('error.crash', { thread: `${role} ${id}`, e: e.message || e.type });
+      this.on.error('error.crash', { role, id, e: e.message || e.type });
       set('crashed');
       entry.failed(new Error(e.message));
       entry.done();
       if (role === 'observer') this.reply({ type: 'error', error: e.message || 'observer crashed' });
     };
-    worker.onmessageerror = () => this.on.error('error.crash', { thread: `${role} ${id}`, e: 'messageerror' });
+    worker.onmessageerror = () => this.on.error('error.crash', { role, id, e: 'messageerror' });
     this.workers.push(entry);
     set('starting');
     return entry;
+  }
+
+  /** Tells `on.ended` once every producer and consumer has returned by itself. */
+  checkEnded() {
+    const threads = this.workers.filter((w) => w.role !== 'observer');
+    if (!this.stopping && threads.every((w) => w.state === 'stopped')) this.on.ended();
   }
 
   /** Posts to the observer and resolves with its reply of type `want`. */
@@ -141,14 +153,18 @@ export class RealRun {
           w.worker.terminate();
           w.state = 'terminated';
           this.on.thread(w.role, w.id, 'terminated');
-          this.on.error('error.terminated', { thread: `${w.role} ${w.id}` });
+          this.on.error('error.terminated', { role: w.role, id: w.id });
         }
       }
       let final = null;
       if (this.observer?.state !== 'crashed') {
+        // A thread that never entered its loop leaves the counts unsettled: settle them now.
+        // (One terminated inside its loop cannot be settled for: the page says the counts are not final.)
+        if (threads.some((w) => w.state !== 'stopped')) await this.ask({ type: 'settle' }, 'settled').catch(() => {});
         final = await this.ask({ type: 'stats' }, 'stats').then((r) => r.stats, () => null);
       }
       this.close();
+      if (this.observer?.state !== 'crashed') this.on.thread('observer', 0, 'stopped');
       return final;
     })();
     return this.stopping;

@@ -12,8 +12,9 @@ async function start(msg) {
   started = true;
   await init({ module_or_path: msg.module, memory: msg.memory });
   if (msg.role === 'observer') {
-    ptr = wasm.threads_create(msg.maxsize);
-    return post({ type: 'created', ptr });
+    const created = JSON.parse(wasm.threads_create(String(msg.query)));
+    ptr = created.ptr;
+    return post({ type: 'created', ...created });
   }
   ptr = msg.ptr;
   post({ type: 'running', role: msg.role, id: msg.id });
@@ -28,6 +29,7 @@ self.onmessage = async ({ data }) => {
     if (data.type === 'start' && !started) return await start(data);
     if (data.type === 'stats' && ptr) return post({ type: 'stats', stats: wasm.threads_stats(ptr) });
     if (data.type === 'stop' && ptr) { wasm.threads_stop(ptr); return post({ type: 'stopping' }); }
+    if (data.type === 'settle' && ptr) return post({ type: 'settled', settled: wasm.threads_settle(ptr) });
     throw new Error(`unexpected message ${JSON.stringify(data).slice(0, 200)}`);
   } catch (err) {
     post({ type: 'error', error: String(err?.message ?? err) });
