@@ -102,6 +102,8 @@ export function renderLedger(ledger, s, isolated, throughput) {
     e.parentElement.classList.toggle('bad', bad);
   }
   const bal = document.getElementById('threads-balance');
+  bal.dataset.queued = s.queued; // with the ledger's counts, enough to check conservation
+  bal.dataset.settled = String(Boolean(s.settled));
   const vars = { ...s, gap: s.produced - s.consumed - s.lost - s.queued };
   if (!s.settled) bal.dataset.ok = 'live';
   else bal.dataset.ok = String(s.produced === s.consumed + s.lost + s.queued);
