@@ -301,9 +301,21 @@ mod tests {
         assert_eq!(c.record(Item::new(0, 2)), Seen::First); // held by a consumer after all
         assert_eq!(c.lost(), 1);
         // Producer 0 put 0..4, producer 1 put 0..6; (0, 3) and (1, 0) are still queued.
-        let queue = [Item::new(0, 3), Item::new(1, 0), Item::new(1, 0), Item::new(0, 0)];
+        let queue = [
+            Item::new(0, 3),
+            Item::new(1, 0),
+            Item::new(1, 0),
+            Item::new(0, 0),
+        ];
         let s = c.settle(&[4, 6], queue);
-        assert_eq!(s, Settled { consumed: 3, queued: 2, lost: 5 });
+        assert_eq!(
+            s,
+            Settled {
+                consumed: 3,
+                queued: 2,
+                lost: 5
+            }
+        );
         assert_eq!(c.lost(), 5); // (0, 1) and (1, 1..=4)
         assert_eq!((c.duplicated(), c.phantoms(), c.recorded()), (1, 3, 7));
     }

@@ -267,7 +267,10 @@ trait Choice: Copy + PartialEq + 'static {
     const WORDS: &'static [&'static str];
     const ALL: &'static [Self];
     fn word(self) -> &'static str {
-        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or_default();
+        let i = Self::ALL
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or_default();
         Self::WORDS[i]
     }
 }
