@@ -1,4 +1,6 @@
 //! Running a whole scenario on real std threads, for the threads_* tests.
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
 
 use queue_playground::threads::{Scenario, Shared, Stats};
 use std::thread;
