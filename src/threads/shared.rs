@@ -32,7 +32,7 @@ pub const BATCH: usize = 64;
 const SUSPECT_DELAY: usize = 64;
 /// Steps of make-work between a check-then-act consumer's check and its act: the Python
 /// interpreter's time between `q.empty()` and `q.get_nowait()`.
-const CHECK_TO_ACT: u32 = 200;
+const CHECK_TO_ACT: u32 = 2_000;
 /// The run gate's flag: set once the counts are settled; no thread may enter after it.
 const CLOSED: u32 = 1 << 31;
 
