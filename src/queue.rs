@@ -327,9 +327,9 @@ pub enum Place {
     Running,
     /// Blocked taking the lock, which another thread holds.
     Lock,
-    /// Asleep on `not_empty`: a get waiting for an item.
+    /// Waiting for `not_empty` (spinning briefly, then asleep): a get waiting for an item.
     NotEmpty,
-    /// Asleep on `not_full`: a put waiting for room.
+    /// Waiting for `not_full` (spinning briefly, then asleep): a put waiting for room.
     NotFull,
 }
 
@@ -562,22 +562,25 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         step: &mut u32,
         probe: &P,
     ) -> (MutexGuard<'a, State<S>>, bool) {
-        if *step < SPINS && !matches!(wait, Wait::Never) {
-            drop(state);
-            backoff(*step);
-            *step += 1;
-            return (self.lock_with(probe), true);
+        if matches!(wait, Wait::Never) {
+            return (state, false);
         }
         let (cv, place) = match side {
             Side::Get => (&self.not_empty, Place::NotEmpty),
             Side::Put => (&self.not_full, Place::NotFull),
         };
-        if matches!(wait, Wait::Never) {
-            return (state, false);
+        // Spinning or asleep, the thread is waiting for the other side: the probe hears both.
+        probe.at(place);
+        if *step < SPINS {
+            drop(state);
+            backoff(*step);
+            *step += 1;
+            let state = self.lock_with(probe);
+            probe.at(Place::Running);
+            return (state, true);
         }
         let mut state = state;
         *side.asleep(&mut state) += 1;
-        probe.at(place);
         let (mut state, waited) = wait_on(cv, state, wait);
         probe.at(Place::Running);
         *side.asleep(&mut state) -= 1;

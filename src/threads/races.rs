@@ -45,9 +45,18 @@ impl ProcessedCounter {
     }
 }
 
-/// Spin steps between the racy guard's check and its act: the seed creates and starts a
-/// thread there (`threading.Thread(...).start()`), which takes far longer than this.
-const STARTING_A_THREAD: u32 = 2_000;
+/// Steps of make-work between the racy guard's check and its act: the seed creates and starts
+/// a thread there (`threading.Thread(...).start()`), which takes far longer than this.
+const STARTING_A_THREAD: u32 = 20_000;
+
+/// Burns about `steps` loop iterations: the time a Python program spends between two calls.
+/// `black_box` keeps the loop alive (`spin_loop` is a no-op on wasm, and an empty loop
+/// would be optimised away).
+pub(crate) fn make_work(steps: u32) {
+    for i in 0..steps {
+        std::hint::black_box(i);
+    }
+}
 
 /// The seed's `app.message_queue_id`: which consumer was started, 0 for none yet.
 pub struct StartGuard {
@@ -88,9 +97,7 @@ impl StartGuard {
                 .is_ok(),
             GuardKind::Racy => {
                 if self.started_id.load(Relaxed) == 0 {
-                    for _ in 0..STARTING_A_THREAD {
-                        std::hint::spin_loop();
-                    }
+                    make_work(STARTING_A_THREAD);
                     self.started_id.store(me, Relaxed);
                     true
                 } else {

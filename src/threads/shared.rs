@@ -17,11 +17,11 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::checker::{Checker, Item, OrderWatch, Seen, Settled};
-use super::races::{ProcessedCounter, StartGuard};
+use super::races::{make_work, ProcessedCounter, StartGuard};
 use super::ring::RacyRing;
 use super::scenario::{ConsumerKind, GuardKind, QueueKind, Scenario};
 use super::stats::{Role, Stats, ThreadSlot, ThreadStat, ThreadState, MAX_THREADS};
-use crate::queue::{Place, Probe, Queue};
+use crate::queue::{GetError, Place, Probe, Queue};
 
 use Ordering::{AcqRel, Acquire, Relaxed};
 
@@ -30,6 +30,9 @@ pub const BATCH: usize = 64;
 /// How many puts later a producer of the unlocked ring checks whether an item it overwrote
 /// was taken after all: long enough for the consumer that read it just before to record it.
 const SUSPECT_DELAY: usize = 64;
+/// Steps of make-work between a check-then-act consumer's check and its act: the Python
+/// interpreter's time between `q.empty()` and `q.get_nowait()`.
+const CHECK_TO_ACT: u32 = 2_000;
 /// The run gate's flag: set once the counts are settled; no thread may enter after it.
 const CLOSED: u32 = 1 << 31;
 
@@ -100,16 +103,16 @@ impl Backoff {
     }
 }
 
-/// A consumer's probe that also notes whether its `get` had to sleep for an item.
+/// A consumer's probe that also notes whether its `get` had to wait for an item.
 struct StallWatch<'a> {
     slot: &'a ThreadSlot,
-    slept: Cell<bool>,
+    waited: Cell<bool>,
 }
 
 impl Probe for StallWatch<'_> {
     fn at(&self, place: Place) {
         if place == Place::NotEmpty {
-            self.slept.set(true);
+            self.waited.set(true);
         }
         self.slot.at(place);
     }
@@ -356,7 +359,7 @@ impl Shared {
     fn take_locked(&self, slot: &ThreadSlot, batch: &mut Vec<Item>) -> Take {
         let watch = StallWatch {
             slot,
-            slept: Cell::new(false),
+            waited: Cell::new(false),
         };
         let q = self.queue.probed(&watch);
         // Read before looking at the queue: done then empty means empty for good.
@@ -374,26 +377,28 @@ impl Shared {
                 }
                 Err(_) => return Take::End,
             },
-            ConsumerKind::CheckThenAct | ConsumerKind::CheckThenActBlocking if q.is_empty() => {
-                return if done { Take::End } else { Take::Nothing };
-            }
-            ConsumerKind::CheckThenAct => match q.try_get() {
-                Ok(item) => batch.push(item),
-                Err(crate::queue::GetError::Empty) => {
-                    self.empty_failures.fetch_add(1, Relaxed);
-                    return Take::Nothing;
+            ConsumerKind::CheckThenAct | ConsumerKind::CheckThenActBlocking => {
+                if q.is_empty() {
+                    return if done { Take::End } else { Take::Nothing };
                 }
-                Err(crate::queue::GetError::ShutDown) => return Take::End,
-            },
-            ConsumerKind::CheckThenActBlocking => {
-                let got = q.get();
-                if watch.slept.get() {
-                    // The check said an item was there; another consumer took it first.
-                    self.stalls.fetch_add(1, Relaxed);
-                }
+                make_work(CHECK_TO_ACT);
+                let got = if self.scenario.consumer == ConsumerKind::CheckThenAct {
+                    q.try_get()
+                } else {
+                    let got = q.get();
+                    if watch.waited.get() {
+                        // The check said an item was there; another consumer took it first.
+                        self.stalls.fetch_add(1, Relaxed);
+                    }
+                    got
+                };
                 match got {
                     Ok(item) => batch.push(item),
-                    Err(_) => return Take::End,
+                    Err(GetError::Empty) => {
+                        self.empty_failures.fetch_add(1, Relaxed);
+                        return Take::Nothing;
+                    }
+                    Err(GetError::ShutDown) => return Take::End,
                 }
             }
         }
@@ -408,6 +413,7 @@ impl Shared {
             ConsumerKind::Drain => batch.extend(std::iter::from_fn(|| ring.try_get()).take(BATCH)),
             ConsumerKind::CheckThenAct | ConsumerKind::CheckThenActBlocking => {
                 if !ring.is_empty() {
+                    make_work(CHECK_TO_ACT);
                     match ring.try_get() {
                         Some(item) => batch.push(item),
                         None => {

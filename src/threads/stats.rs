@@ -39,9 +39,9 @@ pub enum ThreadState {
     Running,
     /// Blocked taking the queue's lock, which another thread holds.
     BlockedOnLock,
-    /// Asleep on `not_empty`: in `get`, waiting for an item.
+    /// In `get`, waiting for an item (`not_empty`).
     WaitingNotEmpty,
-    /// Asleep on `not_full`: in `put`, waiting for room.
+    /// In `put`, waiting for room (`not_full`).
     WaitingNotFull,
     /// Doing the busy work for an item.
     Working,
@@ -164,7 +164,7 @@ pub struct ThreadStat {
 /// Read with atomic loads only, so the counts are each exact but not one snapshot: while
 /// threads run they may disagree by the few items in flight. Once [`settled`](Self::settled)
 /// they are final and `produced == consumed + lost + queued`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
     /// Items put (`data-produced`).
     pub produced: u64,
@@ -190,8 +190,8 @@ pub struct Stats {
     pub true_count: u64,
     /// Check-then-act consumers whose act found the queue empty after the check said not.
     pub empty_failures: u64,
-    /// Blocking check-then-act consumers that had to sleep in `get` after the check said an
-    /// item was there (each would hang for good if no further item came).
+    /// Blocking check-then-act consumers whose `get` had to wait for an item after the check
+    /// said one was there (each would hang for good if no further item came).
     pub stalls: u64,
     /// Consumers that started (`data-consumers-started`).
     pub consumers_started: u32,
@@ -214,6 +214,13 @@ impl Stats {
     /// Whether `produced == consumed + lost + queued` holds now (always, once settled).
     pub fn conserved(&self) -> bool {
         self.produced == self.consumed + self.lost + self.queued
+    }
+}
+
+impl std::fmt::Debug for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The JSON, which lists only the threads in use (the table has 16 slots).
+        f.write_str(&self.to_json())
     }
 }
 
