@@ -11,9 +11,9 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::json::member;
 use crate::json::{self, write_array, write_str, ObjectWriter, Value};
 use crate::sim::report::failure_of;
-use crate::json::member;
 use crate::sim::{
     decode_schedule, encode_schedule, explore, parse, sample, Choice, Limits, Machine, Model,
     OutcomeCount, ParseError, Program, RunStatus, Strategy,
