@@ -59,11 +59,7 @@ queue=$(optimise queue_playground)
 # with atomics (-Z build-std on the pinned nightly, scripts/threads-toolchain.sh); its own target
 # dir so that the stable builds' cache survives. Then wasm-bindgen (wasm-pack cannot pass -Z).
 nightly=$(scripts/threads-toolchain.sh)
-threads_flags=(-C target-feature=+atomics,+bulk-memory -C link-arg=--shared-memory
-  -C link-arg=--max-memory=1073741824 -C link-arg=--import-memory
-  -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size
-  -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base)
-RUSTFLAGS="${threads_flags[*]}" \
+RUSTFLAGS="$(scripts/threads-toolchain.sh --rustflags)" \
   cargo +"$nightly" build --quiet --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
   --no-default-features --features threads --lib --target-dir target/threads >&2
 rm -f pkg/threads.js pkg/threads_bg.wasm

@@ -17,6 +17,10 @@ step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets --all-features --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-features --lib --tests --quiet -- -D warnings
+# The threads wasm as it is really built: wasm atomics, std rebuilt, the pinned nightly.
+RUSTFLAGS="$(scripts/threads-toolchain.sh --rustflags)" cargo +"$(scripts/threads-toolchain.sh)" clippy \
+  --quiet --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
+  --no-default-features --features threads --lib --target-dir target/threads -- -D warnings
 
 step "native tests (cargo test)"
 cargo test --quiet
