@@ -176,6 +176,24 @@ describe('with COOP/COEP headers: real threads', () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+  test('a thread that dies is noticed and told, and the view does not hang', async () => {
+    const context = await browser.newContext();
+    let served = 0;
+    // The observer's script loads; every later thread's script throws as it starts.
+    await context.route('**/www/threads/thread-worker.js', async (route) => {
+      if (served++ === 0) return route.continue();
+      await route.fulfill({ contentType: 'text/javascript', body: 'throw new Error("injected failure");' });
+    });
+    const page = await context.newPage();
+    await page.goto(`${base('isolated')}/index.html?view=threads&producers=1&consumers=1&run=1`);
+    await waitFor(page, () => document.querySelectorAll('#threads-errors li:not(.hint)').length >= 2
+      && document.getElementById('threads-view').dataset.run === 'idle');
+    const l = await ledger(page);
+    assert.match(l.errors.join('\n'), /producer 0 crashed/);
+    assert.match(l.errors.join('\n'), /could not start: producer 0/);
+    assert.equal(await page.isEnabled('#threads-start'), true, 'the learner can start again');
+    await context.close();
+  });
 });
 
 describe('plain static serving: the service worker makes the page isolated', () => {

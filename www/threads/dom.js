@@ -84,7 +84,7 @@ export function applyStrings(root) {
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 
 /** The ledger's numbers and its data attributes (issue 8 §5). */
-export function renderLedger(ledger, s, isolated, throughput) {
+export function renderLedger(ledger, s, isolated, throughput, final) {
   const d = ledger.dataset;
   d.isolated = String(isolated);
   d.produced = s.produced;
@@ -107,9 +107,10 @@ export function renderLedger(ledger, s, isolated, throughput) {
   bal.dataset.queued = s.queued; // with the ledger's counts, enough to check conservation
   bal.dataset.settled = String(Boolean(s.settled));
   const vars = { ...s, gap: s.produced - s.consumed - s.lost - s.queued };
-  if (!s.settled) bal.dataset.ok = 'live';
+  // Unsettled after the run: a thread was terminated inside its loop and never left it.
+  if (!s.settled) bal.dataset.ok = final ? 'unsettled' : 'live';
   else bal.dataset.ok = String(s.produced === s.consumed + s.lost + s.queued);
-  const key = !s.settled ? 'balance.live' : bal.dataset.ok === 'true' ? 'balance.ok' : 'balance.bad';
+  const key = { live: 'balance.live', unsettled: 'balance.unsettled', true: 'balance.ok', false: 'balance.bad' }[bal.dataset.ok];
   fill(bal, t(key, vars));
 }
 

@@ -94,9 +94,11 @@ export class RealRun {
     // A trap or an uncaught exception: the thread is gone; the page says so and counts it.
     worker.onerror = (e) => {
       e.preventDefault();
-      this.on.error('error.crash', { role, id, e: e.message || e.type });
+      // A module worker's own load or top-level error reaches the page without a message.
+      const why = e.message || 'the worker failed (a script error, or its script did not load)';
+      this.on.error('error.crash', { role, id, e: why });
       set('crashed');
-      entry.failed(new Error(e.message));
+      entry.failed(new Error(`${role} ${id}: ${why}`));
       entry.done();
       if (role === 'observer') this.reply({ type: 'error', error: e.message || 'observer crashed' });
     };

@@ -170,7 +170,7 @@ function frame() {
 function render() {
   dirty = false;
   const isolated = mode === 'real';
-  renderLedger(ledger, stats, isolated, rate.perSec);
+  renderLedger(ledger, stats, isolated, rate.perSec, ['stopped', 'ended'].includes(runState));
   const threads = stats.threads ?? [];
   renderThreads($('threads-list'), helper, threads, workerStates);
   if (renderedFailures !== failureKey()) {
