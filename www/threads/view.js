@@ -15,9 +15,13 @@ const ZERO = { produced: 0, consumed: 0, queued: 0, lost: 0, duplicated: 0, reor
   consumersStarted: 0, contention: 0, emptyFailures: 0, stalls: 0, settled: false, threads: [] };
 
 document.head.append(h('link', { rel: 'stylesheet', href: new URL('./threads.css', import.meta.url).href }));
-// Another page's parts stay hidden: this view owns the page.
-for (const el of document.querySelectorAll('body > .intro, body > main')) el.hidden = true;
-$('lab-link')?.setAttribute('href', 'lab.html');
+// This view owns the page: the playground's own parts go (its script never starts them).
+for (const el of document.querySelectorAll('body > .intro, body > main')) el.remove();
+// The header's links (their text comes from this view's strings): the lab, and back.
+const labLink = $('lab-link');
+if (labLink) labLink.dataset.tt = 'lab';
+const backLink = $('threads-link');
+if (backLink) { backLink.dataset.tt = 'back'; backLink.href = 'index.html'; }
 const { view, ledger } = build(document.body);
 
 const { scenario: fromUrl, run: autoRun, problems } = readParams(location.search);
@@ -32,6 +36,7 @@ const workerStates = new Map(); // `${role} ${id}` -> crashed | terminated
 const errors = []; // [key, vars]
 const coreErrors = [];
 let allRunningMs = null;
+let runningSince = 0;
 let dirty = true;
 let rate = { t: 0, consumed: 0, perSec: 0 };
 
@@ -117,6 +122,7 @@ async function start() {
     if (run !== mine) return;
     allRunningMs = Math.round(ms);
     view.dataset.allRunningMs = String(allRunningMs);
+    runningSince = performance.now();
     coreErrors.push(...(created.errors ?? []));
     // The core parses the same query (Scenario::from_query): both readings must agree.
     const mineQuery = `${writeParams(scenario, false).replace(/^\?view=threads&/, '')}&run=0`;
@@ -142,6 +148,8 @@ async function finish(end) {
   const mine = run;
   if (!mine) return;
   if (end === 'ended') setRun('stopping');
+  // How long the threads ran (all running → the last one returned): the benchmark's clock.
+  if (end === 'ended') view.dataset.runMs = String(performance.now() - runningSince);
   const final = await mine.stop();
   if (final) events().stats(final);
   if (run === mine) run = null;
