@@ -163,8 +163,7 @@ async function restart() {
 
 function setRun(state) {
   runState = state;
-  view.dataset.run = state;
-  dirty = true;
+  dirty = true; // shown with the counts of the same moment, in the next frame
 }
 
 // ---- rendering: at most once per animation frame
@@ -177,6 +176,7 @@ function frame() {
 
 function render() {
   dirty = false;
+  view.dataset.run = runState;
   const isolated = mode === 'real';
   renderLedger(ledger, stats, isolated, rate.perSec, ['stopped', 'ended'].includes(runState));
   const threads = stats.threads ?? [];
