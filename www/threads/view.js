@@ -75,34 +75,34 @@ $('threads-stop').onclick = () => stop();
 
 // ---- runs
 
-function events() {
-  return {
-    thread(role, id, state) {
-      if (role === 'observer' || role === 'simulator') helper = { role, id, state };
-      else if (state === 'crashed' || state === 'terminated') workerStates.set(`${role} ${id}`, state);
-      dirty = true;
-    },
-    stats(json) {
-      try {
-        stats = JSON.parse(json);
-      } catch {
-        return;
-      }
-      const now = performance.now();
-      if (now - rate.t >= 500) {
-        rate = { t: now, consumed: stats.consumed, perSec: rate.t ? ((stats.consumed - rate.consumed) * 1000) / (now - rate.t) : 0 };
-      }
-      dirty = true;
-    },
-    error(key, vars) {
-      errors.push([key, vars]);
-      dirty = true;
-    },
-    ended() {
-      finish('ended');
-    },
-  };
-}
+/** What a run tells the view (RealRun and SimulatedRun alike). */
+const on = {
+  thread(role, id, state) {
+    if (role === 'observer' || role === 'simulator') helper = { role, id, state };
+    else if (state === 'crashed' || state === 'terminated') workerStates.set(`${role} ${id}`, state);
+    dirty = true;
+  },
+  stats(json) {
+    try {
+      stats = JSON.parse(json);
+    } catch {
+      return;
+    }
+    const now = performance.now();
+    if (now - rate.t >= 500) {
+      rate = { t: now, consumed: stats.consumed, perSec: rate.t ? ((stats.consumed - rate.consumed) * 1000) / (now - rate.t) : 0 };
+    }
+    dirty = true;
+  },
+  error(key, vars) {
+    errors.push([key, vars]);
+    if (errors.length > 100) errors.shift(); // the page shows the last 20
+    dirty = true;
+  },
+  ended() {
+    finish('ended');
+  },
+};
 
 async function start() {
   if (run || !mode) return;
@@ -115,7 +115,7 @@ async function start() {
   const query = writeParams(scenario, false);
   const seed = (Math.random() * 2 ** 32) >>> 0;
   const Run = mode === 'real' ? RealRun : SimulatedRun;
-  const mine = new Run(scenario, query, events(), seed);
+  const mine = new Run(scenario, query, on, seed);
   run = mine;
   try {
     const { ms, created } = await mine.start();
@@ -151,7 +151,7 @@ async function finish(end) {
   // How long the threads ran (all running → the last one returned): the benchmark's clock.
   if (end === 'ended') view.dataset.runMs = String(performance.now() - runningSince);
   const final = await mine.stop();
-  if (final) events().stats(final);
+  if (final) on.stats(final);
   if (run === mine) run = null;
   setRun(end);
 }
