@@ -50,14 +50,28 @@ fn safe_switches_lose_nothing_to_the_end() {
 #[test]
 fn stopping_a_safe_run_midway_keeps_every_item() {
     // Stopped at many points, some consumer is usually mid-batch or between its two steps.
-    for (seed, steps) in [(7, 1_001), (8, 12_345), (9, 50_001), (10, 123_457), (11, 200_003), (12, 77_777)] {
-        let mut sim = SimulatedRun::new(scenario("producers=4&consumers=4&consumer=drain&counter=racy"), seed);
+    for (seed, steps) in [
+        (7, 1_001),
+        (8, 12_345),
+        (9, 50_001),
+        (10, 123_457),
+        (11, 200_003),
+        (12, 77_777),
+    ] {
+        let mut sim = SimulatedRun::new(
+            scenario("producers=4&consumers=4&consumer=drain&counter=racy"),
+            seed,
+        );
         sim.run(steps);
         sim.stop();
         let s = sim.stats();
         conserved(&s);
         assert!(s.produced > 10);
-        assert_eq!((s.lost, s.duplicated, s.reordered), (0, 0, 0), "stopped after {steps}");
+        assert_eq!(
+            (s.lost, s.duplicated, s.reordered),
+            (0, 0, 0),
+            "stopped after {steps}"
+        );
         assert_eq!(s.consumed, s.true_count);
     }
 }
