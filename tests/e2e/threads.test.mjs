@@ -145,6 +145,21 @@ describe('with COOP/COEP headers: real threads', () => {
     await context.close();
   });
 
+  test('a producer blocks on a full bounded queue, and wakes when a consumer takes', async () => {
+    const { page, context, problems } = await open(`${base('isolated')}/index.html?view=threads&producers=3&consumers=1&maxsize=1&work=2000&items=16777216&run=1`);
+    // The consumer spends 2 ms an item: the producers fill the one slot and sleep on not_full.
+    await waitFor(page, () => document.querySelector('#threads-list li[data-role=producer][data-state=waiting-not-full]'));
+    const before = await page.$$eval('#threads-list li[data-role=producer] .detail', (ds) => ds.map((d) => d.textContent).join());
+    // Each take frees the slot and wakes a producer: the producers' counts keep moving.
+    await waitFor(page, (b) => [...document.querySelectorAll('#threads-list li[data-role=producer] .detail')].map((d) => d.textContent).join() !== b, before);
+    const l = await stopRun(page);
+    assertConserved(l);
+    assert.equal(l.lost + l.duplicated, 0);
+    assert.ok(l.queued <= 1, `maxsize 1 holds at most one item: ${l.queued}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('bad URL parameters are shown and replaced by defaults', async () => {
     const { page, context, problems } = await open(`${base('isolated')}/index.html?view=threads&producers=99&queue=bogus&frob=1`);
     await waitMode(page);
