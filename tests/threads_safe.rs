@@ -81,11 +81,18 @@ fn check_then_act_loses_nothing_on_the_locked_queue() {
 
 #[test]
 fn the_lock_is_found_held_under_contention() {
-    let stats = run(Scenario {
-        items: 100_000,
-        ..safe(4, 4, ConsumerKind::Get, 0)
-    });
-    assert!(stats.contention > 0, "{stats:?}");
+    // Eight threads on one lock: sooner or later one finds it held. On a machine so busy that
+    // the threads take turns on one core it can take a few rounds, so rounds are bounded.
+    for _ in 0..50 {
+        let stats = run(Scenario {
+            items: 100_000,
+            ..safe(4, 4, ConsumerKind::Get, 0)
+        });
+        if stats.contention > 0 {
+            return;
+        }
+    }
+    panic!("the lock was never found held in 50 rounds");
 }
 
 #[test]

@@ -8,7 +8,7 @@
 mod threads_common;
 
 use queue_playground::threads::{
-    ConsumerKind, CounterKind, GuardKind, QueueKind, Scenario, StartGuard, Stats,
+    ConsumerKind, CounterKind, GuardKind, ProcessedCounter, QueueKind, Scenario, StartGuard, Stats,
 };
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
@@ -70,6 +70,48 @@ fn the_racy_counter_falls_short_of_the_true_count() {
     // The queue is the locked one: only the counter is wrong.
     assert_eq!((stats.lost, stats.duplicated), (0, 0));
     assert_eq!(stats.true_count, stats.produced);
+}
+
+/// Two threads released together each count `n` items on one counter; returns its value.
+fn count_twice(kind: CounterKind, n: u64) -> u64 {
+    let counter = ProcessedCounter::new(kind);
+    let ready = AtomicU32::new(0);
+    thread::scope(|s| {
+        for _ in 0..2 {
+            let (counter, ready) = (&counter, &ready);
+            s.spawn(move || {
+                ready.fetch_add(1, Ordering::AcqRel);
+                while ready.load(Ordering::Acquire) < 2 {
+                    thread::yield_now();
+                }
+                for _ in 0..n {
+                    counter.increment();
+                }
+            });
+        }
+    });
+    counter.get()
+}
+
+#[test]
+fn load_then_store_loses_increments_fetch_add_never() {
+    let n = if cfg!(debug_assertions) {
+        100_000
+    } else {
+        1_000_000
+    };
+    let mut racy_short = 0;
+    for _ in 0..50 {
+        // Side by side in each round, so that both meet the same machine.
+        assert_eq!(count_twice(CounterKind::Atomic, n), 2 * n);
+        if count_twice(CounterKind::Racy, n) < 2 * n {
+            racy_short += 1;
+            if racy_short == 3 {
+                return;
+            }
+        }
+    }
+    panic!("the racy counter fell short in only {racy_short} of 50 rounds");
 }
 
 /// One producer at 20 000 items a second and two consumers that keep up: the queue often
