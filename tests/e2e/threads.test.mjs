@@ -160,6 +160,38 @@ describe('with COOP/COEP headers: real threads', () => {
     await context.close();
   });
 
+  test('check-then-act finds the queue empty after checking it was not', async () => {
+    const { page, context, problems } = await open(`${base('isolated')}/index.html?view=threads&producers=1&consumers=2&consumer=check-then-act&rate=20000&items=16777216&run=1`);
+    await waitFor(page, () => Boolean(document.querySelector('#threads-failures li[data-failure=emptyFailures]')));
+    const l = await stopRun(page);
+    assertConserved(l);
+    assert.equal(l.lost + l.duplicated, 0, 'the queue itself stays safe');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('the racy start guard starts a second consumer in some run; compare-exchange never does', async () => {
+    const started = async (guard) => {
+      const { page, context } = await open(`${base('isolated')}/index.html?view=threads&producers=1&consumers=2&guard=${guard}&rate=2000&items=200&run=1`);
+      await waitRun(page, ['ended']);
+      const l = await ledger(page);
+      const declined = await page.$$eval('#threads-list li[data-state=declined]', (lis) => lis.length);
+      await context.close();
+      assertConserved(l);
+      assert.equal(l.consumed, 200);
+      assert.equal(l.consumersStarted + declined, 2, 'a consumer the guard did not start says so');
+      return l;
+    };
+    for (let i = 0; i < 3; i++) assert.equal((await started('once')).consumersStarted, 1);
+    let twice = null;
+    for (let i = 0; i < 20 && !twice; i++) {
+      const l = await started('racy');
+      if (l.consumersStarted === 2) twice = l;
+    }
+    assert.ok(twice, 'two consumers started in one of 20 racy runs');
+    assert.ok(twice.failures.includes('guard'), 'and the page explains it');
+  });
+
   test('bad URL parameters are shown and replaced by defaults', async () => {
     const { page, context, problems } = await open(`${base('isolated')}/index.html?view=threads&producers=99&queue=bogus&frob=1`);
     await waitMode(page);

@@ -147,4 +147,14 @@ export function renderFailures(list, s, scenario) {
       h('a', { href: new URL(`../../lab.html#p=${f.lesson}`, import.meta.url).href, text: t('fail.lab') })));
   }
   if (!list.children.length) list.append(h('li', { class: 'hint', text: t('failures.none') }));
+  // What it takes for the chosen unsafe switch to fail, while it has not yet.
+  const hints = [];
+  if (scenario.queue === 'unlocked' && scenario.producers === 1 && scenario.consumers === 1) hints.push('hint.ringOneOne');
+  if (scenario.consumer.startsWith('check-then-act') && !(s.emptyFailures + s.stalls)) hints.push('hint.checkThenAct');
+  if (scenario.guard === 'racy' && s.consumersStarted < 2) hints.push('hint.guard');
+  for (const key of hints) {
+    const text = h('span');
+    fill(text, t(key));
+    list.append(h('li', { class: 'hint', 'data-hint': key }, text));
+  }
 }

@@ -199,7 +199,7 @@ function render() {
 
 let renderedFailures = null;
 const failureKey = () => `${getLang()} ${stats.lost} ${stats.duplicated} ${stats.reordered} ${stats.trueCount - stats.counter} `
-  + `${stats.emptyFailures} ${stats.stalls} ${stats.consumersStarted} ${scenario.guard}`;
+  + `${stats.emptyFailures} ${stats.stalls} ${stats.consumersStarted} ${writeParams(scenario, false)}`;
 
 const label = (vars) => (vars.role === 'observer' || vars.role === 'simulator' ? t(`threads.${vars.role}`)
   : vars.role ? t(`role.${vars.role}`, { id: vars.id }) : '');
