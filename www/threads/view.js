@@ -53,6 +53,7 @@ document.title = t('title');
 const h1 = document.querySelector('header h1');
 if (h1) { h1.dataset.tt = 'title'; h1.textContent = t('title'); }
 for (const el of document.querySelectorAll('header [data-i18n="tagline"]')) el.hidden = true;
+for (const el of document.querySelectorAll('header [data-i18n="lang.label"]')) { el.dataset.tt = 'lang.label'; el.textContent = t('lang.label'); }
 
 // ---- controls
 
