@@ -11,6 +11,23 @@
 //! lock held is blocked (counted as contention) until the holder unlocks. Waits on the
 //! queue's condition variables park a thread until a put or get wakes it, as `notify_one`
 //! does. Time does not exist here: the rate and the busy work are not simulated.
+//!
+//! ```
+//! use queue_playground::threads::{Scenario, SimulatedRun};
+//!
+//! let (unlocked, _) = Scenario::from_query("producers=2&consumers=2&queue=unlocked");
+//! let mut sim = SimulatedRun::new(unlocked, 42); // the same seed replays the same run
+//! for _ in 0..1000 {
+//!     if sim.stats().lost + sim.stats().duplicated > 0 {
+//!         break;
+//!     }
+//!     sim.run(1000);
+//! }
+//! sim.stop();
+//! let s = sim.stats();
+//! assert!(s.settled && s.lost + s.duplicated > 0);
+//! assert_eq!(s.produced, s.consumed + s.lost + s.queued); // duplicates are counted apart
+//! ```
 
 use std::collections::VecDeque;
 
