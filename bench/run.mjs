@@ -148,6 +148,52 @@ async function startupOnce(page, url) {
   return page.evaluate(() => ({ ...window.__bench.startup, nav: performance.getEntriesByType('navigation')[0]?.toJSON() }));
 }
 
+// ---- the threads view (issue 8)
+
+const THREAD_SHAPES = [1, 2, 4];
+const THREAD_ITEMS = 4_000_000;
+
+/** Items/s through the threads view at each shape, and click → all threads running. */
+async function threadsBench(browser) {
+  const server = await serve(ROOT, 0, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+  const base = `http://127.0.0.1:${server.address().port}/index.html?view=threads`;
+  const out = { shapes: {}, startup: [] };
+  const view = async (query) => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${base}&${query}`);
+    await page.waitForFunction(() => document.getElementById('threads-mode')?.dataset.mode === 'real', null, { timeout: 30_000 });
+    return { ctx, page, problems };
+  };
+  try {
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      for (const n of THREAD_SHAPES) {
+        const { ctx, page, problems } = await view(`producers=${n}&consumers=${n}&items=${THREAD_ITEMS / n}&run=1`);
+        await page.waitForFunction(() => document.getElementById('threads-view').dataset.run === 'ended', null, { timeout: 120_000, polling: 50 });
+        const r = await page.evaluate(() => ({
+          ms: Number(document.getElementById('threads-view').dataset.runMs),
+          consumed: Number(document.getElementById('threads-ledger').dataset.consumed),
+          lost: Number(document.getElementById('threads-ledger').dataset.lost),
+        }));
+        if (problems.length || r.consumed !== THREAD_ITEMS || r.lost) throw new Error(`threads ${n}/${n}: ${JSON.stringify(r)} ${problems.join('; ')}`);
+        (out.shapes[n] ??= []).push({ ...r, rate: (r.consumed / r.ms) * 1000 });
+        await ctx.close();
+      }
+      // Click → all threads running, 4/4 (the module is compiled on the first start of a page).
+      const { ctx, page } = await view('producers=4&consumers=4&items=1000');
+      await page.click('#threads-start');
+      await page.waitForFunction(() => document.getElementById('threads-view').dataset.allRunningMs, null, { timeout: 30_000 });
+      out.startup.push(Number(await page.getAttribute('#threads-view', 'data-all-running-ms')));
+      await ctx.close();
+    }
+  } finally {
+    await new Promise((ok) => server.close(ok));
+  }
+  return out;
+}
+
 // ---- sizes
 
 async function firstVisit(browser, url) {
@@ -255,6 +301,11 @@ async function main() {
     }
     if (pipeErrors.length) throw new Error(`pipeline page: ${pipeErrors.join('; ')}`);
     await ctx.close();
+
+    // 7. the threads view (issue 8): the shared-memory queue across real workers, served with
+    // COOP/COEP; each run puts THREAD_ITEMS items in all and ends by itself.
+    log('threads: shared-memory queue throughput, 1/1 2/2 4/4');
+    R.threads = await threadsBench(browser);
 
     // 2 (rendered) and 3: the real page, one page open at a time (an idle page in another tab
     // would still render 60 frames a second on the same two CPUs).
@@ -399,6 +450,22 @@ function format(R) {
     }
   }
 
+  // 7. the threads view
+  const threadRatios = {};
+  if (R.threads) {
+    for (const [n, runs] of Object.entries(R.threads.shapes)) {
+      const rate = medianBy(runs, (x) => x.rate);
+      const nativeQ = R.native?.rows.find((x) => x.producers === Number(n) && x.name.startsWith('Queue::new(0): put/get'));
+      const nativeShared = R.native?.rows.find((x) => x.producers === Number(n) && x.name.startsWith('threads::Shared'));
+      threadRatios[n] = { pipeline: rate / tp[16].w, native: nativeQ ? rate / nativeQ.items_per_s : NaN, shared: nativeShared ? rate / nativeShared.items_per_s : NaN };
+      row('7', `threads view, ${n}/${n}: shared-memory queue across workers (items/s)`, f0(rate), f0(tp[16].w), f2(threadRatios[n].pipeline),
+        `baseline: the postMessage pipeline (16 B, row 1); ${THREAD_ITEMS.toLocaleString('en-US')} items, every one checked; `
+        + `÷ native Queue ${n}/${n}: ${f2(threadRatios[n].native)}, ÷ native threads::Shared ${n}/${n}: ${f2(threadRatios[n].shared)}; median of ${runs.length}`);
+    }
+    row('7', 'threads view, 4/4: click → all 8 threads running (ms)', f0(median(R.threads.startup)), '', '',
+      `a fresh page each time: fetch + compile the threads wasm, one shared memory, 9 workers; median of ${R.threads.startup.length}`);
+  }
+
   // goals
   goal('pipeline throughput ≥ 0.9 of the plain-JS baseline (16 B)', tp[16].ratio >= 0.9, f2(tp[16].ratio));
   goal('pipeline throughput ≥ 0.9 of the plain-JS baseline (1 KiB)', tp[1024].ratio >= 0.9, f2(tp[1024].ratio));
@@ -413,6 +480,10 @@ function format(R) {
   if (R.native) {
     const q = R.native.rows.find((n) => n.producers === 1 && n.name.startsWith('Queue::new(0): put/get'));
     goal('native Queue within 2x of std::sync::mpsc at 1/1 (ratio ≥ 0.5)', q.ratio >= 0.5, f2(q.ratio));
+  }
+  for (const [n, r] of Object.entries(threadRatios)) {
+    goal(`threads ${n}/${n}: ≥ 3× the postMessage pipeline`, r.pipeline >= 3, f2(r.pipeline));
+    goal(`threads ${n}/${n}: ≥ 0.5 of the native Queue at ${n}/${n}`, r.native >= 0.5, f2(r.native));
   }
   goal('release wasm ≤ 60 KB gzipped (budget, tested)', bj.gzip_bytes <= 60000, kb(bj.gzip_bytes));
   goal('first visit ≤ 120 KB gzipped (budget, tested)', v.wasm.gz <= 120000, kb(v.wasm.gz));

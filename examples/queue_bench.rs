@@ -16,9 +16,15 @@
 //!
 //! `mpsc` receivers cannot be shared, so at C > 1 its consumers share one receiver behind a
 //! `Mutex`: that is how std code does it, and the table says so.
+//!
+//! The shapes are 1/1, 2/2 and 4/4 producers/consumers, the threads view's (issue 8). The
+//! `threads::Shared` row is the very code each of that view's Web Workers runs
+//! (`run_producer`/`run_consumer` on the locked `Queue`, every item checked for loss,
+//! duplication and order), here on std threads: the native reference for the browser's number.
 
 use crossbeam_channel as cb;
 use queue_playground::queue::Queue;
+use queue_playground::threads::{Scenario, Shared};
 use std::hint::black_box;
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier, Mutex};
@@ -126,6 +132,36 @@ fn queue_variant(maxsize: usize, recv: Recv<Arc<Queue<u64>>>, p: usize, c: usize
     run(vec![q.clone(); p], vec![q; c], queue_send, recv)
 }
 
+/// The threads view's own loops on std threads; timed from spawning to the last join (the
+/// threads wait for each other at `Shared`'s start line, as `run`'s barrier does).
+fn shared_variant(p: usize, c: usize) -> f64 {
+    let shared = Shared::new(Scenario {
+        producers: p as u32,
+        consumers: c as u32,
+        items: ITEMS / p as u64,
+        ..Scenario::default()
+    });
+    let start = Instant::now();
+    thread::scope(|s| {
+        for id in 0..p as u32 {
+            let shared = &shared;
+            s.spawn(move || shared.run_producer(id, &mut || 0.0).unwrap());
+        }
+        for id in 0..c as u32 {
+            let shared = &shared;
+            s.spawn(move || shared.run_consumer(id, &mut || 0.0).unwrap());
+        }
+    });
+    let secs = start.elapsed().as_secs_f64();
+    let stats = shared.stats();
+    assert!(stats.settled && stats.conserved(), "{stats:?}");
+    assert_eq!(
+        (stats.consumed, stats.lost, stats.duplicated),
+        (ITEMS, 0, 0)
+    );
+    secs
+}
+
 fn mpsc_receivers(rx: mpsc::Receiver<u64>, c: usize) -> Vec<Arc<Mutex<mpsc::Receiver<u64>>>> {
     // With one consumer the Mutex is never contended: an uncontended lock, as fair as it gets.
     let shared = Arc::new(Mutex::new(rx));
@@ -182,6 +218,10 @@ const VARIANTS: &[Variant] = &[
         name: "Queue::new(1024): put/get+drain(256)",
         run: |p, c| queue_variant(BOUND, queue_drain, p, c),
     },
+    Variant {
+        name: "threads::Shared (Queue::new(0) put/get + checker)",
+        run: shared_variant,
+    },
 ];
 
 fn median(xs: &mut [f64]) -> f64 {
@@ -208,7 +248,7 @@ fn main() {
         .filter(|(i, v)| *i == 0 || only.is_none_or(|o| v.name.contains(o.as_str())))
         .map(|(_, v)| v)
         .collect();
-    let shapes = [(1usize, 1usize), (4, 4)];
+    let shapes = [(1usize, 1usize), (2, 2), (4, 4)];
     let mut rows = Vec::new();
     for &(p, c) in &shapes {
         // Warm-up: page in the code, grow the allocator's pools, wake the CPU governor.
@@ -252,7 +292,7 @@ fn main() {
         );
     } else {
         println!("{ITEMS} u64 items per run, median of {REPS} interleaved runs after a warm-up");
-        println!("(at 4/4, mpsc's consumers share its receiver behind a Mutex)\n");
+        println!("(at 2/2 and 4/4, mpsc's consumers share its receiver behind a Mutex)\n");
         println!("| P/C | channel | items/s (median) | range | ratio to mpsc::channel |");
         println!("| --- | --- | ---: | ---: | ---: |");
         for (p, c, name, rate, slow, fast, ratio) in rows {

@@ -4,6 +4,10 @@
 # that the page loads exactly these builds):
 #   pkg/queue_playground.js + _bg.wasm   the queue and consumer (every visit)
 #   pkg/lab.js + lab_bg.wasm              the interleaving lab (--features lab; loaded on demand)
+#   pkg/threads.js + threads_bg.wasm      the threads view (--features threads, wasm atomics on
+#                                         shared memory, pinned nightly; loaded on demand)
+#   pkg/threads_sim.js + _bg.wasm         the same, stable and without atomics: the threads view's
+#                                         simulated fallback where memory cannot be shared
 # Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first;
 # run on its own, it runs scripts/setup.sh itself when a tool it needs is missing)
 set -euo pipefail
@@ -15,7 +19,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 missing() {
   [ -x node_modules/.bin/wasm-opt ] || { echo "npm's wasm-opt (node_modules/.bin/wasm-opt)"; return; }
   command -v wasm-pack >/dev/null 2>&1 || { echo wasm-pack; return; }
-  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || echo "the wasm32-unknown-unknown target"
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || { echo "the wasm32-unknown-unknown target"; return; }
+  scripts/threads-toolchain.sh >/dev/null || echo "the threads wasm's pinned nightly"
 }
 if [ -n "$(missing)" ]; then
   printf '[build] %s is missing: running scripts/setup.sh first\n' "$(missing)" >&2
@@ -26,12 +31,12 @@ if [ -n "$(missing)" ]; then
   fi
 fi
 
-optimise() { # name -> prints a JSON object describing the optimised file
+optimise() { # name [extra wasm-opt flags] -> prints a JSON object describing the optimised file
   local wasm=pkg/$1_bg.wasm before after gz
   before=$(wc -c <"$wasm")
   # The features rustc 1.95 enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
   node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue "${@:2}" \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
   after=$(wc -c <"$wasm")
@@ -49,10 +54,31 @@ mkdir -p target/lab-pkg && mv pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/
 wasm-pack --quiet build --release --target web --out-dir pkg --no-typescript --no-pack >&2
 mv target/lab-pkg/lab.js target/lab-pkg/lab_bg.wasm pkg/
 queue=$(optimise queue_playground)
+
+# The threads wasm (issue 8): wasm atomics on an imported shared memory, which needs std rebuilt
+# with atomics (-Z build-std on the pinned nightly, scripts/threads-toolchain.sh); its own target
+# dir so that the stable builds' cache survives. Then wasm-bindgen (wasm-pack cannot pass -Z).
+nightly=$(scripts/threads-toolchain.sh)
+RUSTFLAGS="$(scripts/threads-toolchain.sh --rustflags)" \
+  cargo +"$nightly" build --quiet --release --target wasm32-unknown-unknown -Z build-std=panic_abort,std \
+  --no-default-features --features threads --lib --target-dir target/threads >&2
+rm -f pkg/threads.js pkg/threads_bg.wasm
+wasm-bindgen --target web --out-dir pkg --out-name threads --no-typescript \
+  target/threads/wasm32-unknown-unknown/release/queue_playground.wasm
+threads=$(optimise threads --enable-threads)
+# The same exports on stable, without atomics: the threads view's simulated fallback
+# (SimulatedRun) for pages that cannot share memory, where the shared-memory wasm may not load.
+cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features --features threads --lib >&2
+rm -f pkg/threads_sim.js pkg/threads_sim_bg.wasm
+wasm-bindgen --target web --out-dir pkg --out-name threads_sim --no-typescript \
+  target/wasm32-unknown-unknown/release/queue_playground.wasm
+threads_sim=$(optimise threads_sim)
 cat >pkg/build.json <<JSON
 {
   "wasm_opt": "$(node_modules/.bin/wasm-opt --version | tr -d '"')",
   "queue": $queue,
-  "lab": $lab
+  "lab": $lab,
+  "threads": $threads,
+  "threads_sim": $threads_sim
 }
 JSON

@@ -19,8 +19,11 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts serving `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the server. */
-export function serve(root, port = 0) {
+/**
+ * Starts serving `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the server.
+ * `headers` are added to every response (the threads tests serve with COOP/COEP this way).
+ */
+export function serve(root, port = 0, headers = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -33,6 +36,7 @@ export function serve(root, port = 0) {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,
         'cache-control': 'no-cache',
+        ...headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {

@@ -28,6 +28,24 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# The threads wasm (issue 8) needs wasm atomics: a pinned nightly with rust-src (-Z build-std).
+# Pinned by date (scripts/threads-toolchain.sh); the other builds stay on stable.
+if ! nightly=$(scripts/threads-toolchain.sh); then
+  log "installing the pinned nightly for the threads wasm (once)"
+  rustup toolchain install "nightly-$(scripts/threads-toolchain.sh --date)" --profile minimal
+  nightly=$(scripts/threads-toolchain.sh)
+fi
+for component in rust-src clippy; do # build-std needs the source; scripts/test.sh lints with it
+  if ! rustup +"$nightly" component list --installed | grep "^$component" >/dev/null; then
+    log "adding $component to $nightly"
+    rustup +"$nightly" component add "$component"
+  fi
+done
+if ! rustup +"$nightly" target list --installed | grep -x wasm32-unknown-unknown >/dev/null; then
+  log "adding rust target wasm32-unknown-unknown to $nightly"
+  rustup +"$nightly" target add wasm32-unknown-unknown
+fi
+
 # npm's binaryen (Debian's wasm-opt corrupts wasm-bindgen output) and the e2e driver.
 if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = --browser ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; }; }; then
   log "installing npm dev tools (binaryen, playwright-core, axe-core)"

@@ -11,12 +11,14 @@
 //! - [`sim`]: the interleaving lab.
 //! - [`broker`]: the RabbitMQ half of the reference program: a broker state machine (acks,
 //!   prefetch, redelivery, a durable log) and a STOMP 1.2 codec.
+//! - [`threads`]: real threads sharing one queue, its unsafe twin, and the exact checker.
 
 pub mod broker;
 pub mod json;
 pub mod pipeline;
 pub mod queue;
 pub mod sim;
+pub mod threads;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

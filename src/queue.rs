@@ -11,6 +11,11 @@
 //! Every blocking call has a `_timeout` and a `try_` twin beside it, as in `std::sync::mpsc`.
 //! A failed put hands the item back inside [`PutError`]; a failed call changes nothing.
 //!
+//! For the threads view the queue can be watched: [`contention`](BaseQueue::contention) counts
+//! the times a caller found the lock held, and [`probed`](BaseQueue::probed) calls tell a
+//! [`Probe`] where the calling thread waits (on the lock, on `not_empty`, on `not_full`). Both
+//! cost nothing on the uncontended path: the lock is tried first, and only a failed try counts.
+//!
 //! # Example: the background consumer of a web app
 //!
 //! ```
@@ -41,7 +46,8 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::error::Error;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 /// A first-in, first-out queue: Python's `queue.Queue`.
@@ -296,6 +302,8 @@ pub struct BaseQueue<T, S> {
     not_empty: Condvar,
     not_full: Condvar,
     all_tasks_done: Condvar,
+    /// Times a caller found the lock held (see [`BaseQueue::contention`]).
+    contended: AtomicU64,
     // The store owns the items; `fn() -> T` only names T, leaving Send and Sync to the Mutex.
     items: PhantomData<fn() -> T>,
 }
@@ -310,6 +318,87 @@ struct State<S> {
     putters_asleep: usize,
     unfinished_tasks: usize,
     is_shutdown: bool,
+}
+
+/// Where a thread is inside a queue call, as a [`Probe`] hears it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// Running: holding the lock, or outside any wait.
+    Running,
+    /// Blocked taking the lock, which another thread holds.
+    Lock,
+    /// Waiting for `not_empty` (spinning briefly, then asleep): a get waiting for an item.
+    NotEmpty,
+    /// Waiting for `not_full` (spinning briefly, then asleep): a put waiting for room.
+    NotFull,
+}
+
+/// Hears where a thread waits inside a [`probed`](BaseQueue::probed) call.
+///
+/// Called only when a wait starts or ends, never on the uncontended path, so a probe that
+/// stores to an atomic costs nothing while nobody waits.
+pub trait Probe {
+    /// The calling thread is now at `place`.
+    fn at(&self, place: Place);
+}
+
+/// The probe of the plain calls: hears nothing, and compiles to nothing.
+struct NoProbe;
+
+impl Probe for NoProbe {
+    #[inline(always)]
+    fn at(&self, _: Place) {}
+}
+
+/// A queue seen through a [`Probe`]: the same calls, reporting where the caller waits.
+///
+/// ```
+/// use queue_playground::queue::{Place, Probe, Queue};
+/// use std::sync::atomic::{AtomicU8, Ordering};
+///
+/// struct Where(AtomicU8);
+/// impl Probe for Where {
+///     fn at(&self, place: Place) {
+///         self.0.store(place as u8, Ordering::Relaxed);
+///     }
+/// }
+///
+/// let q = Queue::new(1);
+/// let me = Where(AtomicU8::new(0));
+/// q.probed(&me).put('a').unwrap(); // room at once: the probe hears nothing
+/// assert_eq!(q.probed(&me).get(), Ok('a'));
+/// assert_eq!(q.contention(), 0);
+/// ```
+pub struct Probed<'a, T, S, P> {
+    queue: &'a BaseQueue<T, S>,
+    probe: &'a P,
+}
+
+impl<T, S: Store<T>, P: Probe> Probed<'_, T, S, P> {
+    /// [`BaseQueue::put`], reporting waits.
+    pub fn put(&self, item: T) -> Result<(), PutError<T>> {
+        self.queue.put_inner(item, Wait::Forever, self.probe)
+    }
+    /// [`BaseQueue::try_put`], reporting waits for the lock.
+    pub fn try_put(&self, item: T) -> Result<(), PutError<T>> {
+        self.queue.put_inner(item, Wait::Never, self.probe)
+    }
+    /// [`BaseQueue::get`], reporting waits.
+    pub fn get(&self) -> Result<T, GetError> {
+        self.queue.get_inner(Wait::Forever, self.probe)
+    }
+    /// [`BaseQueue::try_get`], reporting waits for the lock.
+    pub fn try_get(&self) -> Result<T, GetError> {
+        self.queue.get_inner(Wait::Never, self.probe)
+    }
+    /// [`BaseQueue::drain`], reporting waits for the lock.
+    pub fn drain(&self, max: usize) -> Vec<T> {
+        self.queue.drain_inner(max, self.probe)
+    }
+    /// [`BaseQueue::is_empty`], reporting waits for the lock.
+    pub fn is_empty(&self) -> bool {
+        self.queue.lock_with(self.probe).store.is_empty()
+    }
 }
 
 /// How long a put or get may block.
@@ -394,21 +483,48 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
+            contended: AtomicU64::new(0),
             items: PhantomData,
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, State<S>> {
+        self.lock_with(&NoProbe)
+    }
+
+    /// Takes the lock, trying first so that finding it held can be counted and reported.
+    fn lock_with<P: Probe>(&self, probe: &P) -> MutexGuard<'_, State<S>> {
         // Recover from poison, never panic: only an item's `Ord` or `Drop` can panic under the
         // lock, and that leaves State usable, as a raising `_put` leaves Python's queue.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        match self.state.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(poison)) => poison.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                // Relaxed: a statistic; nothing else is read or published through it.
+                self.contended.fetch_add(1, Ordering::Relaxed);
+                probe.at(Place::Lock);
+                let guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+                probe.at(Place::Running);
+                guard
+            }
+        }
+    }
+
+    /// The same queue, with every wait reported to `probe`.
+    pub fn probed<'a, P: Probe>(&'a self, probe: &'a P) -> Probed<'a, T, S, P> {
+        Probed { queue: self, probe }
+    }
+
+    /// How many times a caller found the lock held and had to wait for it.
+    pub fn contention(&self) -> u64 {
+        self.contended.load(Ordering::Relaxed)
     }
 
     /// Adds an item, blocking while the queue is full.
     ///
     /// Fails with [`PutError::ShutDown`] if the queue is, or while blocked becomes, shut down.
     pub fn put(&self, item: T) -> Result<(), PutError<T>> {
-        self.put_inner(item, Wait::Forever)
+        self.put_inner(item, Wait::Forever, &NoProbe)
     }
 
     /// Adds an item, blocking at most `timeout` while the queue is full.
@@ -426,44 +542,53 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(result, Err(PutError::Full(2)));
     /// ```
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutError<T>> {
-        self.put_inner(item, Wait::timeout(timeout))
+        self.put_inner(item, Wait::timeout(timeout), &NoProbe)
     }
 
     /// Adds an item if a slot is free now, or fails at once with [`PutError::Full`].
     pub fn try_put(&self, item: T) -> Result<(), PutError<T>> {
-        self.put_inner(item, Wait::Never)
+        self.put_inner(item, Wait::Never, &NoProbe)
     }
 
     /// Lets the other side make progress once, for a get or put that cannot go on: for the
     /// first few rounds it spins or yields with the lock released, then it sleeps on the side's
     /// condvar, counted as asleep so that the other side knows to notify. The flag is false,
     /// and nothing was waited, when `wait` allows no more waiting.
-    fn pause<'a>(
+    fn pause<'a, P: Probe>(
         &'a self,
         state: MutexGuard<'a, State<S>>,
         side: Side,
         wait: Wait,
         step: &mut u32,
+        probe: &P,
     ) -> (MutexGuard<'a, State<S>>, bool) {
-        if *step < SPINS && !matches!(wait, Wait::Never) {
+        if matches!(wait, Wait::Never) {
+            return (state, false);
+        }
+        let (cv, place) = match side {
+            Side::Get => (&self.not_empty, Place::NotEmpty),
+            Side::Put => (&self.not_full, Place::NotFull),
+        };
+        // Spinning or asleep, the thread is waiting for the other side: the probe hears both.
+        probe.at(place);
+        if *step < SPINS {
             drop(state);
             backoff(*step);
             *step += 1;
-            return (self.lock(), true);
+            let state = self.lock_with(probe);
+            probe.at(Place::Running);
+            return (state, true);
         }
-        let cv = match side {
-            Side::Get => &self.not_empty,
-            Side::Put => &self.not_full,
-        };
         let mut state = state;
         *side.asleep(&mut state) += 1;
         let (mut state, waited) = wait_on(cv, state, wait);
+        probe.at(Place::Running);
         *side.asleep(&mut state) -= 1;
         (state, waited)
     }
 
-    fn put_inner(&self, item: T, wait: Wait) -> Result<(), PutError<T>> {
-        let mut state = self.lock();
+    fn put_inner<P: Probe>(&self, item: T, wait: Wait, probe: &P) -> Result<(), PutError<T>> {
+        let mut state = self.lock_with(probe);
         let mut step = 0;
         loop {
             if state.is_shutdown {
@@ -472,7 +597,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             if self.maxsize == 0 || state.store.len() < self.maxsize {
                 break;
             }
-            let (guard, waited) = self.pause(state, Side::Put, wait, &mut step);
+            let (guard, waited) = self.pause(state, Side::Put, wait, &mut step, probe);
             state = guard;
             if !waited {
                 return Err(PutError::Full(item));
@@ -490,7 +615,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     ///
     /// Fails with [`GetError::ShutDown`] once the queue is shut down and empty.
     pub fn get(&self) -> Result<T, GetError> {
-        self.get_inner(Wait::Forever)
+        self.get_inner(Wait::Forever, &NoProbe)
     }
 
     /// Removes and returns the next item, blocking at most `timeout` while the queue is empty.
@@ -505,16 +630,16 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(q.get_timeout(Duration::from_millis(10)), Err(GetError::Empty));
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
-        self.get_inner(Wait::timeout(timeout))
+        self.get_inner(Wait::timeout(timeout), &NoProbe)
     }
 
     /// Removes and returns the next item if there is one now, or fails at once.
     pub fn try_get(&self) -> Result<T, GetError> {
-        self.get_inner(Wait::Never)
+        self.get_inner(Wait::Never, &NoProbe)
     }
 
-    fn get_inner(&self, wait: Wait) -> Result<T, GetError> {
-        let mut state = self.lock();
+    fn get_inner<P: Probe>(&self, wait: Wait, probe: &P) -> Result<T, GetError> {
+        let mut state = self.lock_with(probe);
         let mut step = 0;
         loop {
             if let Some(item) = state.store.pop() {
@@ -526,7 +651,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             if state.is_shutdown {
                 return Err(GetError::ShutDown);
             }
-            let (guard, waited) = self.pause(state, Side::Get, wait, &mut step);
+            let (guard, waited) = self.pause(state, Side::Get, wait, &mut step, probe);
             state = guard;
             if !waited {
                 return Err(GetError::Empty);
@@ -551,7 +676,11 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(q.drain(10), [4, 5]);
     /// ```
     pub fn drain(&self, max: usize) -> Vec<T> {
-        let mut state = self.lock();
+        self.drain_inner(max, &NoProbe)
+    }
+
+    fn drain_inner<P: Probe>(&self, max: usize, probe: &P) -> Vec<T> {
+        let mut state = self.lock_with(probe);
         let batch: Vec<T> = std::iter::from_fn(|| state.store.pop()).take(max).collect();
         for _ in 0..batch.len().min(state.putters_asleep) {
             self.not_full.notify_one();

@@ -8,6 +8,13 @@ import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 import { workerError } from './errors.js';
 
+// index.html?view=threads is the threads view (www/threads/, loaded only then): it takes the
+// page, and this module stops here for good, so the playground's worker never starts.
+if (new URLSearchParams(location.search).get('view') === 'threads') {
+  await import('./threads/view.js');
+  await new Promise(() => {});
+}
+
 const $ = (id) => document.getElementById(id);
 /** `Settings::REFERENCE` in src/pipeline/types.rs: the Python loop exactly. */
 const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 4294967295 };

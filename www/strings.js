@@ -8,6 +8,7 @@ export const STRINGS = {
     title: 'Queue Playground',
     tagline: 'A producer, a thread-safe queue and a background consumer — watch every message.',
     'nav.lab': 'The interleaving lab: be the scheduler →',
+    'nav.threads': 'Real threads, real races: many workers on one shared memory →',
     'lang.label': 'Language',
     // Embed mode (www/embed-frame.js)
     'embed.bar': 'Queue Playground',
@@ -140,6 +141,7 @@ export const STRINGS = {
     title: '队列演练场',
     tagline: '生产者、线程安全的队列和后台消费者——每条消息都看得见。',
     'nav.lab': '交错实验室：你来当调度器 →',
+    'nav.threads': '真实线程，真实竞态：多个 Worker 共享同一块内存 →',
     'lang.label': '语言',
     // 嵌入模式（www/embed-frame.js）
     'embed.bar': '队列演练场',
