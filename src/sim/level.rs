@@ -232,7 +232,10 @@ fn values(text: &str) -> Option<Vec<(String, i64)>> {
         .split_whitespace()
         .map(|p| {
             let (k, v) = p.split_once('=')?;
-            Some((k.to_string(), v.parse().ok()?)).filter(|_| !k.is_empty())
+            if k.is_empty() {
+                return None;
+            }
+            Some((k.to_string(), v.parse().ok()?))
         })
         .collect();
     pairs.filter(|p| !p.is_empty())
