@@ -364,6 +364,22 @@ fn the_queue_holds_at_most_max_queue_bytes_of_text_whatever_its_maxsize() {
 }
 
 #[test]
+fn a_new_interval_counts_from_the_end_of_the_last_round() {
+    let mut p = Pipeline::new(settings(Mode::Snapshot, 600_000.0, 10));
+    round(&mut p, 0.0, 0.0);
+    put(&mut p, 1, &["a"]);
+    assert_eq!(p.due_in(1000.0), Some(599_000.0));
+    // Ten minutes to wait, then drain every 50 ms: the next round is due at once.
+    p.handle(Request::Config(settings(Mode::Drain, 50.0, 10)));
+    assert_eq!(p.due_in(1000.0), Some(0.0));
+    assert_eq!(texts(&round(&mut p, 1000.0, 0.0).unwrap()), ["a"]);
+    // And a longer one pushes it back, from the same end.
+    put(&mut p, 2, &["b"]);
+    p.handle(Request::Config(settings(Mode::Drain, 2000.0, 10)));
+    assert_eq!(p.due_in(1500.0), Some(1500.0));
+}
+
+#[test]
 fn a_ping_is_answered_with_a_pong_and_changes_nothing() {
     let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 1));
     put(&mut p, 1, &["a"]);

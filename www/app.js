@@ -204,7 +204,10 @@ function renderHealth() {
   $('restart-worker').disabled = sup.state === 'starting';
   const full = ledger.lastFull;
   const notice = full ? t(`full.${full.bound}`, { ...full, last: full.first_refused + full.refused - 1 }) : '';
-  if ($('full-notice').textContent !== notice) $('full-notice').textContent = notice;
+  if ($('full-notice').dataset.text !== notice) {
+    $('full-notice').dataset.text = notice;
+    fill($('full-notice'), notice);
+  }
 }
 
 function renderErrors() {

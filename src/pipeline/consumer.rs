@@ -82,6 +82,8 @@ pub struct Pipeline {
     seq: u64,
     received: u64,
     removed: u64,
+    /// When the last round ended; the interval counts from there.
+    last_end: f64,
     /// When the next round may start; rounds are never closer than the interval.
     next_due: f64,
 }
@@ -111,6 +113,7 @@ impl Pipeline {
             seq: 0,
             received: 0,
             removed: 0,
+            last_end: f64::NEG_INFINITY,
             next_due: f64::NEG_INFINITY,
         }
     }
@@ -173,6 +176,9 @@ impl Pipeline {
             Request::Ping => (vec![Answer::Pong], None, false),
             Request::Config(settings) => {
                 self.settings = settings;
+                // A new interval counts from the end of the last round, not from the next one:
+                // shortening a ten-minute wait takes effect now.
+                self.next_due = self.last_end + settings.interval_ms;
                 (vec![Answer::Config(settings)], None, true)
             }
             // After the work the next round may be overdue, and the page must see the worker
@@ -184,6 +190,7 @@ impl Pipeline {
                 self.seq = 0;
                 self.received = 0;
                 self.removed = 0;
+                self.last_end = f64::NEG_INFINITY;
                 self.next_due = f64::NEG_INFINITY;
                 (vec![Answer::Config(self.settings), self.ack()], None, true)
             }
@@ -304,6 +311,7 @@ impl Pipeline {
         batch.work_ms = (now - batch.drained_at).max(0.0);
         batch.queue_len = self.queue.len();
         batch.removed_total = self.removed;
+        self.last_end = now;
         self.next_due = now + self.settings.interval_ms;
         batch
     }
