@@ -88,8 +88,9 @@ function onReply(data) {
       sup.ready();
       document.documentElement.dataset.worker = 'ready';
       setThread('worker', { state: 'ready', key: 'thread.ready', detailKey: 'thread.readyDetail' });
-      settings ??= r.settings;
-      bound ??= { maxsize: r.maxsize, max_bytes: r.max_bytes };
+      // What this worker has; a restarted one gets the last settings re-sent, confirmed next.
+      settings = r.settings;
+      bound = { maxsize: r.maxsize, max_bytes: r.max_bytes };
       return reflect();
     case 'pong':
       memoryBytes = r.memory_bytes ?? memoryBytes;

@@ -96,8 +96,9 @@ describe('supervision of the consumer worker', () => {
 
     await page.click('#restart-worker');
     await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
-    // The new worker carries on with the confirmed settings; drain now, to see messages flow.
-    assert.equal((await page.evaluate(() => window.__qp.settings())).interval_ms, 600000);
+    // The new worker carries on with the confirmed settings (it starts with the defaults, and
+    // confirms the ones re-sent); drain now, to see messages flow.
+    await page.waitForFunction(() => window.__qp.settings().interval_ms === 600000);
     await configure(page, { mode: 'drain', interval: 50, work: 0, maxBatch: 100 });
     await send(page, 'after restart');
     await page.waitForFunction(() => window.__qp.stats().removed === 2 && window.__qp.stats().outbox === 0);
@@ -202,6 +203,22 @@ self.addEventListener('message', (e) => { if (e.data === 'freeze') busy_work(300
     assert.ok(sup.lastDeath.silentMs < 3000, `seen dead after ${sup.lastDeath.silentMs} ms of silence, before the block ended`);
     assert.ok((await page.evaluate(() => window.__states)).includes('late'), 'it was shown not answering before it was counted dead');
     assert.equal((await balance(page)).ok, 'unknown');
+    await page.close();
+  });
+
+  test('a page thread frozen for longer than the silence bound does not count the worker dead', async () => {
+    const { page } = await openPlayground(env);
+    await page.fill('#busy-ms', '2500');
+    await page.click('#busy-page-btn');
+    await page.waitForFunction(() => /\d/.test(document.querySelector('#thread-page .state').textContent));
+    // Four heartbeats answered after the freeze, and never counted dead on the way.
+    await page.evaluate(() => {
+      window.__pongs = 0;
+      window.__qp.worker.addEventListener('message', (e) => { if (JSON.parse(e.data).type === 'pong') window.__pongs++; });
+    });
+    await page.waitForFunction(() => window.__pongs >= 4 || window.__qp.supervisor().deaths > 0, null, { timeout: NOTICE_MS });
+    const sup = await supervisor(page);
+    assert.deepEqual([sup.state, sup.deaths], ['alive', 0]);
     await page.close();
   });
 
