@@ -166,19 +166,42 @@ describe('supervision of the consumer worker', () => {
     await page.close();
   });
 
-  test('declared blocking work longer than the silence bound is not a death; an undeclared block is', async () => {
-    // The real worker script, and one more listener: a post of "freeze" blocks the thread for
-    // 3 s with the same Rust busy loop, without declaring it, as a worker stuck in a loop would.
-    const freezing = (route) => route.fulfill({
-      contentType: 'text/javascript',
-      body: `import init, { start_consumer_worker, busy_work } from '../pkg/queue_playground.js';
+  // The real worker script, and one more listener for the tests below: a post of "freeze"
+  // blocks the thread for 3 s with the same Rust busy loop, without declaring it, as a worker
+  // stuck in a loop would; a post of "throw" throws out of the handler while the worker runs,
+  // the way a wasm trap (`RuntimeError: unreachable`) escapes one.
+  const misbehaving = (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: `import init, { start_consumer_worker, busy_work } from '../pkg/queue_playground.js';
 const early = [];
 self.onmessage = (e) => early.push(e.data);
 await init();
 start_consumer_worker(early);
-self.addEventListener('message', (e) => { if (e.data === 'freeze') busy_work(3000); });`,
-    });
-    const { page } = await openWith([['**/www/consumer-worker.js', freezing]]);
+self.addEventListener('message', (e) => {
+  if (e.data === 'freeze') busy_work(3000);
+  if (e.data === 'throw') throw new RangeError('thrown while running');
+});`,
+  });
+
+  test('an exception escaping the worker while it runs is seen at once, and what it held is lost', async () => {
+    const { page } = await openWith([['**/www/consumer-worker.js', misbehaving]]);
+    await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
+    await configure(page, { mode: 'snapshot', interval: 600000, work: 0, maxBatch: 100 });
+    await send(page, 'held');
+    await page.waitForFunction(() => window.__qp.stats().queued === 1);
+    await page.evaluate(() => window.__qp.worker.postMessage('throw'));
+    await page.waitForFunction(() => window.__qp.supervisor().state === 'dead', null, { timeout: NOTICE_MS });
+    const sup = await supervisor(page);
+    assert.equal(sup.lastDeath.cause, 'error');
+    assert.match(sup.lastDeath.detail, /RangeError: thrown while running/);
+    assert.ok(sup.lastDeath.silentMs < 1000, 'seen from the error event, not from the silence after it');
+    assert.equal((await stats(page)).lost, 1);
+    assert.match(await text(page, '#thread-worker .detail'), /^it crashed: .*thrown while running/);
+    await page.close();
+  });
+
+  test('declared blocking work longer than the silence bound is not a death; an undeclared block is', async () => {
+    const { page } = await openWith([['**/www/consumer-worker.js', misbehaving]]);
     await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
     await configure(page, { mode: 'drain', interval: 50, work: 0, maxBatch: 100 });
     // Declared: 3 s of work in the worker, three times the silence bound.

@@ -4,8 +4,9 @@
 // protocols.
 //
 // Death is any of, and is noticed within about `silenceMs` (1 s by default):
-// - an `error` event on the worker (its script threw at load, or a wasm trap such as
-//   `RuntimeError: unreachable` escaped an event handler);
+// - an `error` event on the worker: an exception escaped it (its script threw at load, or a
+//   wasm trap such as `RuntimeError: unreachable` escaped an event handler). Its loop may still
+//   run, but a handler stopped half-way, so nothing it holds can be trusted any more;
 // - a `messageerror` event (a reply could not be read: its counts can no longer be trusted);
 // - silence: no message from the worker for `silenceMs` beyond any busy time it declared.
 //   Every `intervalMs` the supervisor calls `ping(worker)`; the view posts a request the
