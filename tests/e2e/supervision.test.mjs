@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
+import { MAX_PER_POST, Outbox } from '../../www/producer.js';
 
 let env;
 before(async () => { env = await start(); });
@@ -303,5 +304,29 @@ self.addEventListener('message', (e) => {
     assert.equal((await supervisor(page)).deaths, 0);
     assert.deepEqual(problems, []);
     await page.close();
+  });
+});
+
+describe('the producer (www/producer.js, in node)', () => {
+  test('never posts more than the worker reads: every post is under its 2 Mi-unit cap, and each message goes once', () => {
+    const posts = [];
+    const outbox = new Outbox((msg) => posts.push(JSON.stringify({ v: 1, id: posts.length + 1, ...msg })));
+    // The worst text for JSON: control characters, each written as \u00XX (6 units for 1).
+    const nasty = '\u0001'.repeat(20000);
+    outbox.putMany(300, () => nasty);
+    outbox.putMany(MAX_PER_POST, (i) => `burst ${i}`);
+    outbox.put('last');
+    while (outbox.size) assert.ok(outbox.flush() > 0, 'every flush posts something');
+    const CAP = 2 << 20; // MAX_POST_UNITS in src/pipeline/protocol/mod.rs
+    for (const p of posts) assert.ok(p.length <= CAP, `a post of ${p.length} units`);
+    const puts = posts.map((p) => JSON.parse(p));
+    const ids = puts.flatMap((m) => m.texts.map((_, i) => m.first_id + i));
+    assert.deepEqual(ids, Array.from({ length: 300 + MAX_PER_POST + 1 }, (_, i) => i + 1));
+    assert.equal(puts.at(-1).texts.at(-1), 'last');
+    assert.ok(posts.length > 3, `split into ${posts.length} posts`);
+    // Asked for fewer (the in-flight window), it posts no more than that.
+    const small = new Outbox((msg) => assert.equal(msg.texts.length, 7));
+    small.putMany(100, (i) => `m${i}`);
+    assert.equal(small.flush(7), 7);
   });
 });
