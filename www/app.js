@@ -192,13 +192,11 @@ function renderHealth() {
     interval: sup.o.intervalMs, silence: sup.o.silenceMs, deaths: sup.deaths, restarts: sup.restarts,
     mb: (memoryBytes / 2 ** 20).toFixed(1), ...lastDeath,
   };
-  let text;
+  let key = `health.${sup.state}`;
   if (sup.state === 'dead') {
-    const next = lastDeath?.restartInMs != null ? 'health.restarting' : lastDeath?.gaveUp ? 'health.gaveUp' : 'health.pressRestart';
-    text = `${t('health.lost', vars)} ${t(next, { ...vars, ms: lastDeath?.restartInMs, n: sup.earlyDeaths })}`;
-  } else {
-    text = t(`health.${sup.state}`, vars);
+    key = lastDeath?.restartInMs != null ? 'health.deadRestarting' : lastDeath?.gaveUp ? 'health.deadGaveUp' : 'health.deadPressRestart';
   }
+  const text = t(key, { ...vars, ms: lastDeath?.restartInMs, n: sup.earlyDeaths });
   const el = $('worker-health');
   if (el.textContent !== text) el.textContent = text;
   el.dataset.state = sup.state;
