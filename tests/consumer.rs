@@ -4,8 +4,8 @@
 use queue_playground::json::ToJson;
 use queue_playground::pipeline::protocol::Reply;
 use queue_playground::pipeline::{
-    calculate_blocking, Activity, Answer, Batch, Mode, Pipeline, Put, Request, Settings,
-    ThreadState,
+    calculate_blocking, Activity, Answer, Batch, Bound, Full, Mode, Pipeline, Put, Request,
+    Settings, ThreadState, DEFAULT_MAXSIZE, MAX_QUEUE_BYTES,
 };
 
 fn put_request(first_id: u64, texts: &[&str]) -> Request {
@@ -205,6 +205,188 @@ fn reset_empties_the_queue_and_restarts_the_sequence() {
     assert!(p.is_parked());
     put(&mut p, 1, &["c"]);
     assert_eq!(round(&mut p, 0.0, 0.0).unwrap().seq, 1);
+}
+
+/// Handles a put and returns its answers: a `Full` first if some were refused, then the ack.
+fn put_all(p: &mut Pipeline, first_id: u64, texts: &[String]) -> Vec<Answer> {
+    let handled = p.handle(Request::Put(Put {
+        first_id,
+        texts: texts.to_vec(),
+        put_at: vec![0.0; texts.len()],
+    }));
+    handled.answers
+}
+
+fn numbered(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("m{i}")).collect()
+}
+
+#[test]
+fn the_queue_is_bounded_by_default_and_refuses_what_does_not_fit_like_queue_full() {
+    let mut p = Pipeline::new(Settings::REFERENCE);
+    assert_eq!(p.maxsize(), DEFAULT_MAXSIZE);
+    // The reproduction, in small: snapshot mode never removes, so bursts fill the
+    // queue to its bound and everything after is refused, counted, and nothing grows.
+    let answers = put_all(&mut p, 1, &numbered(DEFAULT_MAXSIZE + 250));
+    assert_eq!(
+        answers,
+        [
+            Answer::Full(Full {
+                accepted: DEFAULT_MAXSIZE,
+                refused: 250,
+                first_refused: DEFAULT_MAXSIZE as u64 + 1,
+                bound: Bound::Maxsize,
+                maxsize: DEFAULT_MAXSIZE,
+                max_bytes: MAX_QUEUE_BYTES,
+                queue_len: DEFAULT_MAXSIZE,
+                queue_bytes: p.queue_bytes(),
+            }),
+            Answer::Ack {
+                received: DEFAULT_MAXSIZE as u64,
+                queue_len: DEFAULT_MAXSIZE
+            }
+        ]
+    );
+    for round_no in 0u32..3 {
+        let b = round(&mut p, f64::from(round_no) * 5000.0, 0.0).unwrap();
+        assert_eq!(
+            b.len(),
+            DEFAULT_MAXSIZE,
+            "a snapshot copies the bounded queue"
+        );
+        let again = put_all(&mut p, 200_000 + u64::from(round_no) * 10, &numbered(10));
+        let Answer::Full(full) = again[0] else {
+            panic!("a full queue refuses: {again:?}")
+        };
+        assert_eq!((full.accepted, full.refused), (0, 10));
+    }
+    assert_eq!(p.queue_len(), DEFAULT_MAXSIZE);
+    assert_eq!(p.received(), DEFAULT_MAXSIZE as u64);
+}
+
+#[test]
+fn a_put_is_cut_where_the_queue_fills_so_no_later_message_jumps_ahead() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 100));
+    assert_eq!(
+        p.handle(Request::Maxsize { maxsize: 3 }).answers,
+        [Answer::Maxsize {
+            maxsize: 3,
+            max_bytes: MAX_QUEUE_BYTES
+        }]
+    );
+    let answers = put_all(&mut p, 10, &numbered(5));
+    let Answer::Full(full) = answers[0] else {
+        panic!("{answers:?}")
+    };
+    assert_eq!(
+        (full.accepted, full.refused, full.first_refused, full.bound),
+        (3, 2, 13, Bound::Maxsize)
+    );
+    assert_eq!(
+        answers[1],
+        Answer::Ack {
+            received: 3,
+            queue_len: 3
+        }
+    );
+    // Draining makes room again: the next put goes in whole, with no `Full`.
+    let b = round(&mut p, 0.0, 0.0).unwrap();
+    assert_eq!(b.ids, [10, 11, 12]);
+    assert_eq!(
+        put_all(&mut p, 15, &numbered(3)),
+        [Answer::Ack {
+            received: 6,
+            queue_len: 3
+        }]
+    );
+    assert_eq!(
+        p.queue_len(),
+        3,
+        "a put that fits exactly is not refused at all"
+    );
+}
+
+#[test]
+fn lowering_maxsize_below_the_length_drops_nothing_and_refuses_until_drained() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 2));
+    put_all(&mut p, 1, &numbered(5));
+    p.handle(Request::Maxsize { maxsize: 2 });
+    assert_eq!(p.queue_len(), 5, "nothing already queued is dropped");
+    let Answer::Full(full) = put_all(&mut p, 6, &numbered(1))[0] else {
+        panic!()
+    };
+    assert_eq!((full.refused, full.queue_len), (1, 5));
+    // Two rounds of two take it to 1, below the bound: one put fits, the next is refused.
+    round(&mut p, 0.0, 0.0);
+    round(&mut p, 0.0, 0.0);
+    let answers = put_all(&mut p, 7, &numbered(2));
+    let Answer::Full(full) = answers[0] else {
+        panic!("{answers:?}")
+    };
+    assert_eq!((full.accepted, full.refused, full.first_refused), (1, 1, 8));
+    // Every message is accounted for: received = queued + removed.
+    assert_eq!(p.received(), p.queue_len() as u64 + p.removed());
+    assert_eq!((p.received(), p.removed()), (6, 4));
+}
+
+#[test]
+fn the_queue_holds_at_most_max_queue_bytes_of_text_whatever_its_maxsize() {
+    let mut p = Pipeline::new(Settings::REFERENCE);
+    let big = "x".repeat(64 * 1024);
+    let fit = MAX_QUEUE_BYTES / big.len();
+    let answers = put_all(&mut p, 1, &vec![big.clone(); fit + 3]);
+    let Answer::Full(full) = answers[0] else {
+        panic!("{answers:?}")
+    };
+    assert_eq!(
+        (full.accepted, full.refused, full.bound),
+        (fit, 3, Bound::Bytes)
+    );
+    assert_eq!(full.queue_bytes, fit * big.len());
+    assert!(p.queue_bytes() <= MAX_QUEUE_BYTES);
+    // 16 MiB is a whole number of 64 KiB texts: not one byte more fits, and a one-byte text
+    // is refused by the byte bound, not by the count.
+    let Answer::Full(full) = put_all(&mut p, 1000, &["y".to_string()])[0] else {
+        panic!()
+    };
+    assert_eq!(full.bound, Bound::Bytes);
+    // Draining gives the bytes back.
+    p.handle(Request::Config(settings(Mode::Drain, 0.0, 10)));
+    round(&mut p, 0.0, 0.0);
+    assert_eq!(p.queue_bytes(), (fit - 10) * big.len());
+    assert_eq!(
+        put_all(&mut p, 2000, &vec![big; 10]).len(),
+        1,
+        "ten fit again: no Full"
+    );
+    p.handle(Request::Reset);
+    assert_eq!(p.queue_bytes(), 0);
+}
+
+#[test]
+fn a_new_interval_counts_from_the_end_of_the_last_round() {
+    let mut p = Pipeline::new(settings(Mode::Snapshot, 600_000.0, 10));
+    round(&mut p, 0.0, 0.0);
+    put(&mut p, 1, &["a"]);
+    assert_eq!(p.due_in(1000.0), Some(599_000.0));
+    // Ten minutes to wait, then drain every 50 ms: the next round is due at once.
+    p.handle(Request::Config(settings(Mode::Drain, 50.0, 10)));
+    assert_eq!(p.due_in(1000.0), Some(0.0));
+    assert_eq!(texts(&round(&mut p, 1000.0, 0.0).unwrap()), ["a"]);
+    // And a longer one pushes it back, from the same end.
+    put(&mut p, 2, &["b"]);
+    p.handle(Request::Config(settings(Mode::Drain, 2000.0, 10)));
+    assert_eq!(p.due_in(1500.0), Some(1500.0));
+}
+
+#[test]
+fn a_ping_is_answered_with_a_pong_and_changes_nothing() {
+    let mut p = Pipeline::new(settings(Mode::Drain, 0.0, 1));
+    put(&mut p, 1, &["a"]);
+    let h = p.handle(Request::Ping);
+    assert_eq!(h.answers, [Answer::Pong]);
+    assert_eq!((h.work_ms, h.rearm), (None, false));
+    assert_eq!((p.queue_len(), p.received()), (1, 1));
 }
 
 #[test]

@@ -5,10 +5,12 @@
 
 use queue_playground::json::{Kind, Problem, ToJson};
 use queue_playground::pipeline::protocol::{
-    decode, decode_request, Field, ProtocolError, Refused, Reply, MAX_ID, MAX_INTERVAL_MS, MAX_PUT,
-    MAX_TEXT_BYTES, MAX_WORK_MS,
+    check_post_len, decode, decode_request, Field, ProtocolError, Refused, Reply, MAX_ID,
+    MAX_INTERVAL_MS, MAX_MAXSIZE, MAX_POST_UNITS, MAX_PUT, MAX_TEXT_BYTES, MAX_WORK_MS,
 };
-use queue_playground::pipeline::{Answer, Batch, Message, Mode, Request, Settings};
+use queue_playground::pipeline::{
+    Answer, Batch, Bound, Full, Message, Mode, Request, Settings, MAX_QUEUE_BYTES,
+};
 
 fn err(json: &str) -> ProtocolError {
     decode_request(json).expect_err(json)
@@ -64,6 +66,14 @@ fn config_work_and_reset_decode() {
     assert_eq!(
         decode_request(r#"{"type":"reset","v":1}"#).unwrap(),
         Request::Reset
+    );
+    assert_eq!(
+        decode_request(r#"{"v":1,"id":3,"type":"ping"}"#).unwrap(),
+        Request::Ping
+    );
+    assert_eq!(
+        decode_request(r#"{"v":1,"type":"maxsize","maxsize":50}"#).unwrap(),
+        Request::Maxsize { maxsize: 50 }
     );
 }
 
@@ -205,6 +215,23 @@ fn malformed_requests_say_what_was_wrong_and_where() {
             r#"{"v":1,"type":"work","ms":-5}"#,
             range("ms", 0.0, MAX_WORK_MS, -5.0),
         ),
+        // The queue is always bounded: 0 (Python's "unbounded") is out of range.
+        (
+            r#"{"v":1,"type":"maxsize","maxsize":0}"#,
+            range("maxsize", 1.0, MAX_MAXSIZE as f64, 0.0),
+        ),
+        (
+            r#"{"v":1,"type":"maxsize","maxsize":250001}"#,
+            range("maxsize", 1.0, MAX_MAXSIZE as f64, 250_001.0),
+        ),
+        (r#"{"v":1,"type":"maxsize"}"#, Missing { field: "maxsize" }),
+        (
+            r#"{"v":1,"type":"ping","extra":1}"#,
+            UnknownField {
+                field: "extra".into(),
+                request: "ping",
+            },
+        ),
         (
             r#"{"v":1,"type":"work","ms":5,"type":"reset","ms":1}"#,
             UnknownField {
@@ -320,9 +347,94 @@ fn replies_encode_as_tagged_json() {
     assert_eq!(json.get("id"), None, "a batch answers no request");
     let ready = reply_json(&Reply::Ready {
         settings: Settings::REFERENCE,
+        maxsize: 100_000,
+        max_bytes: MAX_QUEUE_BYTES,
     });
     assert_eq!(ready["settings"]["mode"], "snapshot");
     assert_eq!(ready["settings"]["max_batch"], 4294967295u64);
+    assert_eq!(
+        (&ready["maxsize"], &ready["max_bytes"]),
+        (&serde_json::json!(100_000), &serde_json::json!(16_777_216))
+    );
+}
+
+#[test]
+fn a_full_queue_a_bound_and_a_pong_are_typed_replies_with_the_id() {
+    let full = Full {
+        accepted: 2,
+        refused: 3,
+        first_refused: 12,
+        bound: Bound::Maxsize,
+        maxsize: 5,
+        max_bytes: MAX_QUEUE_BYTES,
+        queue_len: 5,
+        queue_bytes: 9,
+    };
+    assert_eq!(
+        reply_json(&Reply::answer(Some(7), Answer::Full(full))),
+        serde_json::json!({
+            "type": "full", "v": 1, "id": 7, "accepted": 2, "refused": 3, "first_refused": 12,
+            "bound": "maxsize", "maxsize": 5, "max_bytes": 16_777_216, "queue_len": 5, "queue_bytes": 9,
+        })
+    );
+    assert_eq!(
+        reply_json(&Reply::answer(
+            Some(8),
+            Answer::Maxsize {
+                maxsize: 50,
+                max_bytes: 1
+            }
+        )),
+        serde_json::json!({"type":"maxsize","v":1,"id":8,"maxsize":50,"max_bytes":1})
+    );
+    assert_eq!(
+        reply_json(&Reply::Pong {
+            id: Some(9),
+            memory_bytes: Some(1_114_112)
+        }),
+        serde_json::json!({"type":"pong","v":1,"id":9,"memory_bytes":1_114_112})
+    );
+    assert_eq!(
+        reply_json(&Reply::answer(Some(9), Answer::Pong)),
+        serde_json::json!({"type":"pong","v":1,"id":9}),
+        "natively there is no wasm memory to report"
+    );
+}
+
+#[test]
+fn a_post_longer_than_the_cap_is_refused_unread_and_without_an_id() {
+    assert_eq!(check_post_len(0), Ok(()));
+    assert_eq!(check_post_len(MAX_POST_UNITS), Ok(()));
+    let refused = check_post_len(50 << 20).unwrap_err();
+    assert_eq!(
+        refused,
+        Refused {
+            id: None,
+            error: ProtocolError::PostTooLarge {
+                units: 50 << 20,
+                max_units: MAX_POST_UNITS
+            }
+        }
+    );
+    assert_eq!(
+        reply_json(&Reply::refused(refused.clone(), ""))["error"],
+        serde_json::json!({"key":"post_too_large","units":52_428_800,"max_units":2_097_152})
+    );
+    assert_eq!(
+        refused.error.to_string(),
+        "the message is 52428800 characters long, longer than 2097152: refused unread"
+    );
+    // The cap leaves room for a put of the most messages the protocol accepts.
+    let most_short = format!(
+        r#"{{"v":1,"id":1,"type":"put","first_id":1,"texts":[{}],"put_at":[{}]}}"#,
+        vec!["\"\""; MAX_PUT].join(","),
+        vec!["0"; MAX_PUT].join(",")
+    );
+    assert!(most_short.len() <= MAX_POST_UNITS);
+    assert!(
+        decode(&most_short).is_ok(),
+        "MAX_PUT messages can be sent in one post"
+    );
 }
 
 #[test]

@@ -354,6 +354,115 @@ async fn one_by_one_takes_one_message_a_round_without_waiting_the_interval() {
     assert_eq!(batch_ids(&replies), (1..=300).collect::<Vec<u64>>());
 }
 
+/// The latest pong's report of the shell's wasm memory, after a fresh ping with this id.
+async fn memory_after_ping(page: &Page, id: u64) -> u64 {
+    page.post(&json!({"v":1,"id":id,"type":"ping"}));
+    let replies = page
+        .until("the pong", |r| {
+            of_type(r, "pong").any(|p| p["id"] == json!(id))
+        })
+        .await;
+    let pong = of_type(&replies, "pong")
+        .find(|p| p["id"] == json!(id))
+        .unwrap();
+    pong["memory_bytes"]
+        .as_u64()
+        .expect("a pong carries the wasm memory size")
+}
+
+#[wasm_bindgen_test]
+async fn a_full_queue_refuses_with_a_typed_reply_before_the_ack() {
+    let page = Page::start(&[]);
+    let ready = page.until("ready", |r| !r.is_empty()).await;
+    assert_eq!(
+        (&ready[0]["maxsize"], &ready[0]["max_bytes"]),
+        (&json!(100_000), &json!(16_777_216)),
+        "ready says the queue's bound"
+    );
+    // Snapshot with a ten-minute interval: nothing is removed while the test runs.
+    page.post(&config(1, "snapshot", 600_000, 10));
+    page.post(&json!({"v":1,"id":2,"type":"maxsize","maxsize":3}));
+    page.post(&put(3, 1, &texts("f", 5)));
+    page.post(&put(4, 6, &texts("g", 2)));
+    let replies = page
+        .until("both acks", |r| {
+            of_type(r, "ack").any(|a| a["id"] == json!(4))
+        })
+        .await;
+    let bound = of_type(&replies, "maxsize").next().unwrap();
+    assert_eq!(
+        bound,
+        &json!({"type":"maxsize","v":1,"id":2,"maxsize":3,"max_bytes":16_777_216})
+    );
+    let answers: Vec<(&str, u64)> = replies
+        .iter()
+        .filter(|r| r["type"] == "full" || r["type"] == "ack")
+        .map(|r| (r["type"].as_str().unwrap(), r["id"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        answers,
+        [("full", 3), ("ack", 3), ("full", 4), ("ack", 4)],
+        "each put's full comes before its ack"
+    );
+    let fulls: Vec<&Value> = of_type(&replies, "full").collect();
+    assert_eq!(
+        fulls[0],
+        &json!({"type":"full","v":1,"id":3,"accepted":3,"refused":2,"first_refused":4,
+            "bound":"maxsize","maxsize":3,"max_bytes":16_777_216,"queue_len":3,"queue_bytes":6})
+    );
+    assert_eq!(
+        (
+            &fulls[1]["accepted"],
+            &fulls[1]["refused"],
+            &fulls[1]["first_refused"]
+        ),
+        (&json!(0), &json!(2), &json!(6))
+    );
+    let last_ack = of_type(&replies, "ack").last().unwrap();
+    assert_eq!(
+        (&last_ack["received"], &last_ack["queue_len"]),
+        (&json!(3), &json!(3))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_post_over_the_cap_is_refused_unread_and_does_not_grow_the_memory() {
+    let page = Page::start(&[]);
+    // 8 MiB of text: four times the cap; copied into wasm memory it would take 24 MiB. Built
+    // here first (this test shares the shell's wasm memory), so that the memory measured
+    // before the posts already holds the test's own copies.
+    let (post, units, obj) = {
+        let text = "x".repeat(8 << 20);
+        let post =
+            json!({"v":1,"id":2,"type":"put","first_id":1,"texts":[text],"put_at":[0]}).to_string();
+        let obj = js_sys::Object::new();
+        js_sys::Reflect::set(&obj, &"v".into(), &JsValue::from_f64(1.0)).unwrap();
+        js_sys::Reflect::set(&obj, &"pad".into(), &JsValue::from_str(&text)).unwrap();
+        (JsValue::from_str(&post), post.len() as u64, obj)
+    };
+    let before = memory_after_ping(&page, 1).await;
+    page.post_js(&post);
+    // The same text as a structured object is checked the same way, after JSON.stringify.
+    page.post_js(&obj);
+    let replies = page
+        .until("two refusals", |r| of_type(r, "error").count() == 2)
+        .await;
+    let errors: Vec<&Value> = of_type(&replies, "error").collect();
+    assert_eq!(
+        errors[0],
+        &json!({"type":"error","v":1,"error":{"key":"post_too_large","units":units,"max_units":2_097_152},"request":""}),
+        "no id: it was not read"
+    );
+    assert_eq!(errors[1]["error"]["key"], "post_too_large");
+    let after = memory_after_ping(&page, 3).await;
+    assert_eq!(after, before, "the refused posts never reached wasm memory");
+    // And the worker keeps serving.
+    page.post(&config(4, "drain", 0, 10));
+    page.post(&put(5, 1, &["fine".to_string()]));
+    let replies = page.until("the batch", |r| !batch_ids(r).is_empty()).await;
+    assert_eq!(batch_ids(&replies), [1]);
+}
+
 #[wasm_bindgen_test]
 fn this_is_a_dedicated_worker_with_a_clock() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().dyn_into().unwrap();

@@ -1,12 +1,13 @@
 // Wiring: the worker, the controls, and one animation-frame loop that posts and renders.
 // The queue and its consumer live in the worker; this page only forwards and renders.
 import { t, getLang, setLang, onLang, fill } from './strings.js';
-import { Outbox, AutoProducer } from './producer.js';
+import { Outbox, AutoProducer, MAX_IN_FLIGHT } from './producer.js';
 import { Ledger } from './ledger.js';
 import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 import { workerError } from './errors.js';
+import { Supervisor } from './common/supervisor.js';
 
 // index.html?view=threads is the threads view (www/threads/, loaded only then): it takes the
 // page, and this module stops here for good, so the playground's worker never starts.
@@ -21,18 +22,35 @@ const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 
 const CONTROLS = { mode: 'mode', interval_ms: 'interval', work_ms: 'work', max_batch: 'max-batch' };
 const MAX_ERRORS = 20;
 
-const worker = new Worker(new URL('./consumer-worker.js', import.meta.url), { type: 'module' });
-// Every request carries an id; the replies that answer it (ack, config, error) carry it back,
-// so replies are matched to requests by number.
+// The consumer worker, supervised (www/common/supervisor.js): its death is noticed, told,
+// counted and survived. Every request carries an id; the replies that answer it (ack, full,
+// config, maxsize, pong, error) carry it back, so replies are matched to requests by number.
 let lastId = 0;
 const sentConfigs = new Set(); // ids of config requests not yet answered
+const sentBounds = new Set(); // ids of maxsize requests not yet answered
 let resetId = null; // the latest reset, until its ack says the old queue is gone
+/** Posts a request to the worker; nothing goes to a dead one (it returns null). */
 const send = (msg) => {
+  if (sup.state === 'dead') return null;
   const id = ++lastId;
-  worker.postMessage(JSON.stringify({ v: 1, id, ...msg }));
+  sup.worker.postMessage(JSON.stringify({ v: 1, id, ...msg }));
   return id;
 };
-const outbox = new Outbox(send);
+const sup = new Supervisor({
+  create: () => new Worker(new URL('./consumer-worker.js', import.meta.url), { type: 'module' }),
+  ping: () => send({ type: 'ping' }),
+  onMessage: (e) => onReply(e.data),
+  onStart: () => {
+    document.documentElement.dataset.worker = 'starting';
+    setThread('worker', { state: 'starting', key: 'thread.starting', detailKey: 'thread.loading', vars: {} });
+    // A restarted worker carries on with the settings the last one confirmed.
+    if (settings) sendConfig(settings);
+    if (bound) sentBounds.add(send({ type: 'maxsize', maxsize: bound.maxsize }));
+  },
+  onDeath: (death) => died(death),
+  onState: () => { dirty = true; },
+});
+const outbox = new Outbox((msg) => ledger.posted(send(msg), msg.texts.length));
 const auto = new AutoProducer(outbox);
 const ledger = new Ledger();
 const log = new BatchLog($('batches'), $('batches-empty'));
@@ -40,6 +58,9 @@ const chart = new Chart($('chart'));
 const meter = new FrameMeter($('anim'), $('frame-gap'));
 
 let settings = null; // as the worker last confirmed them
+let bound = null; // the queue's bound as the worker last confirmed it: { maxsize, max_bytes }
+let memoryBytes = 0; // the worker's wasm memory, from its latest pong
+let lastDeath = null; // the latest death, with what was lost
 let errors = 0;
 let errorLog = []; // newest first: { key, vars } or a worker's { error }, worded at render time
 let errorsDirty = false;
@@ -61,24 +82,37 @@ function error(entry) {
   errorsDirty = dirty = true;
 }
 
-worker.onmessage = (e) => {
+function onReply(data) {
   let r;
   try {
-    r = JSON.parse(e.data);
+    r = JSON.parse(data);
   } catch {
-    return error({ key: 'errors.garbled', vars: { text: String(e.data).slice(0, 200) } });
+    return error({ key: 'errors.garbled', vars: { text: String(data).slice(0, 200) } });
   }
   dirty = true;
   switch (r.type) {
     case 'ready':
+      sup.ready();
       document.documentElement.dataset.worker = 'ready';
       setThread('worker', { state: 'ready', key: 'thread.ready', detailKey: 'thread.readyDetail' });
+      // What this worker has; a restarted one gets the last settings re-sent, confirmed next.
       settings = r.settings;
+      bound = { maxsize: r.maxsize, max_bytes: r.max_bytes };
       return reflect();
+    case 'pong':
+      memoryBytes = r.memory_bytes ?? memoryBytes;
+      return;
     case 'config':
       sentConfigs.delete(r.id);
       settings = r.settings;
       return reflect();
+    case 'maxsize':
+      sentBounds.delete(r.id);
+      bound = { maxsize: r.maxsize, max_bytes: r.max_bytes };
+      return reflect();
+    case 'full':
+      if (resetId !== null) return;
+      return ledger.full(r);
     case 'ack':
       // Replies to puts made before the latest reset describe a queue that is gone.
       if (resetId !== null) {
@@ -92,26 +126,40 @@ worker.onmessage = (e) => {
       log.add(r, ledger.batch(r, SHOW_MESSAGES));
       return chart.add(r.queue_len);
     case 'state':
+      // Blocking work is declared before it starts: the supervisor waits that long for answers.
+      sup.busy(r.state === 'working' ? r.work_ms : 0);
       // The activity is a key with numbers (src/pipeline/types.rs `Activity`), shown in the page's language.
       return setThread('worker', { state: r.state, key: `thread.${r.state}`, detailKey: `detail.${r.activity}`, vars: r });
     case 'error':
+      if (r.error?.key === 'worker_start') return sup.fail('start', r.error.detail);
       error({ error: r.error ?? {}, request: r.request });
-      // A refused config changed nothing: show the settings in force again.
-      if (sentConfigs.delete(r.id)) reflect();
+      ledger.refusedWhole(r.id);
+      // A refused config or bound changed nothing: show the settings in force again.
+      if (sentConfigs.delete(r.id) || sentBounds.delete(r.id)) reflect();
   }
-};
-worker.onerror = (e) => {
-  document.documentElement.dataset.worker ||= 'failed';
-  error({ key: 'errors.workerCrash', vars: { e: e.message || e.type } });
-};
+}
+
+/** The worker died: say why, count what died with it, and restart it if asked to. */
+function died(death) {
+  const loss = ledger.workerDied();
+  sentConfigs.clear();
+  sentBounds.clear();
+  resetId = null;
+  lastDeath = { ...death, ...loss, lost: loss.inflight + loss.queued };
+  document.documentElement.dataset.worker = 'dead';
+  setThread('worker', { state: 'dead', key: 'thread.dead', detailKey: `death.${death.cause}`, vars: lastDeath });
+  error({ key: `death.${death.cause}`, vars: lastDeath });
+}
 
 // ---- the frame loop: at most one put and one render per frame
 
 function frame(now) {
   requestAnimationFrame(frame);
   auto.tick(now);
-  if (outbox.size) {
-    outbox.flush();
+  // Puts go only to a worker that answers, and at most MAX_IN_FLIGHT wait unread in its event
+  // loop; the rest wait here, in the outbox, until it catches up or is restarted.
+  if (outbox.size && sup.answering && ledger.inflight < MAX_IN_FLIGHT) {
+    outbox.flush(MAX_IN_FLIGHT - ledger.inflight);
     dirty = true;
   }
   meter.frame(now);
@@ -122,21 +170,50 @@ function frame(now) {
 
 function stats() {
   const { posted, size } = outbox;
-  const { received, queued, removed, delivered, dupes, repeats, batches } = ledger;
-  return { posted, outbox: size, inflight: posted - received, queued, removed, delivered, dupes, repeats, errors, batches };
+  const { inflight, queued, removedAll: removed, refused, lost, delivered, dupes, repeats, batches } = ledger;
+  return { posted, outbox: size, inflight, queued, removed, refused, lost, delivered, dupes, repeats, errors, batches };
 }
+
+/** 'answering', 'starting' or 'silent' (not answering its heartbeat, or dead). */
+const health = () => (sup.answering ? 'answering' : sup.state === 'starting' ? 'starting' : 'silent');
 
 function render() {
   dirty = false;
-  renderStats(stats(), shown);
-  for (const [name, th] of Object.entries(threads)) {
+  renderStats(stats(), shown, health());
+  // Silence that is not yet death shows on the worker's row over what it last said.
+  const late = sup.state === 'late' && { state: 'late', key: 'thread.late', detailKey: 'thread.lateDetail', vars: { ms: sup.o.silenceMs } };
+  for (const [name, th] of [['page', threads.page], ['worker', late || threads.worker]]) {
     const row = $(`thread-${name}`);
     row.dataset.state = th.state;
     row.classList.toggle('was-blocked', th.key === 'thread.blockedFor');
     row.querySelector('.state').textContent = t(th.key, th.vars);
     row.querySelector('.detail').textContent = th.detailKey ? t(th.detailKey, th.vars) : '';
   }
+  renderHealth();
   if (errorsDirty) renderErrors();
+}
+
+/** The supervisor's line under the threads: what it knows, and after a death what was lost. */
+function renderHealth() {
+  const vars = {
+    interval: sup.o.intervalMs, silence: sup.o.silenceMs, deaths: sup.deaths, restarts: sup.restarts,
+    mb: (memoryBytes / 2 ** 20).toFixed(1), ...lastDeath,
+  };
+  let key = `health.${sup.state}`;
+  if (sup.state === 'dead') {
+    key = lastDeath?.restartInMs != null ? 'health.deadRestarting' : lastDeath?.gaveUp ? 'health.deadGaveUp' : 'health.deadPressRestart';
+  }
+  const text = t(key, { ...vars, ms: lastDeath?.restartInMs, n: sup.earlyDeaths });
+  const el = $('worker-health');
+  if (el.textContent !== text) el.textContent = text;
+  el.dataset.state = sup.state;
+  $('restart-worker').disabled = sup.state === 'starting';
+  const full = ledger.lastFull;
+  const notice = full ? t(`full.${full.bound}`, { ...full, last: full.first_refused + full.refused - 1 }) : '';
+  if ($('full-notice').dataset.text !== notice) {
+    $('full-notice').dataset.text = notice;
+    fill($('full-notice'), notice);
+  }
 }
 
 function renderErrors() {
@@ -201,7 +278,18 @@ for (const id of Object.values(CONTROLS)) {
     sendConfig(s);
   };
 }
-const sendConfig = (s) => sentConfigs.add(send({ type: 'config', ...s }));
+const sendConfig = (s) => {
+  const id = send({ type: 'config', ...s });
+  if (id !== null) sentConfigs.add(id);
+};
+// The queue's bound: Python's `q.maxsize = n`, from the next put on.
+$('maxsize').oninput = () => { $('maxsize').dataset.editing = 1; };
+$('maxsize').onchange = () => {
+  delete $('maxsize').dataset.editing;
+  const id = send({ type: 'maxsize', maxsize: Number($('maxsize').value) });
+  if (id !== null) sentBounds.add(id);
+  else reflect();
+};
 $('reference-btn').onclick = () => sendConfig(REFERENCE);
 
 function reflect() {
@@ -210,6 +298,7 @@ function reflect() {
   for (const li of $('modes').children) li.classList.toggle('on', li.dataset.mode === settings.mode);
   const ref = Object.keys(REFERENCE).every((k) => settings[k] === REFERENCE[k]);
   $('reference-btn').setAttribute('aria-pressed', ref);
+  if (bound && !$('maxsize').dataset.editing) $('maxsize').value = bound.maxsize;
 }
 
 $('reset-btn').onclick = () => {
@@ -246,6 +335,11 @@ $('busy-page-btn').onclick = async () => {
 };
 $('busy-worker-btn').onclick = () => send({ type: 'work', ms: busyMs() });
 
+// ---- supervision: restart by hand, or automatically
+
+$('restart-worker').onclick = () => sup.restart();
+$('auto-restart').onchange = () => sup.setAuto($('auto-restart').checked);
+
 // ---- language
 
 $('lang').value = getLang();
@@ -263,12 +357,17 @@ statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
 // Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
 if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
+sup.setAuto($('auto-restart').checked);
+sup.start();
 requestAnimationFrame(frame);
 
-// For end-to-end tests: the numbers as rendered, the settings the worker confirmed, its state.
+// For end-to-end tests: the numbers as rendered, the settings the worker confirmed, its state,
+// and the supervisor's view of it (the worker is whichever one runs now).
 window.__qp = {
-  worker,
+  get worker() { return sup.worker; },
   stats: () => ({ ...shown }),
   settings: () => settings && { ...settings },
+  bound: () => bound && { ...bound },
   workerState: () => threads.worker.state,
+  supervisor: () => ({ state: sup.state, deaths: sup.deaths, restarts: sup.restarts, memoryBytes, lastDeath }),
 };

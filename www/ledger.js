@@ -18,6 +18,13 @@ class Bits {
   }
 }
 
+/**
+ * Every message the page posted is, at any moment, in exactly one place, and the page can say
+ * which: in flight (posted, not yet answered), queued, removed by the consumer, refused (the
+ * queue was full: the producer was told), or lost (in flight or queued in a worker that died).
+ * posted = inflight + queued + removed + refused + lost is checked live; it is only claimed
+ * while the worker answers (see `balance` in render.js).
+ */
 export class Ledger {
   constructor() {
     this.reset();
@@ -26,12 +33,64 @@ export class Ledger {
   reset() {
     this.seen = new Bits(); // delivered in any batch
     this.taken = new Bits(); // delivered by a removing batch (drain, one-by-one)
-    Object.assign(this, { received: 0, queued: 0, removed: 0, delivered: 0, dupes: 0, repeats: 0, batches: 0 });
+    this.pending = new Map(); // put request id -> messages it carries, until its ack
+    Object.assign(this, {
+      inflight: 0, received: 0, queued: 0, removed: 0, refused: 0, lost: 0,
+      delivered: 0, dupes: 0, repeats: 0, batches: 0,
+      removedBefore: 0, // removed by workers that have since died
+      lastFull: null, // the latest `full` reply
+      lastLoss: null, // { inflight, queued } lost with the latest worker that died
+    });
+  }
+
+  /** Counts a put posted as request `id`, carrying `n` messages. */
+  posted(id, n) {
+    this.pending.set(id, n);
+    this.inflight += n;
+  }
+
+  /** Some of put `r.id`'s messages were refused: the queue was full (`queue.Full`). */
+  full(r) {
+    this.refused += r.refused;
+    this.lastFull = r;
   }
 
   ack(r) {
+    const n = this.pending.get(r.id);
+    if (n !== undefined) {
+      this.pending.delete(r.id);
+      this.inflight -= n;
+    }
     this.received = r.received;
     this.queued = r.queue_len;
+  }
+
+  /** The worker refused put `id` whole (an error reply): none of it went in. */
+  refusedWhole(id) {
+    const n = this.pending.get(id);
+    if (n === undefined) return;
+    this.pending.delete(id);
+    this.inflight -= n;
+    this.refused += n;
+  }
+
+  /**
+   * The worker died: what was in flight to it and in its queue is lost. Its counts are closed
+   * (what it removed stays removed) and the next worker counts from zero.
+   */
+  workerDied() {
+    const loss = { inflight: this.inflight, queued: this.queued };
+    this.lost += loss.inflight + loss.queued;
+    this.lastLoss = loss;
+    this.pending.clear();
+    this.removedBefore += this.removed;
+    Object.assign(this, { inflight: 0, received: 0, queued: 0, removed: 0 });
+    return loss;
+  }
+
+  /** Messages removed by every worker so far. */
+  get removedAll() {
+    return this.removedBefore + this.removed;
   }
 
   /**

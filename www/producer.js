@@ -3,6 +3,22 @@
 /** Messages put in one frame go out in one `put`; a bigger outbox is split across frames. */
 export const MAX_PER_POST = 20000;
 
+/**
+ * The worker reads no post longer than 2 Mi UTF-16 units (`MAX_POST_UNITS` in
+ * src/pipeline/protocol/mod.rs): it refuses them unread, so that none can grow its memory. A
+ * post here stays under that for any text: JSON writes a text in at most 6 units a unit (a
+ * control character as `\u0000`), and its quotes, comma and time stamp in under 32 more.
+ */
+export const POST_BUDGET_UNITS = (2 << 20) - 1024;
+const postUnits = (text) => 6 * text.length + 32;
+
+/**
+ * At most this many messages are posted and not yet answered: the rest wait in the outbox
+ * (on the page) rather than in the worker's event loop, where a busy worker cannot read them
+ * and where they would grow its memory without bound.
+ */
+export const MAX_IN_FLIGHT = 100_000;
+
 const now = () => performance.timeOrigin + performance.now();
 // JSON.stringify writes a lone surrogate as a `\ud800` escape, which the worker's JSON reader
 // refuses (no UTF-8 text holds one), and that would lose the whole put: send well-formed text.
@@ -60,10 +76,18 @@ export class Outbox {
     }
   }
 
-  /** Posts up to MAX_PER_POST messages as one `put`; called once per animation frame. */
-  flush() {
-    this.make(MAX_PER_POST);
-    const n = Math.min(this.texts.length - this.head, MAX_PER_POST);
+  /**
+   * Posts up to `max` (at most MAX_PER_POST) messages as one `put`, within the worker's post
+   * cap; called once per animation frame. Returns how many it posted.
+   */
+  flush(max = MAX_PER_POST) {
+    const want = Math.min(max, MAX_PER_POST);
+    this.make(want);
+    let n = 0;
+    for (let units = 0; n < Math.min(this.texts.length - this.head, want); n++) {
+      units += postUnits(this.texts[this.head + n]);
+      if (units > POST_BUDGET_UNITS && n > 0) break;
+    }
     if (!n) return 0;
     const end = this.head + n;
     const msg = {

@@ -105,19 +105,27 @@ export function statTiles(dl, keys) {
   }
 }
 
-/** Writes each stat whose value changed since the last call. */
-export function renderStats(values, last) {
+/**
+ * Writes each stat whose value changed since the last call, and the balance. The balance is
+ * claimed only while the worker answers (`health` 'answering'): counts from a worker that is
+ * starting, silent or dead cannot be checked, and the page says so instead.
+ */
+export function renderStats(values, last, health) {
   for (const k in values) {
     if (values[k] === last[k]) continue;
     last[k] = values[k];
     const e = document.getElementById(`stat-${k}`);
     if (e) e.textContent = values[k];
   }
-  const ok = values.posted === values.inflight + values.queued + values.removed;
-  const bal = document.getElementById('stat-balance');
-  const text = t(ok ? 'stats.balanced' : 'stats.unbalanced', values);
-  if (bal.textContent !== text) {
-    bal.textContent = text;
-    bal.dataset.ok = ok;
+  const { posted, inflight, queued, removed, refused, lost } = values;
+  let ok = String(posted === inflight + queued + removed + refused + lost);
+  let key = ok === 'true' ? (lost ? 'stats.balancedLost' : 'stats.balanced') : 'stats.unbalanced';
+  if (health !== 'answering') {
+    ok = 'unknown';
+    key = health === 'starting' ? 'stats.unknownStarting' : lost ? 'stats.unknownLost' : 'stats.unknown';
   }
+  const bal = document.getElementById('stat-balance');
+  const text = t(key, values);
+  if (bal.textContent !== text) bal.textContent = text;
+  bal.dataset.ok = ok;
 }

@@ -13,6 +13,16 @@
 //! It takes decoded [`Request`]s and answers with [`Answer`]s; reading and writing JSON is the
 //! protocol's business, not this module's.
 //!
+//! The queue is bounded, always: at most `maxsize` messages ([`DEFAULT_MAXSIZE`] unless the
+//! page sets another, up to [`MAX_MAXSIZE`]) and at most [`MAX_QUEUE_BYTES`] of text. A put
+//! that meets a full queue is refused message by message, as `put_nowait` raises `queue.Full`,
+//! and the producer is told how many ([`Answer::Full`]): the worker's memory cannot grow until
+//! it traps, whatever the page sends (wasm memory never shrinks, so the bound is what keeps
+//! the tab's memory in check). The bound is checked here rather than by [`Queue`]'s own
+//! `maxsize`, which is fixed when the queue is made, because the learner changes it live
+//! (CPython allows `q.maxsize = n`) and because the byte bound is not the queue's notion.
+//! The check and the put cannot be separated by another put: one thread owns the pipeline.
+//!
 //! # Examples
 //! ```
 //! use queue_playground::pipeline::{Mode, Pipeline, Put, Request, Settings};
@@ -27,8 +37,30 @@
 //! assert_eq!(p.due_in(1.0), Some(100.0)); // one message left: the next round is due
 //! ```
 
-use super::types::{Activity, Answer, Batch, Message, Mode, Request, Settings};
+use super::types::{Activity, Answer, Batch, Bound, Full, Message, Mode, Put, Request, Settings};
 use crate::queue::Queue;
+
+/// The queue's bound in messages unless the page sets another. Why 100,000: a snapshot round
+/// (the reference program's bug) copies the whole queue and posts it back as one batch, so the
+/// queue's size sets the size of every round's copy and reply; at 100,000 short messages the
+/// worker's wasm memory stays near 27 MB (measured) and the page parses each reply in a few
+/// tens of milliseconds.
+pub const DEFAULT_MAXSIZE: usize = 100_000;
+
+/// The largest bound the page may set. A snapshot round of a full queue is the longest stretch
+/// in which the worker answers nothing without having declared it (it copies the queue and
+/// writes the reply): measured in headless Chromium, a round of 250,000 short messages kept it
+/// silent about 0.3 s and its wasm memory at 52 MB, against 0.5 s and 190 MB at 1,000,000. The
+/// page's supervisor counts a worker dead after 1 s of undeclared silence, so the bound keeps
+/// a wide margin below that.
+pub const MAX_MAXSIZE: usize = 250_000;
+
+/// The most bytes of text the queue holds, whatever its `maxsize`: texts may be up to
+/// 64 KiB each, so a bound in messages alone would let 100,000 of them take 6.4 GB (past
+/// wasm32's 4 GiB). 16 MiB is 100,000 messages of 160 bytes, or 256 of the longest. With the
+/// snapshot copy and its reply (at most 6 bytes of JSON a byte of text, for control
+/// characters) the worker's memory stays under about 200 MB in the worst case.
+pub const MAX_QUEUE_BYTES: usize = 16 << 20;
 
 /// A round that has taken its messages and still has its blocking work to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,10 +75,15 @@ pub struct Round {
 #[derive(Debug)]
 pub struct Pipeline {
     queue: Queue<Message>,
+    /// Bytes of text in the queue: the byte bound is checked against this.
+    queue_bytes: usize,
+    maxsize: usize,
     settings: Settings,
     seq: u64,
     received: u64,
     removed: u64,
+    /// When the last round ended; the interval counts from there.
+    last_end: f64,
     /// When the next round may start; rounds are never closer than the interval.
     next_due: f64,
 }
@@ -64,14 +101,19 @@ pub struct Handled {
 }
 
 impl Pipeline {
-    /// An empty, unbounded queue and a consumer with these settings.
+    /// An empty queue bounded at [`DEFAULT_MAXSIZE`] messages and [`MAX_QUEUE_BYTES`], and a
+    /// consumer with these settings.
     pub fn new(settings: Settings) -> Self {
         Pipeline {
+            // Unbounded underneath: the bound is the pipeline's (see the module's comment).
             queue: Queue::new(0),
+            queue_bytes: 0,
+            maxsize: DEFAULT_MAXSIZE,
             settings,
             seq: 0,
             received: 0,
             removed: 0,
+            last_end: f64::NEG_INFINITY,
             next_due: f64::NEG_INFINITY,
         }
     }
@@ -86,7 +128,17 @@ impl Pipeline {
         self.queue.len()
     }
 
-    /// Messages received since the last reset.
+    /// Bytes of text in the queue now.
+    pub fn queue_bytes(&self) -> usize {
+        self.queue_bytes
+    }
+
+    /// The most messages the queue may hold.
+    pub fn maxsize(&self) -> usize {
+        self.maxsize
+    }
+
+    /// Messages received (accepted into the queue) since the last reset.
     pub fn received(&self) -> u64 {
         self.received
     }
@@ -107,17 +159,26 @@ impl Pipeline {
         let parked = self.is_parked();
         let (answers, work_ms, rearm) = match request {
             Request::Put(put) => {
-                let n = put.texts.len() as u64;
-                for m in put.into_messages() {
-                    // An unbounded queue that is never shut down cannot refuse a put.
-                    let _ = self.queue.try_put(m);
+                let mut answers = Vec::with_capacity(2);
+                if let Some(full) = self.put(put) {
+                    answers.push(Answer::Full(full));
                 }
-                self.received += n;
+                answers.push(self.ack());
                 // A put moves no round that is already due; it only wakes a parked consumer.
-                (vec![self.ack()], None, parked && !self.is_parked())
+                (answers, None, parked && !self.is_parked())
             }
+            Request::Maxsize { maxsize } => {
+                // Lowering it below the length drops nothing: puts are refused until the
+                // consumer takes the queue below it, as in CPython.
+                self.maxsize = maxsize.clamp(1, MAX_MAXSIZE);
+                (vec![self.bound()], None, false)
+            }
+            Request::Ping => (vec![Answer::Pong], None, false),
             Request::Config(settings) => {
                 self.settings = settings;
+                // A new interval counts from the end of the last round, not from the next one:
+                // shortening a ten-minute wait takes effect now.
+                self.next_due = self.last_end + settings.interval_ms;
                 (vec![Answer::Config(settings)], None, true)
             }
             // After the work the next round may be overdue, and the page must see the worker
@@ -125,9 +186,11 @@ impl Pipeline {
             Request::Work { ms } => (vec![], Some(ms), true),
             Request::Reset => {
                 self.queue.drain(usize::MAX);
+                self.queue_bytes = 0;
                 self.seq = 0;
                 self.received = 0;
                 self.removed = 0;
+                self.last_end = f64::NEG_INFINITY;
                 self.next_due = f64::NEG_INFINITY;
                 (vec![Answer::Config(self.settings), self.ack()], None, true)
             }
@@ -136,6 +199,50 @@ impl Pipeline {
             answers,
             work_ms,
             rearm,
+        }
+    }
+
+    /// Puts the messages in order until the first that does not fit; that one and every one
+    /// after it are refused, so that no message jumps ahead of a refused one.
+    fn put(&mut self, put: Put) -> Option<Full> {
+        let total = put.texts.len();
+        let first_id = put.first_id;
+        let mut accepted = 0;
+        let mut refused_by = None;
+        for m in put.into_messages() {
+            let bound = if self.queue.len() >= self.maxsize {
+                Bound::Maxsize
+            } else if self.queue_bytes + m.text.len() > MAX_QUEUE_BYTES {
+                Bound::Bytes
+            } else {
+                let bytes = m.text.len();
+                // The queue underneath is unbounded and never shut down: it cannot refuse.
+                if self.queue.try_put(m).is_ok() {
+                    self.queue_bytes += bytes;
+                    accepted += 1;
+                }
+                continue;
+            };
+            refused_by = Some(bound);
+            break;
+        }
+        self.received += accepted as u64;
+        refused_by.map(|bound| Full {
+            accepted,
+            refused: total - accepted,
+            first_refused: first_id + accepted as u64,
+            bound,
+            maxsize: self.maxsize,
+            max_bytes: MAX_QUEUE_BYTES,
+            queue_len: self.queue.len(),
+            queue_bytes: self.queue_bytes,
+        })
+    }
+
+    fn bound(&self) -> Answer {
+        Answer::Maxsize {
+            maxsize: self.maxsize,
+            max_bytes: MAX_QUEUE_BYTES,
         }
     }
 
@@ -187,6 +294,7 @@ impl Pipeline {
         };
         if self.settings.mode != Mode::Snapshot {
             self.removed += messages.len() as u64;
+            self.queue_bytes -= messages.iter().map(|m| m.text.len()).sum::<usize>();
         }
         self.seq += 1;
         let mut batch = Batch::from_messages(self.seq, self.settings.mode, messages);
@@ -203,6 +311,7 @@ impl Pipeline {
         batch.work_ms = (now - batch.drained_at).max(0.0);
         batch.queue_len = self.queue.len();
         batch.removed_total = self.removed;
+        self.last_end = now;
         self.next_due = now + self.settings.interval_ms;
         batch
     }

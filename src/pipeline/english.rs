@@ -72,6 +72,10 @@ impl fmt::Display for ProtocolError {
         let n = |x: f64| number_text(x);
         match self {
             ProtocolError::NotText => f.write_str("the message is neither JSON text nor JSON-like"),
+            ProtocolError::PostTooLarge { units, max_units } => write!(
+                f,
+                "the message is {units} characters long, longer than {max_units}: refused unread"
+            ),
             ProtocolError::NotJson(e) => write!(
                 f,
                 "not JSON: {e} (expected {{\"v\":{VERSION},\"type\":...}})"
@@ -94,7 +98,7 @@ impl fmt::Display for ProtocolError {
             ),
             ProtocolError::UnknownType { got } => write!(
                 f,
-                "unknown type `{got}`, expected `put`, `config`, `work` or `reset`"
+                "unknown type `{got}`, expected `put`, `config`, `maxsize`, `work`, `reset` or `ping`"
             ),
             ProtocolError::UnknownField { field, request } => {
                 write!(f, "unknown field `{field}` in a `{request}` request")

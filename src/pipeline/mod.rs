@@ -17,5 +17,9 @@ mod english;
 pub mod protocol;
 pub mod types;
 
-pub use consumer::{calculate_blocking, Handled, Pipeline, Round};
-pub use types::{Activity, Answer, Batch, Message, Mode, Put, Request, Settings, ThreadState};
+pub use consumer::{
+    calculate_blocking, Handled, Pipeline, Round, DEFAULT_MAXSIZE, MAX_MAXSIZE, MAX_QUEUE_BYTES,
+};
+pub use types::{
+    Activity, Answer, Batch, Bound, Full, Message, Mode, Put, Request, Settings, ThreadState,
+};

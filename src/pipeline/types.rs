@@ -128,6 +128,13 @@ pub enum Request {
     },
     /// Empty the queue and restart the batch sequence.
     Reset,
+    /// Set the queue's bound (Python's `q.maxsize = n`); it takes effect from the next put.
+    Maxsize {
+        /// The most messages the queue may hold.
+        maxsize: usize,
+    },
+    /// Say that the worker's loop is alive: answered with a pong from its event loop.
+    Ping,
 }
 
 /// What the consumer answers to a request.
@@ -142,6 +149,59 @@ pub enum Answer {
     },
     /// The settings now in force.
     Config(Settings),
+    /// Some of a put's messages were refused because the queue was full (Python's
+    /// `queue.Full`): the first `accepted` went in, the rest did not. Sent before the put's ack.
+    Full(Full),
+    /// The queue's bound now in force.
+    Maxsize {
+        /// The most messages the queue may hold.
+        maxsize: usize,
+        /// The most bytes of text it may hold (fixed: [`MAX_QUEUE_BYTES`](crate::pipeline::MAX_QUEUE_BYTES)).
+        max_bytes: usize,
+    },
+    /// The answer to a ping: the loop that reads requests is running.
+    Pong,
+}
+
+/// Which bound a full queue hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// It held `maxsize` messages.
+    Maxsize,
+    /// The next text would have taken its texts past `max_bytes`.
+    Bytes,
+}
+
+impl Bound {
+    /// The bound's name on the wire: `maxsize` or `bytes`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bound::Maxsize => "maxsize",
+            Bound::Bytes => "bytes",
+        }
+    }
+}
+
+/// A put that met a full queue: which of its messages were refused, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Full {
+    /// How many of the put's messages went into the queue (its first ones).
+    pub accepted: usize,
+    /// How many were refused (all the ones after: order is kept, so no later message jumps
+    /// ahead of a refused one).
+    pub refused: usize,
+    /// The id of the first refused message; the others follow one by one.
+    pub first_refused: u64,
+    /// The bound the first refused message hit.
+    pub bound: Bound,
+    /// The queue's bound in messages.
+    pub maxsize: usize,
+    /// The queue's bound in bytes of text.
+    pub max_bytes: usize,
+    /// Messages in the queue after the put.
+    pub queue_len: usize,
+    /// Bytes of text in the queue after the put.
+    pub queue_bytes: usize,
 }
 
 /// A batch the consumer took in one round.

@@ -3,14 +3,20 @@
 //! translates and keeps time; the pipeline decides. Built unless the `queue-worker` feature is
 //! off (the lab's wasm).
 //!
-//! The loop: a message arrives → `protocol::decode` → `Pipeline::handle` → its answers are
-//! posted, its work run, and the round timer re-armed when the pipeline says so → when the timer
-//! fires, the rounds that are due run and their batches are posted → the timer is armed for the
-//! next round, or the worker parks until a message arrives.
+//! The loop: a message arrives → its length is checked before it is copied into wasm memory →
+//! `protocol::decode` → `Pipeline::handle` → its answers are posted, its work run, and the round
+//! timer re-armed when the pipeline says so → when the timer fires, the rounds that are due run
+//! and their batches are posted → the timer is armed for the next round, or the worker parks
+//! until a message arrives.
+//!
+//! Supervision (`www/common/supervisor.js`) needs two things from here: a `pong` for every
+//! `ping`, posted from this loop (so a pong proves the loop is alive, not just the script), and
+//! a `state` message before any blocking work, with its length, so that the page can tell a
+//! declared busy round from a worker that stopped answering.
 
 use crate::json::ToJson;
 use crate::pipeline::protocol::{self, ProtocolError, Refused, Reply};
-use crate::pipeline::{calculate_blocking, Activity, Pipeline, Settings};
+use crate::pipeline::{calculate_blocking, Activity, Pipeline, Settings, MAX_QUEUE_BYTES};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -64,6 +70,8 @@ pub fn serve(endpoint: &Endpoint, early: js_sys::Array) {
         let s = shell.borrow();
         s.post(&Reply::Ready {
             settings: s.pipeline.settings(),
+            maxsize: s.pipeline.maxsize(),
+            max_bytes: MAX_QUEUE_BYTES,
         });
     }
     if !shell.borrow().pipeline.is_parked() {
@@ -159,24 +167,36 @@ fn js_string(data: &JsValue) -> Option<String> {
     String::from_utf8(buf).ok()
 }
 
+/// The size of this instance's wasm memory, in bytes: it only ever grows.
+fn memory_bytes() -> u64 {
+    core::arch::wasm32::memory_size::<0>() as u64 * 65_536
+}
+
 fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
-    let text = match js_string(&data) {
-        Some(text) => text,
-        // A structured object instead of JSON text: validate it the same way.
-        None => match js_sys::JSON::stringify(&data)
-            .ok()
-            .and_then(|s| s.as_string())
-        {
-            Some(text) => text,
-            None => {
-                let refused = Refused {
-                    id: None,
-                    error: ProtocolError::NotText,
-                };
-                shell.borrow().post(&Reply::refused(refused, ""));
-                return;
-            }
-        },
+    // A structured object instead of JSON text is validated the same way, as JSON text (which
+    // JSON.stringify writes in the JS heap, not in wasm memory).
+    let json = if data.is_string() {
+        Some(data)
+    } else {
+        js_sys::JSON::stringify(&data).ok().map(JsValue::from)
+    };
+    let refuse = |refused: Refused| shell.borrow().post(&Reply::refused(refused, ""));
+    let Some(json) = json.filter(JsValue::is_string) else {
+        return refuse(Refused {
+            id: None,
+            error: ProtocolError::NotText,
+        });
+    };
+    // Checked before the copy: a post too long to read never reaches wasm memory.
+    let units = json.unchecked_ref::<js_sys::JsString>().length() as usize;
+    if let Err(refused) = protocol::check_post_len(units) {
+        return refuse(refused);
+    }
+    let Some(text) = js_string(&json) else {
+        return refuse(Refused {
+            id: None,
+            error: ProtocolError::NotText,
+        });
     };
     let envelope = match protocol::decode(&text) {
         Ok(envelope) => envelope,
@@ -190,7 +210,11 @@ fn on_message(shell: &Rc<RefCell<Shell>>, data: JsValue) {
         let mut s = shell.borrow_mut();
         let handled = s.pipeline.handle(envelope.request);
         for answer in handled.answers {
-            s.post(&Reply::answer(envelope.id, answer));
+            let mut reply = Reply::answer(envelope.id, answer);
+            if let Reply::Pong { memory_bytes, .. } = &mut reply {
+                *memory_bytes = Some(self::memory_bytes());
+            }
+            s.post(&reply);
         }
         if let Some(ms) = handled.work_ms {
             s.post_activity(Activity::PageWork { ms });

@@ -1,14 +1,33 @@
 //! Reading a request: JSON text in, a validated [`Envelope`] or a [`Refused`] out.
 
 use super::{
-    Envelope, Field, ProtocolError, Refused, MAX_ID, MAX_INTERVAL_MS, MAX_PUT, MAX_TEXT_BYTES,
-    MAX_WORK_MS, VERSION,
+    Envelope, Field, ProtocolError, Refused, MAX_ID, MAX_INTERVAL_MS, MAX_MAXSIZE, MAX_POST_UNITS,
+    MAX_PUT, MAX_TEXT_BYTES, MAX_WORK_MS, VERSION,
 };
 use crate::json::{self, Kind, Value};
 use crate::pipeline::types::{Mode, Put, Request, Settings};
 
 /// The longest piece of a refused request an error repeats (an unknown type, mode or field).
 const MAX_ECHO_CHARS: usize = 64;
+
+/// Refuses a post of `units` UTF-16 code units (JavaScript's `length`) if it is longer than
+/// [`MAX_POST_UNITS`]. The shell asks before it copies the post into wasm memory, so that a
+/// huge post is refused without growing the memory, which never shrinks.
+///
+/// # Errors
+/// [`ProtocolError::PostTooLarge`], with no id: the id is inside the text that was not read.
+pub fn check_post_len(units: usize) -> Result<(), Refused> {
+    if units <= MAX_POST_UNITS {
+        return Ok(());
+    }
+    Err(Refused {
+        id: None,
+        error: ProtocolError::PostTooLarge {
+            units,
+            max_units: MAX_POST_UNITS,
+        },
+    })
+}
 
 /// Decodes and validates one request from its JSON text.
 ///
@@ -60,6 +79,11 @@ fn decode_fields(fields: &mut Fields) -> Result<Request, ProtocolError> {
             (Request::Work { ms }, "work")
         }
         "reset" => (Request::Reset, "reset"),
+        "ping" => (Request::Ping, "ping"),
+        "maxsize" => {
+            let maxsize = fields.whole("maxsize", 1, MAX_MAXSIZE as u64)? as usize;
+            (Request::Maxsize { maxsize }, "maxsize")
+        }
         _ => return Err(ProtocolError::UnknownType { got: clip(&kind) }),
     };
     // Unknown fields are refused so that typos surface instead of being ignored.

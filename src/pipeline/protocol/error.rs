@@ -34,6 +34,13 @@ impl Field {
 pub enum ProtocolError {
     /// The posted value is neither text nor something `JSON.stringify` can write.
     NotText,
+    /// The post is longer than [`MAX_POST_UNITS`](super::MAX_POST_UNITS): refused unread.
+    PostTooLarge {
+        /// Its length in UTF-16 code units.
+        units: usize,
+        /// The most accepted.
+        max_units: usize,
+    },
     /// The text is not JSON: where and why.
     NotJson(ParseError),
     /// The JSON is not an object.
@@ -132,6 +139,7 @@ impl ProtocolError {
     pub fn key(&self) -> &'static str {
         match self {
             ProtocolError::NotText => "not_text",
+            ProtocolError::PostTooLarge { .. } => "post_too_large",
             ProtocolError::NotJson(_) => "not_json",
             ProtocolError::NotAnObject { .. } => "not_an_object",
             ProtocolError::Missing { .. } => "missing",
@@ -159,6 +167,10 @@ impl ToJson for ProtocolError {
         o.str("key", self.key());
         match self {
             ProtocolError::NotText => {}
+            ProtocolError::PostTooLarge { units, max_units } => {
+                o.int("units", *units as u64)
+                    .int("max_units", *max_units as u64);
+            }
             ProtocolError::NotJson(e) => {
                 o.int("line", e.line as u64)
                     .int("column", e.column as u64)

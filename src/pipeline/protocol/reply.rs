@@ -2,7 +2,7 @@
 
 use super::{ProtocolError, Refused, VERSION};
 use crate::json::{member, ObjectWriter, ToJson};
-use crate::pipeline::types::{Activity, Answer, Batch, Settings};
+use crate::pipeline::types::{Activity, Answer, Batch, Full, Settings};
 
 /// A reply from the worker to the page.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +11,10 @@ pub enum Reply {
     Ready {
         /// The settings in force.
         settings: Settings,
+        /// The queue's bound in messages.
+        maxsize: usize,
+        /// The queue's bound in bytes of text.
+        max_bytes: usize,
     },
     /// A `put` was taken: how many messages the queue has received in all, and its length now.
     Ack {
@@ -20,6 +24,30 @@ pub enum Reply {
         received: u64,
         /// Messages in the queue now.
         queue_len: usize,
+    },
+    /// Part of a put was refused: the queue was full (Python's `queue.Full`). Comes before the
+    /// put's `ack`.
+    Full {
+        /// The id of the put answered.
+        id: Option<u64>,
+        /// What was refused, and why.
+        full: Full,
+    },
+    /// The queue's bound now in force, after a `maxsize` request.
+    Maxsize {
+        /// The id of the request answered.
+        id: Option<u64>,
+        /// The most messages the queue may hold.
+        maxsize: usize,
+        /// The most bytes of text it may hold.
+        max_bytes: usize,
+    },
+    /// The answer to a ping, from the worker's event loop.
+    Pong {
+        /// The id of the ping answered.
+        id: Option<u64>,
+        /// The size of the worker's wasm memory, in bytes, where the shell knows it.
+        memory_bytes: Option<u64>,
     },
     /// The worker thread's state changed: `state`, and an `activity` key with its numbers
     /// (`in_ms`; `round`, `work_ms`, `messages`; or `work_ms`).
@@ -63,6 +91,16 @@ impl Reply {
                 queue_len,
             },
             Answer::Config(settings) => Reply::Config { id, settings },
+            Answer::Full(full) => Reply::Full { id, full },
+            Answer::Maxsize { maxsize, max_bytes } => Reply::Maxsize {
+                id,
+                maxsize,
+                max_bytes,
+            },
+            Answer::Pong => Reply::Pong {
+                id,
+                memory_bytes: None,
+            },
         }
     }
 
@@ -82,6 +120,9 @@ impl ToJson for Reply {
         let kind = match self {
             Reply::Ready { .. } => "ready",
             Reply::Ack { .. } => "ack",
+            Reply::Full { .. } => "full",
+            Reply::Maxsize { .. } => "maxsize",
+            Reply::Pong { .. } => "pong",
             Reply::State { .. } => "state",
             Reply::Batch { .. } => "batch",
             Reply::Config { .. } => "config",
@@ -89,7 +130,12 @@ impl ToJson for Reply {
         };
         o.str("type", kind).int("v", u64::from(VERSION));
         match self {
-            Reply::Ack { id, .. } | Reply::Config { id, .. } | Reply::Error { id, .. } => {
+            Reply::Ack { id, .. }
+            | Reply::Full { id, .. }
+            | Reply::Maxsize { id, .. }
+            | Reply::Pong { id, .. }
+            | Reply::Config { id, .. }
+            | Reply::Error { id, .. } => {
                 if let Some(id) = id {
                     o.int("id", *id);
                 }
@@ -97,8 +143,29 @@ impl ToJson for Reply {
             _ => {}
         }
         match self {
-            Reply::Ready { settings } | Reply::Config { settings, .. } => {
+            Reply::Ready {
+                settings,
+                maxsize,
+                max_bytes,
+            } => {
                 member(&mut o, "settings", settings);
+                o.int("maxsize", *maxsize as u64)
+                    .int("max_bytes", *max_bytes as u64);
+            }
+            Reply::Config { settings, .. } => {
+                member(&mut o, "settings", settings);
+            }
+            Reply::Full { full, .. } => write_full(&mut o, full),
+            Reply::Maxsize {
+                maxsize, max_bytes, ..
+            } => {
+                o.int("maxsize", *maxsize as u64)
+                    .int("max_bytes", *max_bytes as u64);
+            }
+            Reply::Pong { memory_bytes, .. } => {
+                if let Some(bytes) = memory_bytes {
+                    o.int("memory_bytes", *bytes);
+                }
             }
             Reply::Ack {
                 received,
@@ -164,6 +231,17 @@ fn write_activity(o: &mut ObjectWriter, activity: Activity) {
             o.num("work_ms", ms.round());
         }
     }
+}
+
+fn write_full(o: &mut ObjectWriter, full: &Full) {
+    o.int("accepted", full.accepted as u64)
+        .int("refused", full.refused as u64)
+        .int("first_refused", full.first_refused)
+        .str("bound", full.bound.name())
+        .int("maxsize", full.maxsize as u64)
+        .int("max_bytes", full.max_bytes as u64)
+        .int("queue_len", full.queue_len as u64)
+        .int("queue_bytes", full.queue_bytes as u64);
 }
 
 fn write_batch(o: &mut ObjectWriter, batch: &Batch) {
