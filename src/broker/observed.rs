@@ -45,6 +45,29 @@ impl Observed {
         Observed::default()
     }
 
+    /// A watcher that continues from `ledger` (a broker's, after its recovery: the new truth).
+    /// Its live consumers are learned again from the events applied next.
+    pub fn from_ledger(ledger: Ledger) -> Self {
+        Observed {
+            ledger,
+            ..Observed::default()
+        }
+    }
+
+    /// Folds an event a broker reported itself (the in-browser broker's events, mirrored on
+    /// the page), tracking its consumers as [`consumer_started`](Self::consumer_started) does.
+    pub fn apply(&mut self, event: &Event) -> Result<(), LedgerError> {
+        self.ledger.apply(event)?;
+        match *event {
+            Event::ConsumerStarted {
+                consumer, auto_ack, ..
+            } => drop(self.auto.insert(consumer, auto_ack)),
+            Event::ConsumerDied { consumer } => drop(self.auto.remove(&consumer)),
+            _ => {}
+        }
+        Ok(())
+    }
+
     /// The ledger, current after every observation.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger

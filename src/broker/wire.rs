@@ -58,7 +58,7 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 fn uint(v: &Value, name: &'static str) -> Result<u64, WireError> {
     match v.get(name).and_then(Value::as_f64) {
-        Some(n) if n >= 0.0 && n <= MAX_SAFE && n.fract() == 0.0 => Ok(n as u64),
+        Some(n) if (0.0..=MAX_SAFE).contains(&n) && n.fract() == 0.0 => Ok(n as u64),
         _ => Err(WireError::Member { name }),
     }
 }
@@ -66,7 +66,7 @@ fn uint(v: &Value, name: &'static str) -> Result<u64, WireError> {
 fn num_at(v: &Value, i: usize, name: &'static str) -> Result<u64, WireError> {
     match v {
         Value::Array(items) => match items.get(i).and_then(Value::as_f64) {
-            Some(n) if n >= 0.0 && n <= MAX_SAFE && n.fract() == 0.0 => Ok(n as u64),
+            Some(n) if (0.0..=MAX_SAFE).contains(&n) && n.fract() == 0.0 => Ok(n as u64),
             _ => Err(WireError::Member { name }),
         },
         _ => Err(WireError::Member { name }),

@@ -15,3 +15,6 @@ pub use consumer::{busy_work, serve, start_consumer_worker, Endpoint};
 
 #[cfg(feature = "lab")]
 pub mod lab;
+
+#[cfg(feature = "broker")]
+pub mod broker;
