@@ -13,6 +13,7 @@
 // Worker -> page:  { type: 'pong', n }   { type: 'ready' }
 //                  { type: 'seen', items: [{ k: 'delivered'|'processed'|'ack'|'nack', id, re?, requeue? }] }
 //                    (rabbitmq only: the page's ledger is folded from these)
+//                  { type: 'applied', work, crash }  (the answer to 'settings')
 //                  { type: 'error', error: { key, text } }
 //
 // Ack modes: auto (acked on delivery: report the work only), manual (ack after the work),
@@ -33,7 +34,9 @@ self.onmessage = (event) => {
   if (!msg || typeof msg !== 'object') return fail('broker.err.bad_request', typeof msg);
   switch (msg.type) {
     case 'ping': return post({ type: 'pong', n: msg.n });
-    case 'settings': return settings(msg);
+    case 'settings':
+      settings(msg);
+      return post({ type: 'applied', work: s.work, crash: s.crash });
     case 'start':
       settings(msg);
       s.mode = ['auto', 'manual', 'reject'].includes(msg.mode) ? msg.mode : 'auto';
@@ -94,7 +97,9 @@ function next() {
       continue;
     }
     if (d.done) {
-      // The shared store says another consumer already did this message's work: skip it.
+      // The shared store says this message's work was done: skip the work. The report still
+      // goes through the store, which counts the skip, and the message is acked.
+      report({ k: 'processed', c: d.c, n: d.id, id: d.id });
       settle(d, 'ack');
       continue;
     }
@@ -119,7 +124,8 @@ function finish(d) {
     sendReports();
     throw new Error(`consumer crashed after its work on message ${d.id}, before its ack`);
   }
-  if (!d.auto) settle(d, 'ack');
+  // A delivery from a broker that died since cannot be acked: its connection is gone.
+  if (!d.auto && (rabbit || d.c === consumer)) settle(d, 'ack');
 }
 
 function settle(d, k) {

@@ -160,6 +160,7 @@ class View {
     if (reason !== 'killed') w.terminate();
     this.brokerKills = (this.brokerKills ?? 0) + 1;
     this.lastBrokerDeath = { reason, detail };
+    this.skippedBefore = this.skipped ?? 0;
     this.brokerCounts = null;
     this.lanes.brokerDied();
     // Supervision: a new broker at once, from the page's ledger and (durable) the stored log.
@@ -197,6 +198,7 @@ class View {
     switch (msg?.type) {
       case 'pong': return;
       case 'ready': slot.ready = true; slot.state = 'running'; this.dirty = true; return;
+      case 'applied': slot.applied = { work: msg.work, crash: msg.crash }; return;
       case 'seen': return this.seen(slot, msg.items);
       case 'error': return this.error(msg.error?.key ?? 'broker.err.crashed', { text: `${t('broker.consumer', { n: slot.n })}: ${msg.error?.text ?? ''}` });
     }
@@ -300,6 +302,10 @@ class View {
   render() {
     this.dirty = false;
     const counts = JSON.parse(this.mirror.counts());
+    // Local: the store of done ids is the broker's (it lives where the work is recorded).
+    // Its store dies with a killed broker; the count carries on from what was shown.
+    if (!this.remote) counts.skipped = (this.skippedBefore ?? 0) + (this.brokerCounts?.skipped ?? 0);
+    this.skipped = counts.skipped;
     // The ledger rule, checked on what is shown; and the mirror against the broker's own
     // ledger after the same events: two bookkeepings that must agree.
     const sum = counts.acked + counts.lost_count + counts.queued + counts.unacked;
@@ -328,9 +334,11 @@ class View {
       counts: () => JSON.parse(this.mirror.counts()),
       lost: () => JSON.parse(this.mirror.lost(0, 1e9)),
       held: (n) => this.lanes.heldBy(n),
-      slots: () => this.slots.map((s) => ({ n: s.n, state: s.state, ready: s.ready, ids: [...s.ids] })),
+      slots: () => this.slots.map((s) => ({ n: s.n, state: s.state, ready: s.ready, ids: [...s.ids], applied: s.applied })),
       brokerState: () => this.brokerState,
       queue: this.queue,
+      postToBroker: (msg) => this.broker?.postMessage(msg),
+      postToConsumer: (n, msg) => this.slots[n - 1]?.worker?.postMessage(msg),
     };
   }
 }
