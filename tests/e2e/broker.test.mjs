@@ -175,6 +175,25 @@ describe('the broker view\'s interface', () => {
     await page.close();
   });
 
+  test('a visible alarm when an event does not fit the page\'s ledger or the two ledgers disagree', async () => {
+    const { page } = await openBroker(env, 'consumers=1&ack=manual&work=0');
+    await publish(page, 2);
+    await waitLedger(page, (l) => l.acked === 2);
+    assert.equal(await page.isVisible('#broker-alarm'), false);
+    // An ack for a message the ledger has settled: refused by the mirror, and alarmed.
+    await page.evaluate(() => window.__qpBroker.asIfFromBroker({ type: 'batch', events: [{ e: 'acked', id: 0 }], counts: null, errors: [] }));
+    await page.waitForSelector('#broker-alarm', { state: 'visible' });
+    assert.match(await page.textContent('#broker-alarm'), /did not fit/);
+    assert.equal((await ledger(page)).balanced, 'false');
+    // Counts from the broker that the page's ledger does not reproduce.
+    const { page: p2 } = await openBroker(env, 'consumers=1&ack=manual&work=0');
+    await p2.evaluate(() => window.__qpBroker.asIfFromBroker({ type: 'batch', events: [], counts: { published: 5, acked: 5, lost_count: 0, queued: 0, unacked: 0, redelivered: 0, duplicates: 0 }, errors: [] }));
+    await p2.waitForSelector('#broker-alarm', { state: 'visible' });
+    assert.match(await p2.textContent('#broker-alarm'), /disagree/);
+    await page.close();
+    await p2.close();
+  });
+
   test('the broker view fetches its wasm once, for the page and every worker', async () => {
     const page = await env.browser.newPage();
     const wasm = [];

@@ -338,6 +338,8 @@ class View {
       brokerState: () => this.brokerState,
       queue: this.queue,
       postToBroker: (msg) => this.broker?.postMessage(msg),
+      // As if the broker worker had posted `msg`: to check the page's alarms.
+      asIfFromBroker: (msg) => this.fromBroker(this.broker, msg),
       postToConsumer: (n, msg) => this.slots[n - 1]?.worker?.postMessage(msg),
     };
   }
