@@ -102,8 +102,8 @@ impl BrokerCore {
         };
         let recovering = !entries.is_empty() || ledger != Ledger::default();
         let mut broker = if recovering {
-            let mut b = Broker::recover(&entries, ledger)
-                .map_err(|e| js_refusal("broker.err.log", &e))?;
+            let mut b =
+                Broker::recover(&entries, ledger).map_err(|e| js_refusal("broker.err.log", &e))?;
             // Recovery's own events (confirms of what the log had) are already in the ledger
             // the page takes as the truth (`snapshot`): handing them out too would count twice.
             drop(b.take_events());
