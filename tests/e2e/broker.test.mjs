@@ -201,6 +201,12 @@ describe('the broker view\'s interface', () => {
     await page.goto(env.base + '/index.html?view=broker&consumers=4');
     await page.waitForFunction(() => window.__qpBroker?.slots().every((s) => s.ready));
     assert.deepEqual(wasm, ['/pkg/broker_bg.wasm'], 'not the queue wasm, and the broker wasm once');
+    // The view replaces the playground: its controls are hidden, the view's are labelled.
+    assert.equal(await page.isVisible('#send-btn'), false);
+    assert.equal(await page.isVisible('#publish'), true);
+    for (const sel of ['#publish', '#kill-broker', '#kill-consumer-4', '#restart-consumer-1', '#lane-1 label span']) {
+      assert.notEqual((await page.textContent(sel)).trim(), '', `${sel} has a label`);
+    }
     await page.close();
   });
 

@@ -20,6 +20,7 @@ export async function start() {
   const module = await WebAssembly.compileStreaming(fetch(WASM));
   await mod.default({ module_or_path: module });
   const view = new View(ui, settings, mod, module);
+  applyStatic(); // the lanes' labels, built with the view
   onLang(() => view.relabel());
   view.begin();
   window.__qpBroker = view.testHooks();
