@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the two release wasm files into pkg/ and optimises each with npm's binaryen
+# Builds the three release wasm files into pkg/ and optimises each with npm's binaryen
 # (wasm-opt -Oz), then records what was built in pkg/build.json (the end-to-end tests check
 # that the page loads exactly these builds):
 #   pkg/queue_playground.js + _bg.wasm   the queue and consumer (every visit)
@@ -8,6 +8,7 @@
 #                                         shared memory, pinned nightly; loaded on demand)
 #   pkg/threads_sim.js + _bg.wasm         the same, stable and without atomics: the threads view's
 #                                         simulated fallback where memory cannot be shared
+#   pkg/broker.js + broker_bg.wasm        the broker view (--features broker; only ?view=broker)
 # Usage: scripts/build.sh   (scripts/serve.sh and scripts/test.sh run scripts/setup.sh first;
 # run on its own, it runs scripts/setup.sh itself when a tool it needs is missing)
 set -euo pipefail
@@ -46,13 +47,17 @@ optimise() { # name [extra wasm-opt flags] -> prints a JSON object describing th
     "$1_bg.wasm" "$before" "$after" "$gz" "$(sha256sum "$wasm" | cut -d' ' -f1)"
 }
 
-rm -rf pkg/lab.js pkg/lab_bg.wasm
+# wasm-pack empties pkg/ before each build: keep each on-demand build aside while the next builds.
+mkdir -p target/lab-pkg
+rm -rf pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/broker.js target/lab-pkg/broker_bg.wasm
 wasm-pack --quiet build --release --target web --out-dir pkg --out-name lab --no-typescript --no-pack -- --no-default-features --features lab >&2
 lab=$(optimise lab)
-# wasm-pack empties pkg/ before each build: keep the lab files aside while the queue builds.
-mkdir -p target/lab-pkg && mv pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/
+mv pkg/lab.js pkg/lab_bg.wasm target/lab-pkg/
+wasm-pack --quiet build --release --target web --out-dir pkg --out-name broker --no-typescript --no-pack -- --no-default-features --features broker >&2
+broker=$(optimise broker)
+mv pkg/broker.js pkg/broker_bg.wasm target/lab-pkg/
 wasm-pack --quiet build --release --target web --out-dir pkg --no-typescript --no-pack >&2
-mv target/lab-pkg/lab.js target/lab-pkg/lab_bg.wasm pkg/
+mv target/lab-pkg/lab.js target/lab-pkg/lab_bg.wasm target/lab-pkg/broker.js target/lab-pkg/broker_bg.wasm pkg/
 queue=$(optimise queue_playground)
 
 # The threads wasm (issue 8): wasm atomics on an imported shared memory, which needs std rebuilt
@@ -79,6 +84,7 @@ cat >pkg/build.json <<JSON
   "queue": $queue,
   "lab": $lab,
   "threads": $threads,
-  "threads_sim": $threads_sim
+  "threads_sim": $threads_sim,
+  "broker": $broker
 }
 JSON

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever the playground needs that is missing; idempotent and quick when all is present.
 # Usage: scripts/setup.sh [--browser]   (--browser also installs the test browsers and their
-# drivers: Debian's Chromium + ChromeDriver and Firefox ESR, geckodriver by cargo; and the npm
-# test deps)
+# drivers: Debian's Chromium + ChromeDriver and Firefox ESR, geckodriver by cargo; the npm
+# test deps; and Debian's rabbitmq-server with its Web-STOMP plugin, via scripts/rabbitmq.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130
@@ -65,5 +65,9 @@ if [ "${1:-}" = --browser ]; then
     cargo install geckodriver --locked --version "$GECKODRIVER_VERSION" ||
       cargo install geckodriver --version "$GECKODRIVER_VERSION"
   fi
+fi
+if [ "${1:-}" = --browser ]; then
+  # A real RabbitMQ with Web-STOMP for the broker view's differential tests (not started here).
+  scripts/rabbitmq.sh install
 fi
 log "toolchain ready"

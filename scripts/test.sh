@@ -5,7 +5,8 @@
 #   2. wasm: wasm-pack test --headless in Chromium and in Firefox ESR (on a page, in a
 #      dedicated worker), and the threads wasm (atomics) with real worker threads in Chromium
 #   3. end to end: the release build served as static files, driven in Debian's Chromium by
-#      playwright-core and in Firefox ESR by geckodriver (tests/e2e/firefox.test.mjs)
+#      playwright-core and in Firefox ESR by geckodriver (tests/e2e/firefox.test.mjs); the broker
+#      view against a real RabbitMQ too (tests/e2e/rabbitmq.test.mjs; scripts/rabbitmq.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -43,5 +44,8 @@ wasm-pack test --headless --firefox --geckodriver "$HOME/.cargo/bin/geckodriver"
 step "release build"
 scripts/build.sh
 
-step "end-to-end tests (node --test: playwright-core + /usr/bin/chromium, geckodriver + firefox-esr)"
+step "RabbitMQ for the broker view's differential tests (scripts/rabbitmq.sh: starts it unless it runs)"
+scripts/rabbitmq.sh
+
+step "end-to-end tests (node --test: playwright-core + /usr/bin/chromium, geckodriver + firefox-esr, RabbitMQ)"
 node --test --test-concurrency=1 tests/e2e/

@@ -16,6 +16,13 @@ if (new URLSearchParams(location.search).get('view') === 'threads') {
   await new Promise(() => {});
 }
 
+// Another view, loaded on demand: its module replaces this page's content, and the rest of this
+// module (the playground's own wiring and worker) never runs.
+if (new URLSearchParams(location.search).get('view') === 'broker') {
+  await (await import('./broker/view.js')).start();
+  await new Promise(() => {});
+}
+
 const $ = (id) => document.getElementById(id);
 /** `Settings::REFERENCE` in src/pipeline/types.rs: the Python loop exactly. */
 const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 4294967295 };

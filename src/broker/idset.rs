@@ -62,6 +62,32 @@ impl IdSet {
         self.len == 0
     }
 
+    /// The ranges, as `(start, end)` with `end` exclusive, in order: how a snapshot writes it.
+    pub(crate) fn range_list(&self) -> Vec<(u64, u64)> {
+        self.ranges.iter().map(|(&s, &e)| (s, e)).collect()
+    }
+
+    /// Adds every number in `start..end`, merging with the ranges it touches: how a snapshot
+    /// is read back.
+    pub(crate) fn insert_range(&mut self, start: u64, end: u64) {
+        if start >= end {
+            return;
+        }
+        let touching: Vec<(u64, u64)> = (self.ranges.range(..=end))
+            .filter(|(_, &e)| e >= start)
+            .map(|(&s, &e)| (s, e))
+            .collect();
+        let (mut s, mut e) = (start, end);
+        for (rs, re) in touching {
+            self.ranges.remove(&rs);
+            self.len -= re - rs;
+            s = s.min(rs);
+            e = e.max(re);
+        }
+        self.ranges.insert(s, e);
+        self.len += e - s;
+    }
+
     /// How many ranges store it: its memory.
     pub fn ranges(&self) -> usize {
         self.ranges.len()

@@ -12,6 +12,9 @@
 //!   and [`Broker::recover`] replays after a broker kill or a page reload.
 //! - [`IdempotentConsumer`] (`idempotent.rs`): the consumer-side fix for duplicates.
 //! - [`stomp`]: the STOMP 1.2 frame codec for the same lessons on a real RabbitMQ.
+//! - [`Observed`] (`observed.rs`): the same ledger for a broker we only watch (a real RabbitMQ),
+//!   folded from what its publisher and consumers saw.
+//! - [`wire`]: events, log records and a ledger snapshot as JSON, for the web shell.
 //! - `english.rs`: every English sentence of this module, in one place.
 //!
 //! Nothing here reads a clock, draws a random number or starts a thread: the shell passes in
@@ -38,13 +41,16 @@ mod idempotent;
 mod idset;
 mod ledger;
 mod log;
+mod observed;
 pub mod stomp;
+pub mod wire;
 
 pub use engine::{Broker, Died, Published};
 pub use idempotent::{Handled, IdempotentConsumer};
 pub use idset::IdSet;
 pub use ledger::{Event, Ledger, LedgerError, LossReason, Lost, Place};
 pub use log::{LogEntry, Record, RecoverError};
+pub use observed::Observed;
 
 /// `docs/BROKER.md`, whose examples run as doctests.
 #[cfg(doctest)]

@@ -18,3 +18,6 @@ pub mod lab;
 
 #[cfg(feature = "threads")]
 pub mod threads;
+
+#[cfg(feature = "broker")]
+pub mod broker;
