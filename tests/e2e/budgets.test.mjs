@@ -1,6 +1,7 @@
 // Size budgets (issue 3), deterministic so they belong in tests: the release wasm at most 60 KB
-// gzipped, everything a first visit downloads at most 120 KB gzipped, the lab's wasm (loaded only
-// by lab.html) at most 95 KB gzipped, and every served wasm is the wasm-opt build.
+// gzipped, everything a first visit downloads at most 120 KB gzipped, each view's own wasm (the
+// lab's, the threads view's two, the broker's; loaded only by that view) within its budget, and
+// every served wasm is the wasm-opt build.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -47,7 +48,15 @@ test('every served wasm is the wasm-opt build, within its budget', async () => {
   assert.match(build.wasm_opt, /version 1[2-9]\d/, 'npm binaryen (Debian\'s 108 corrupts wasm-bindgen output)');
   const dir = mkdtempSync(join(tmpdir(), 'qp-budget-'));
   try {
-    for (const [name, gzBudget] of [['queue_playground_bg.wasm', 60 * KB], ['lab_bg.wasm', 95 * KB]]) {
+    // The first visit's wasm, then each view's own, loaded only by that view.
+    const budgets = [
+      ['queue_playground_bg.wasm', 60 * KB],
+      ['lab_bg.wasm', 95 * KB],
+      ['threads_bg.wasm', 40 * KB],
+      ['threads_sim_bg.wasm', 40 * KB],
+      ['broker_bg.wasm', 95 * KB],
+    ];
+    for (const [name, gzBudget] of budgets) {
       const served = Buffer.from(await (await fetch(`${env.base}/pkg/${name}`)).arrayBuffer());
       const gz = gzipSync(served, { level: 9 }).length;
       console.log(`${name}: ${served.length} B, ${gz} B gzipped`);
@@ -59,7 +68,7 @@ test('every served wasm is the wasm-opt build, within its budget', async () => {
       const again = readFileSync(output).length;
       assert.ok(again >= served.length * 0.97,
         `${name}: wasm-opt -Oz shrinks the served file from ${served.length} to ${again} B: it was not optimised`);
-      const recorded = [build.queue, build.lab].find((part) => part.wasm === name);
+      const recorded = Object.values(build).find((part) => part?.wasm === name);
       assert.equal(createHash('sha256').update(served).digest('hex'), recorded?.sha256, `${name} is the build build.json records`);
     }
   } finally {
