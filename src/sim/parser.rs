@@ -10,7 +10,7 @@ use super::lexer::{Tok, Token};
 /// How deeply expressions and blocks may nest.
 const MAX_DEPTH: u32 = 48;
 
-/// The most terms (values and unary operators) one expression may have. Operator chains such
+/// The most terms (values, parenthesised groups and unary operators) one expression may have. Operator chains such
 /// as `1+1+1+...` are parsed by a loop, not by recursion, but the tree they build is as deep as
 /// the chain is long, and compiling, evaluating, printing and dropping it all recurse: without
 /// this cap 32,000 terms overflow the stack (natively an abort, in wasm a trap).
