@@ -385,7 +385,7 @@ fn a_budget_that_cannot_fit_the_state_bound_is_refused_before_work() {
     let Err(RequestError::OverBudget { fits, .. }) =
         request::check_budget(&prog, Model::Tso, &limits)
     else {
-        panic!("2,000,000 states of {per} bytes fit in 256 MiB?")
+        panic!("2,000,000 states of {per} bytes fit in 512 MiB?")
     };
     assert_eq!(fits, limits.max_bytes / per);
     let fitting = Limits {

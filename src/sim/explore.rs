@@ -35,7 +35,7 @@ impl Default for Limits {
         Limits {
             max_states: 200_000,
             max_run_steps: 10_000,
-            max_bytes: 256 << 20,
+            max_bytes: 512 << 20,
         }
     }
 }

@@ -412,3 +412,14 @@ pub fn lab_models() -> String {
     });
     out
 }
+
+/// The limits the page checks before it hands text to the core (so that a hostile link never
+/// reaches the editor): `{max_source, max_lines, max_schedule}`. The core checks them again.
+#[wasm_bindgen]
+pub fn lab_limits() -> String {
+    object(|w| {
+        member(w, "max_source", &request::MAX_SOURCE);
+        member(w, "max_lines", &crate::sim::lexer::MAX_LINES);
+        member(w, "max_schedule", &MAX_SCHEDULE);
+    })
+}
