@@ -591,6 +591,7 @@ fn random_and_mutated_inputs_never_panic() {
                 let limits = Limits {
                     max_states: 300,
                     max_run_steps: 200,
+                    ..Limits::default()
                 };
                 for m in Model::ALL {
                     let _ = explore(&prog, m, &limits, &mut |_| true);

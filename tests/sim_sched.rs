@@ -251,6 +251,7 @@ fn absurd_parameters_are_harmless() {
     let none = Limits {
         max_states: 0,
         max_run_steps: 0,
+        ..Limits::default()
     };
     let r = queue_playground::sim::explore(&prog, Model::Ra, &none, &mut |_| true);
     assert!(!r.complete);
@@ -271,6 +272,7 @@ fn runs_stop_at_the_step_limit() {
         &Limits {
             max_states: 10,
             max_run_steps: 20,
+            ..Limits::default()
         },
         &mut |_| true,
     );

@@ -45,6 +45,7 @@ export function renderResults(els, r, replay, stale = false, names = (s) => s) {
   if (r.stopped?.reason === 'state_limit') notes.push(t('explore.stateLimit', { limit: fmt(r.stopped.limit) }));
   if (r.stopped?.reason === 'cancelled' || r.cancelled) notes.push(t('explore.cancelledNote'));
   if (exhaustive && !r.complete && !r.stopped) notes.push(t('explore.incomplete'));
+  if (r.stopped?.reason === 'memory_budget') notes.push(t('explore.memoryBudget', { mib: fmt(r.stopped.bytes / 1048576) }));
   if (r.unfinished) notes.push(t('explore.unfinished', { n: fmt(r.unfinished) }));
   if (r.cyclic) notes.push(t('explore.cyclic'));
   if (stale) notes.push(t('explore.stale'));

@@ -24,19 +24,38 @@ export function decodeSrc(b64) {
 
 const SCHEDULE = /^[0-9fw.,]*$/;
 
-/** Reads the hash: { model, schedule, preset, plan, src } with null for what is missing or bad. */
-export function readHash(hash = location.hash) {
+/**
+ * Reads the hash: { model, schedule, preset, plan, src, srcBytes } with null for what is
+ * missing or bad. `srcBytes` is the program's size in bytes, known from the base64 length
+ * without decoding it; a program longer than `maxBytes` is not decoded (src is null).
+ */
+export function readHash(hash = location.hash, maxBytes = Infinity) {
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const sched = (k) => { const v = q.get(k); return v !== null && SCHEDULE.test(v) ? v : null; };
   const src = q.get('src');
+  const srcBytes = src === null ? 0 : Math.floor((src.length * 3) / 4);
   return {
     model: ['sc', 'tso', 'ra'].includes(q.get('m')) ? q.get('m') : null,
     schedule: sched('s'),
     plan: sched('plan'),
     preset: /^[a-z0-9_]+$/.test(q.get('p') ?? '') ? q.get('p') : null,
-    src: src === null ? null : decodeSrc(src),
+    src: src === null || srcBytes > maxBytes ? null : decodeSrc(src),
+    srcBytes,
   };
 }
+
+/** How many times `ch` occurs in `text`, without splitting it. */
+function count(text, ch) {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** How many lines `text` has. */
+export const countLines = (text) => count(text, '\n') + 1;
+
+/** How many choices a schedule's text has. */
+export const countChoices = (text) => (text ? count(text, ',') + 1 : 0);
 
 /** The hash for a state; commas and dots stay readable. */
 export function makeHash({ model, schedule, preset, plan, src }) {

@@ -2,12 +2,17 @@
 // thread and posts progress at most every 100 ms, then the result. It never touches the DOM.
 //
 // Page -> worker: first, if named 'lab:module', { type: 'module', module } (pkg/lab_bg.wasm compiled)
+//                 { type: 'hold', lock }: hold the Web Lock `lock` for life, so that the page,
+//                   queued behind it, is told when this worker dies (terminated, crashed)
 //                 { id, kind: 'exhaustive' | 'random' | 'pct', src, model, options }
 //   options: exhaustive { max_states }; random { runs, seed }; pct { runs, seed, depth }.
 // Worker -> page: { type: 'ready' }
 //                 { id, type: 'progress', states | runs, rate, elapsed_ms }
 //                 { id, type: 'result', result }   (the core's report as JSON, see src/web/lab.rs)
-//                 { id, type: 'error', error, line?, col? }
+//                 { type: 'held', lock }
+//                 { id, type: 'error', error, line?, col?, fatal? }
+//   `fatal: true` when the wasm trapped: its instance may be corrupt (a trap can leave Rust's
+//   stack pointer or a lock mid-update), so the page replaces this worker.
 //   Every reply to a request carries its id (null when the request had none we could read);
 //   `error` is a message {key, ...fields} that the page words in its language (lab-strings.js).
 // Cancelling: an exploration runs synchronously, so this worker cannot read a cancel message
@@ -31,6 +36,7 @@ function load(module) {
 
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (msg?.type === 'hold' && typeof msg.lock === 'string') return hold(msg.lock);
   if (ready === null) {
     const module = msg?.type === 'module' && msg.module instanceof WebAssembly.Module ? msg.module : null;
     ready = load(module);
@@ -47,9 +53,20 @@ self.onmessage = async (event) => {
   try {
     run(id, msg.kind, msg.src, msg.model, options);
   } catch (err) {
-    fail('worker.crashed', { e: String(err) });
+    // Rust never throws to JavaScript here (errors come back as JSON): anything thrown is a
+    // trap (RuntimeError) or a stack overflow (RangeError) inside the wasm.
+    self.postMessage({ id, type: 'error', fatal: true, error: { key: 'worker.crashed', e: String(err) } });
   }
 };
+
+/** Holds `lock` until this worker ends; the page asks for it next, and gets it only then. */
+function hold(lock) {
+  if (!self.navigator?.locks) return;
+  self.navigator.locks.request(lock, () => {
+    self.postMessage({ type: 'held', lock });
+    return new Promise(() => {});
+  });
+}
 
 function run(id, kind, src, model, options) {
   const start = performance.now();

@@ -2,8 +2,8 @@
 // explorers, which run in a Web Worker (www/lab-worker.js). The lab's Rust (pkg/lab.js, built
 // with `--features lab`) is loaded here only, so the playground's first visit never fetches it.
 // The program, model and schedule live in the URL's hash (www/lab-url.js).
-import { applyStatic, getLang, onLang, say, setLang, t } from './lab-i18n.js';
-import { readHash, writeHash } from './lab-url.js';
+import { applyStatic, fill, getLang, onLang, say, setLang, t } from './lab-i18n.js';
+import { countChoices, countLines, readHash, writeHash } from './lab-url.js';
 import { el, namedChoice, namedSchedule, renderStepper, statusKind, statusText } from './lab-view.js';
 import { renderResults } from './lab-results.js';
 import { loadPath, plain, renderPath } from './lab-path.js';
@@ -19,6 +19,9 @@ const $ = (id) => document.getElementById(id);
 const editor = $('editor');
 
 let wasm = null;
+/** The sizes the core accepts (`lab_limits()` in src/web/lab.rs): the page checks a link or an
+ * edit against them before building the editor or calling the core. */
+let limits = { max_source: 65536, max_lines: 1000, max_schedule: 10000 };
 /** The stepper: a LabSession for the last program that parsed, and what it was made from. */
 let session = null;
 let program = null;
@@ -39,10 +42,16 @@ let editorError = null;
 /** Starts a session for `text` under `m`, taking `schedule`; false (and the error shown in
  * the editor) if the text does not parse. */
 function open(text, m, schedule = '', { quiet = false } = {}) {
+  const tooBig = oversize(text);
+  if (tooBig) {
+    showEditorError({ error: tooBig });
+    return false;
+  }
   let s;
   try {
     s = new wasm.LabSession(text, m);
   } catch (err) {
+    if (typeof err !== 'string') return engineFailed(err);
     showEditorError(parseError(err));
     return false;
   }
@@ -50,13 +59,85 @@ function open(text, m, schedule = '', { quiet = false } = {}) {
   session = s;
   src = text;
   model = m;
-  program = JSON.parse(s.program());
+  const opened = engine(() => {
+    program = JSON.parse(s.program());
+    let v = JSON.parse(schedule ? s.replay(schedule) : s.view());
+    let refused = null;
+    // A schedule the core refuses as a whole (too long): open at the start and say why.
+    if (v.error !== undefined) [refused, v] = [v.error, JSON.parse(s.view())];
+    return { v, refused };
+  });
+  if (!opened) return false;
   showEditorError(null);
-  const v = JSON.parse(schedule ? s.replay(schedule) : s.view());
-  if (quiet) delete v.replay_error;
-  setView(v);
+  if (quiet) delete opened.v.replay_error;
+  setView(opened.v);
+  if (opened.refused && !quiet) showNote(opened.refused);
   clearResults();
   return true;
+}
+
+/** Why `text` is refused before it reaches the core or the editor's lines, or null. */
+function oversize(text) {
+  const bytes = text.length > limits.max_source / 3 ? new TextEncoder().encode(text).length : text.length;
+  if (bytes > limits.max_source) return { key: 'err.too_large', bytes, max: limits.max_source };
+  if (countLines(text) > limits.max_lines) return { key: 'parse.too_many_lines', max: limits.max_lines };
+  return null;
+}
+
+/** Shows a message from the core under the stepper until the next move. */
+function showNote(msg) {
+  const note = $('replay-note');
+  note.hidden = false;
+  note.textContent = say(msg);
+  note.dataset.key = msg.key;
+}
+
+// ---------------------------------------------------------------- the page's own wasm
+
+/** How many times the page's wasm instance was replaced after a trap. */
+let engineRestarts = 0;
+
+/**
+ * Runs `f`, which calls the page's wasm. Rust answers every refusal as data, so anything
+ * thrown is a trap (RuntimeError) or a stack overflow (RangeError) inside the wasm, after which
+ * the instance cannot be trusted (its stack pointer may be left mid-frame: every later call
+ * failed with "memory access out of bounds"). Then the instance is replaced; returns null.
+ */
+function engine(f) {
+  try {
+    return f();
+  } catch (err) {
+    engineFailed(err);
+    return null;
+  }
+}
+
+/** Replaces the page's wasm instance with a fresh one of the same compiled module, drops the
+ * stepper's session (it lived in the old instance) and says so. Returns false. */
+function engineFailed(err) {
+  engineRestarts++;
+  document.documentElement.dataset.engine = 'restarting';
+  // Unregister the old session from its finaliser: freeing it would run the broken instance.
+  session?.__destroy_into_raw?.();
+  session = null;
+  view = null;
+  $('stepper-section').classList.add('stale');
+  const status = $('lab-status');
+  status.hidden = false;
+  status.dataset.key = 'engine.restarted';
+  status.textContent = t('engine.restarted', { e: String(err?.message ?? err) });
+  // A new module record (the query makes it one) gives a new instance and new JS glue.
+  import(`../pkg/lab.js?instance=${engineRestarts}`)
+    .then(async (fresh) => {
+      await fresh.default({ module_or_path: compiled });
+      wasm = fresh;
+      document.documentElement.dataset.engine = `restarted:${engineRestarts}`;
+    })
+    .catch((e) => {
+      status.textContent = t('loadFailed', { e });
+      document.documentElement.dataset.lab = 'failed';
+    });
+  return false;
 }
 
 /** The core's refusal `{error, line?, col?}`, or a JavaScript error wrapped as one. */
@@ -69,7 +150,7 @@ function parseError(err) {
 }
 
 function setView(v) {
-  if (v.error !== undefined) return; // a refused choice leaves the state as it was
+  if (!v || v.error !== undefined) return; // a refused choice leaves the state as it was
   view = v;
   // Only a replayed link's refused step is reported, until the next move.
   const note = $('replay-note');
@@ -88,14 +169,14 @@ function syncRunButtons() {
   for (const b of document.querySelectorAll('button.run')) b.disabled = editorError !== null || running !== null || Boolean(course?.locked());
 }
 
-const act = (f) => () => { if (session) setView(JSON.parse(f())); };
+const act = (f) => () => { if (session) setView(JSON.parse(engine(f))); };
 
 function render() {
   if (!session || !view) return;
   $('stepper-section').classList.toggle('stale', editorError !== null);
   renderStepper($('threads'), $('memory'), { program, view, src, showSteps: $('show-steps').checked }, {
-    statement: (ti) => setView(JSON.parse(session.step_statement(ti))),
-    choose: (c) => setView(JSON.parse(session.step(c))),
+    statement: (ti) => setView(JSON.parse(engine(() => session.step_statement(ti)))),
+    choose: (c) => setView(JSON.parse(engine(() => session.step(c)))),
   });
   const status = $('run-status');
   status.dataset.status = statusKind(view);
@@ -132,17 +213,17 @@ function startReplay(schedule, label) {
   if (!session) return;
   plan = schedule ? schedule.split(',') : [];
   planLabel = label;
-  setView(JSON.parse(session.replay('')));
+  setView(JSON.parse(engine(() => session.replay(''))));
   $('stepper-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 function replayNext() {
   const taken = view.schedule ? view.schedule.split(',').length : 0;
-  if (plan && taken < plan.length) setView(JSON.parse(session.step(plan[taken])));
+  if (plan && taken < plan.length) setView(JSON.parse(engine(() => session.step(plan[taken]))));
 }
 
 function replayEnd() {
-  if (plan) setView(JSON.parse(session.replay(plan.join(','))));
+  if (plan && session) setView(JSON.parse(engine(() => session.replay(plan.join(',')))));
 }
 
 // ---------------------------------------------------------------- the editor
@@ -154,6 +235,8 @@ function showEditorError(err) {
   delete box.dataset.line;
   delete box.dataset.col;
   box.className = err ? 'error' : 'ok';
+  if (err) box.dataset.key = err.error.key;
+  else delete box.dataset.key;
   if (!err) {
     if (program) {
       const steps = program.threads.reduce((n, th) => n + th.steps.length, 0);
@@ -191,8 +274,12 @@ function selectAt(line, col) {
 /** The layer behind the textarea: marks the error line, and each thread's current line. */
 function renderBackdrop() {
   const back = $('editor-backdrop');
-  // The editor grows with the program, between 10 and 30 lines.
-  const lines = editor.value.split('\n').length;
+  // A pasted text the core will refuse gets no line layer: it could be a million lines.
+  const lines = countLines(editor.value);
+  if (lines > limits.max_lines) {
+    back.replaceChildren();
+    return;
+  }
   editor.parentElement.style.height = `calc(${Math.min(30, Math.max(10, lines + 1)) * 1.45}em + 14px)`;
   const current = new Set();
   if (!editorError && view && editor.value === src) for (const th of view.threads) if (th.line) current.add(th.line);
@@ -273,22 +360,43 @@ function saveHash() {
 
 /** Restores the program, model, schedule and replay from the hash; false if it has none. */
 async function loadHash() {
-  const h = readHash();
+  const h = readHash(location.hash, limits.max_source);
+  if (h.srcBytes > limits.max_source) return refuseLink({ key: 'err.too_large', bytes: h.srcBytes, max: limits.max_source });
   if (h.src === null && h.preset === null) return false;
   const entry = levelOf(h.preset);
   const text = h.src ?? entry?.program ?? null;
   if (text === null) return false;
   // The lesson stays with its (possibly edited) program, and so do its goal and hints.
   preset = entry ? h.preset : null;
+  if (countLines(text) > limits.max_lines) return refuseLink({ key: 'parse.too_many_lines', max: limits.max_lines });
   if (course?.entry()?.name !== preset) course?.open(entry);
-  plan = h.plan ? h.plan.split(',') : null;
+  // A schedule too long to take: the program opens at its start, and the note says why.
+  const long = [h.schedule, h.plan].map((x) => countChoices(x ?? '')).find((n) => n > limits.max_schedule);
+  plan = h.plan && !long ? h.plan.split(',') : null;
   planLabel = '';
   editor.value = text;
   const m = h.model ?? entry?.level.model ?? 'sc'; // a lesson's own model
   $('model').value = m;
   model = m;
   syncPresetSelect();
-  if (!open(text, m, h.schedule ?? '')) saveHash();
+  if (!open(text, m, long ? '' : h.schedule ?? '')) saveHash();
+  else if (long) showNote({ key: 'err.schedule_too_long', choices: long, max: limits.max_schedule });
+  return true;
+}
+
+/** A link whose program is refused before the editor is built: the editor stays empty and the
+ * message says why. Returns true (the link was read). */
+function refuseLink(error) {
+  session?.free();
+  session = null;
+  view = null;
+  preset = null;
+  plan = null;
+  editor.value = '';
+  syncPresetSelect();
+  showEditorError({ error });
+  renderBackdrop();
+  document.documentElement.dataset.link = 'refused';
   return true;
 }
 
@@ -299,16 +407,46 @@ let running = null;
 let nextId = 1;
 let lastResult = null;
 
+/** How many lab workers were replaced because one died or trapped. */
+let workerRestarts = 0;
+
 function startWorker() {
   const url = new URL('./lab-worker.js', import.meta.url);
-  worker = new Worker(url, { type: 'module', name: compiled ? 'lab:module' : 'lab' });
-  if (compiled) worker.postMessage({ type: 'module', module: compiled });
-  worker.onmessage = (e) => onWorker(e.data);
-  worker.onerror = (e) => {
+  const w = new Worker(url, { type: 'module', name: compiled ? 'lab:module' : 'lab' });
+  worker = w;
+  if (compiled) w.postMessage({ type: 'module', module: compiled });
+  w.onmessage = (e) => { if (w === worker) onWorker(e.data); };
+  w.onerror = (e) => {
     e.preventDefault?.();
+    if (w !== worker) return;
     if (running) finish();
     $('progress').textContent = t('explore.workerError', { e: e.message ?? 'error' });
   };
+  // Death watch: the worker holds a Web Lock for life and the page queues behind it, so the
+  // page is granted the lock exactly when the worker is gone (terminated, crashed, killed by
+  // the browser), running or idle. Without Web Locks (an insecure context) only its errors
+  // and traps are seen.
+  if (navigator.locks) {
+    w.lock = `lab-worker:${crypto.randomUUID?.() ?? Math.random()}`;
+    w.retired = new AbortController();
+    w.postMessage({ type: 'hold', lock: w.lock });
+  }
+}
+
+/** Ends a worker on purpose (cancel, replacement): its death is then no news. */
+function retire(w) {
+  w.retired?.abort();
+  w.terminate();
+}
+
+/** Replaces the worker after it died or trapped, ends the run it had, and says so. */
+function replaceWorker(message) {
+  workerRestarts++;
+  retire(worker);
+  startWorker();
+  if (running) finish('error');
+  $('progress').textContent = message;
+  document.documentElement.dataset.worker = `restarted:${workerRestarts}`;
 }
 
 function explore(kind) {
@@ -341,6 +479,18 @@ const fmt = (n) => Number(n).toLocaleString('en-US');
 function onWorker(msg) {
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'ready') return;
+  if (msg.type === 'held') {
+    const w = worker;
+    if (msg.lock !== w.lock) return;
+    navigator.locks.request(w.lock, { signal: w.retired.signal }, () => {
+      if (w === worker) replaceWorker(t('explore.workerDied'));
+    }).catch(() => { /* retired on purpose */ });
+    return;
+  }
+  if (msg.type === 'error' && msg.fatal) {
+    replaceWorker(t('explore.workerRestarted', { message: say(msg.error) }));
+    return;
+  }
   if (!running || msg.id !== running.id) {
     if (msg.type === 'error' && msg.id === null) $('progress').textContent = t('explore.workerError', { e: say(msg.error) });
     return;
@@ -369,7 +519,7 @@ function onWorker(msg) {
 function cancel() {
   if (!running) return;
   const secs = ((performance.now() - running.started) / 1000).toFixed(1);
-  worker.terminate();
+  retire(worker);
   startWorker();
   $('progress').textContent = t('explore.cancelled', { secs });
   finish('cancelled');
@@ -446,6 +596,7 @@ async function main() {
     wasm = await import('../pkg/lab.js');
     compiled = await compileWasm();
     await wasm.default({ module_or_path: compiled });
+    limits = JSON.parse(wasm.lab_limits());
   } catch (err) {
     $('lab-status').textContent = t('loadFailed', { e: err });
     document.documentElement.dataset.lab = 'failed';
@@ -486,6 +637,11 @@ window.__lab = {
   model: () => model,
   schedule: () => session?.schedule() ?? '',
   result: () => lastResult?.result ?? null,
+  limits: () => limits,
+  // For the hostile-input tests: the worker to kill and the session whose wasm to break.
+  worker: () => worker,
+  session: () => session,
+  restarts: () => ({ engine: engineRestarts, worker: workerRestarts }),
 };
 
 // Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.

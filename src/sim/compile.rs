@@ -1,4 +1,9 @@
 //! Resolves names and splits each statement into steps that touch shared state at most once.
+//!
+//! Work grows linearly with the program: every name is found through a hash map, and the slot
+//! names a step description needs are kept in one list that grows, never copied per step
+//! (copying it made 16,000 registers take 15 s). [`Bounds`] caps what the explorer would have
+//! to hold per state, and each cap is checked as soon as it is crossed.
 
 use std::collections::HashMap;
 
@@ -10,8 +15,40 @@ use super::program::*;
 /// The most threads a program may have: the explorer's state space grows with each one.
 pub const MAX_THREADS: usize = 4;
 
-/// Turns a parsed program into a [`Program`], checking every name.
+/// How large a program may be. Each bound keeps a state small (registers, declared names) or
+/// the program's own size in check (steps, observed values); lessons use a small fraction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Threads.
+    pub threads: usize,
+    /// Registers per thread (temporaries not counted: an expression's terms bound them).
+    pub registers: usize,
+    /// Atomic steps over all threads.
+    pub steps: usize,
+    /// Declared names: shared variables, mutexes, semaphores and condition variables.
+    pub objects: usize,
+    /// `observe` entries.
+    pub observed: usize,
+}
+
+impl Bounds {
+    /// The lab's bounds, for every program the page or the command line runs.
+    pub const LAB: Bounds = Bounds {
+        threads: MAX_THREADS,
+        registers: 32,
+        steps: 1000,
+        objects: 32,
+        observed: 64,
+    };
+}
+
+/// Turns a parsed program into a [`Program`], checking every name, within [`Bounds::LAB`].
 pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
+    compile_within(ast, &Bounds::LAB)
+}
+
+/// [`compile`] within other bounds (tests use it to compile programs far beyond the lab's).
+pub fn compile_within(ast: &Ast, bounds: &Bounds) -> Result<Program, ParseError> {
     let mut objs: HashMap<&str, (ObjKind, usize)> = HashMap::new();
     let mut prog = Program {
         vars: Vec::new(),
@@ -23,7 +60,15 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
         observe: Vec::new(),
         finals: Vec::new(),
     };
-    for d in &ast.decls {
+    for (i, d) in ast.decls.iter().enumerate() {
+        if i == bounds.objects {
+            return Err(err(
+                d.pos,
+                K::TooManyObjects {
+                    max: bounds.objects,
+                },
+            ));
+        }
         if objs.contains_key(d.name.as_str()) {
             let name = d.name.clone();
             return Err(err(d.pos, K::DeclaredTwice { name }));
@@ -49,33 +94,54 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
         let end = Pos { line: 1, col: 1 };
         return Err(err(end, K::NoThreads));
     }
+    let mut steps = 0;
     for (i, t) in ast.threads.iter().enumerate() {
-        if i == MAX_THREADS {
-            return Err(err(t.pos, K::TooManyThreads { max: MAX_THREADS }));
+        if i == bounds.threads {
+            return Err(err(
+                t.pos,
+                K::TooManyThreads {
+                    max: bounds.threads,
+                },
+            ));
         }
         if ast.threads[..i].iter().any(|u| u.name == t.name) {
             let name = t.name.clone();
             return Err(err(t.pos, K::DuplicateThread { name }));
         }
-        let mut c = ThreadCompiler::new(&objs, &prog);
-        c.collect_registers(&t.body)?;
+        let mut c = ThreadCompiler::new(&objs, &prog, bounds, steps);
+        c.collect_registers(&t.name, &t.body)?;
+        c.names = c.regs.clone();
         for s in &t.body {
             c.stmt(s)?;
         }
-        let mut slots = c.regs.clone();
-        slots.extend((1..=c.max_temps).map(|i| format!("tmp{i}")));
+        steps += c.steps.len();
         prog.threads.push(ThreadCode {
             name: t.name.clone(),
             registers: c.regs.len(),
-            slots,
+            slots: c.names,
             steps: c.steps,
             statements: c.statements,
         });
     }
+    if ast.observe.len() > bounds.observed {
+        let pos = ast.observe[bounds.observed].2;
+        return Err(err(
+            pos,
+            K::TooManyObserved {
+                max: bounds.observed,
+            },
+        ));
+    }
     prog.observe = observed(ast, &objs, &prog)?;
+    let names = prog.final_slots();
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
     for (e, pos) in &ast.finals {
-        let cond = final_val(e, &prog)?;
-        let text = cond.render(&prog.final_slots());
+        let cond = final_val(e, &index)?;
+        let text = cond.render(&names);
         prog.finals.push(FinalCheck {
             cond,
             text,
@@ -86,25 +152,23 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
 }
 
 /// Compiles a `final assert` condition over final values (see [`Program::final_slots`]).
-fn final_val(e: &Expr, prog: &Program) -> Result<Val, ParseError> {
-    let names = prog.final_slots();
+fn final_val(e: &Expr, index: &HashMap<&str, usize>) -> Result<Val, ParseError> {
     let slot = |name: String, pos: Pos| {
-        names
-            .iter()
-            .position(|n| *n == name)
-            .map(Val::Slot)
+        index
+            .get(name.as_str())
+            .map(|&i| Val::Slot(i))
             .ok_or_else(|| err(pos, K::NotFinalValue { name }))
     };
     Ok(match e {
         Expr::Int(v) => Val::Const(*v),
         Expr::Name(n, pos) | Expr::Load(n, _, pos) => slot(n.clone(), *pos)?,
         Expr::Reg(t, r, pos) => slot(format!("{t}.{r}"), *pos)?,
-        Expr::Neg(a) => Val::Neg(Box::new(final_val(a, prog)?)),
-        Expr::Not(a) => Val::Not(Box::new(final_val(a, prog)?)),
+        Expr::Neg(a) => Val::Neg(Box::new(final_val(a, index)?)),
+        Expr::Not(a) => Val::Not(Box::new(final_val(a, index)?)),
         Expr::Bin(op, a, b) => Val::Bin(
             *op,
-            Box::new(final_val(a, prog)?),
-            Box::new(final_val(b, prog)?),
+            Box::new(final_val(a, index)?),
+            Box::new(final_val(b, index)?),
         ),
     })
 }
@@ -150,6 +214,15 @@ fn observed(
         }
         return Ok(all);
     }
+    // Register names per thread, looked up by hash so that long `observe` lists stay linear.
+    let regs: Vec<HashMap<&str, usize>> = prog
+        .threads
+        .iter()
+        .map(|c| {
+            let regs = c.slots[..c.registers].iter().enumerate();
+            regs.map(|(i, r)| (r.as_str(), i)).collect()
+        })
+        .collect();
     let mut out = Vec::new();
     for (thread, name, pos) in &ast.observe {
         let entry = match thread {
@@ -165,8 +238,7 @@ fn observed(
                     let name = tname.clone();
                     return Err(err(*pos, K::NoSuchThread { name }));
                 };
-                let code = &prog.threads[t];
-                let Some(slot) = code.slots[..code.registers].iter().position(|r| r == name) else {
+                let Some(&slot) = regs[t].get(name.as_str()) else {
                     let (thread, reg) = (tname.clone(), name.clone());
                     return Err(err(*pos, K::NoSuchRegister { thread, reg }));
                 };
@@ -181,7 +253,15 @@ fn observed(
 struct ThreadCompiler<'a> {
     objs: &'a HashMap<&'a str, (ObjKind, usize)>,
     prog: &'a Program,
+    bounds: &'a Bounds,
+    /// Steps of the threads compiled before this one.
+    steps_before: usize,
     regs: Vec<String>,
+    /// Register name to slot.
+    reg_slot: HashMap<String, usize>,
+    /// Every slot's name: the registers, then `tmp1`, `tmp2`, ... as far as any statement
+    /// has needed.
+    names: Vec<String>,
     steps: Vec<Step>,
     statements: Vec<StmtInfo>,
     /// Temporaries used by the statement being compiled; they restart at each statement.
@@ -191,11 +271,20 @@ struct ThreadCompiler<'a> {
 }
 
 impl<'a> ThreadCompiler<'a> {
-    fn new(objs: &'a HashMap<&'a str, (ObjKind, usize)>, prog: &'a Program) -> Self {
+    fn new(
+        objs: &'a HashMap<&'a str, (ObjKind, usize)>,
+        prog: &'a Program,
+        bounds: &'a Bounds,
+        steps_before: usize,
+    ) -> Self {
         ThreadCompiler {
             objs,
             prog,
+            bounds,
+            steps_before,
             regs: Vec::new(),
+            reg_slot: HashMap::new(),
+            names: Vec::new(),
             steps: Vec::new(),
             statements: Vec::new(),
             temps: 0,
@@ -205,7 +294,7 @@ impl<'a> ThreadCompiler<'a> {
     }
 
     /// Every name assigned that is not a shared object is a register of this thread.
-    fn collect_registers(&mut self, body: &[Stmt]) -> Result<(), ParseError> {
+    fn collect_registers(&mut self, thread: &str, body: &[Stmt]) -> Result<(), ParseError> {
         for s in body {
             let target = match &s.kind {
                 StmtKind::Assign(name, _) | StmtKind::Rmw(Some(name), ..) => Some(name),
@@ -213,7 +302,14 @@ impl<'a> ThreadCompiler<'a> {
             };
             if let Some(name) = target {
                 match self.objs.get(name.as_str()) {
-                    None if !self.regs.contains(name) => self.regs.push(name.clone()),
+                    None if !self.reg_slot.contains_key(name) => {
+                        if self.regs.len() == self.bounds.registers {
+                            let (thread, max) = (thread.to_string(), self.bounds.registers);
+                            return Err(err(s.pos, K::TooManyRegisters { thread, max }));
+                        }
+                        self.reg_slot.insert(name.clone(), self.regs.len());
+                        self.regs.push(name.clone());
+                    }
                     Some((ObjKind::Shared, _)) | None => {}
                     Some((kind, _)) => {
                         let (name, kind) = (name.clone(), *kind);
@@ -223,43 +319,45 @@ impl<'a> ThreadCompiler<'a> {
             }
             match &s.kind {
                 StmtKind::If(_, a, b) => {
-                    self.collect_registers(a)?;
-                    self.collect_registers(b)?;
+                    self.collect_registers(thread, a)?;
+                    self.collect_registers(thread, b)?;
                 }
-                StmtKind::While(_, a) => self.collect_registers(a)?,
+                StmtKind::While(_, a) => self.collect_registers(thread, a)?,
                 _ => {}
             }
         }
         Ok(())
     }
 
-    fn slot_names(&self) -> Vec<String> {
-        let mut names = self.regs.clone();
-        names.extend((1..=self.max_temps.max(self.temps)).map(|i| format!("tmp{i}")));
-        names
-    }
-
     /// Emits a step described by `text` instead of the generated description.
-    fn emit_as(&mut self, instr: Instr, text: StepText) {
+    fn emit_as(&mut self, instr: Instr, text: StepText) -> Result<(), ParseError> {
+        if self.steps_before + self.steps.len() == self.bounds.steps {
+            let pos = self.statements.last().map(|s| Pos {
+                line: s.line,
+                col: s.col,
+            });
+            let max = self.bounds.steps;
+            return Err(err(pos.unwrap_or_default(), K::TooManySteps { max }));
+        }
         self.steps.push(Step {
             instr,
             stmt: self.stmt,
             text,
         });
+        Ok(())
     }
 
-    fn emit(&mut self, instr: Instr) {
-        let text = describe::step(&instr, self.prog, &self.slot_names());
-        self.steps.push(Step {
-            instr,
-            stmt: self.stmt,
-            text,
-        });
+    fn emit(&mut self, instr: Instr) -> Result<(), ParseError> {
+        let text = describe::step(&instr, self.prog, &self.names);
+        self.emit_as(instr, text)
     }
 
     fn temp(&mut self) -> usize {
         self.temps += 1;
-        self.max_temps = self.max_temps.max(self.temps);
+        if self.temps > self.max_temps {
+            self.max_temps = self.temps;
+            self.names.push(format!("tmp{}", self.temps));
+        }
         self.regs.len() + self.temps - 1
     }
 
@@ -288,15 +386,15 @@ impl<'a> ThreadCompiler<'a> {
                         var: *var,
                         dst,
                         order: Order::Plain,
-                    });
+                    })?;
                     Val::Slot(dst)
                 }
                 Some((kind, _)) => {
                     let (name, kind) = (name.clone(), *kind);
                     return Err(err(*pos, K::NoValue { name, kind }));
                 }
-                None => match self.regs.iter().position(|r| r == name) {
-                    Some(slot) => Val::Slot(slot),
+                None => match self.reg_slot.get(name) {
+                    Some(&slot) => Val::Slot(slot),
                     None => {
                         let name = name.clone();
                         return Err(err(*pos, K::UnknownName { name }));
@@ -314,7 +412,7 @@ impl<'a> ThreadCompiler<'a> {
                     var,
                     dst,
                     order: *order,
-                });
+                })?;
                 Val::Slot(dst)
             }
             Expr::Neg(a) => Val::Neg(Box::new(self.lower(a)?)),
@@ -349,14 +447,14 @@ impl<'a> ThreadCompiler<'a> {
                 let var = self.shared(name, s.pos)?;
                 let value = self.lower(e)?;
                 let order = *order;
-                self.emit(Instr::Store { var, value, order });
+                self.emit(Instr::Store { var, value, order })?;
                 Ok(())
             }
             StmtKind::Rmw(dst, name, rmw, order) => {
                 self.rmw(dst.as_deref(), name, rmw, *order, s.pos)
             }
             StmtKind::Fence(order) => {
-                self.emit(Instr::Fence { order: *order });
+                self.emit(Instr::Fence { order: *order })?;
                 Ok(())
             }
             StmtKind::Sync(obj, method, args) => self.sync(obj, method, args, s.pos),
@@ -367,7 +465,7 @@ impl<'a> ThreadCompiler<'a> {
                     cond: cond.render(),
                 };
                 let cond = self.lower(cond)?;
-                self.emit_as(Instr::Assert { cond }, text);
+                self.emit_as(Instr::Assert { cond }, text)?;
                 Ok(())
             }
         }
@@ -382,7 +480,7 @@ impl<'a> ThreadCompiler<'a> {
                 var,
                 value,
                 order: Order::Plain,
-            });
+            })?;
             return Ok(());
         }
         let dst = self.reg(name, pos)?;
@@ -396,10 +494,10 @@ impl<'a> ThreadCompiler<'a> {
         };
         if let Some((n, order, p)) = direct {
             let var = self.shared(n, p)?;
-            self.emit(Instr::Load { var, dst, order });
+            self.emit(Instr::Load { var, dst, order })?;
         } else {
             let value = self.lower(e)?;
-            self.emit(Instr::Local { dst, value });
+            self.emit(Instr::Local { dst, value })?;
         }
         Ok(())
     }
@@ -440,7 +538,7 @@ impl<'a> ThreadCompiler<'a> {
             rmw: op,
             dst,
             order,
-        });
+        })?;
         Ok(())
     }
 
@@ -452,7 +550,7 @@ impl<'a> ThreadCompiler<'a> {
         };
         let cond = self.lower(cond)?;
         let branch = self.steps.len();
-        self.emit_as(Instr::Branch { cond, target: 0 }, text);
+        self.emit_as(Instr::Branch { cond, target: 0 }, text)?;
         for t in then {
             self.stmt(t)?;
         }
@@ -460,7 +558,7 @@ impl<'a> ThreadCompiler<'a> {
         if !els.is_empty() {
             self.stmt = here;
             jump = Some(self.steps.len());
-            self.emit_as(Instr::Jump { target: 0 }, StepText::SkipElse);
+            self.emit_as(Instr::Jump { target: 0 }, StepText::SkipElse)?;
         }
         self.patch(branch, self.steps.len());
         for e in els {
@@ -481,12 +579,12 @@ impl<'a> ThreadCompiler<'a> {
         };
         let cond = self.lower(cond)?;
         let branch = self.steps.len();
-        self.emit_as(Instr::Branch { cond, target: 0 }, text);
+        self.emit_as(Instr::Branch { cond, target: 0 }, text)?;
         for b in body {
             self.stmt(b)?;
         }
         self.stmt = here;
-        self.emit_as(Instr::Jump { target: start }, StepText::LoopBack);
+        self.emit_as(Instr::Jump { target: start }, StepText::LoopBack)?;
         self.patch(branch, self.steps.len());
         Ok(())
     }
@@ -501,7 +599,7 @@ impl<'a> ThreadCompiler<'a> {
     }
 
     fn reg(&self, name: &str, pos: Pos) -> Result<usize, ParseError> {
-        self.regs.iter().position(|r| r == name).ok_or_else(|| {
+        self.reg_slot.get(name).copied().ok_or_else(|| {
             let name = name.to_string();
             err(pos, K::CannotAssign { name })
         })
@@ -559,7 +657,7 @@ impl<'a> ThreadCompiler<'a> {
                         return Err(err(pos, K::NotAMutex { name, kind }));
                     }
                 };
-                self.emit(Instr::CondWait { cond: i, mutex });
+                self.emit(Instr::CondWait { cond: i, mutex })?;
                 Instr::Reacquire { mutex }
             }
             (kind, _) => {
@@ -567,7 +665,7 @@ impl<'a> ThreadCompiler<'a> {
                 return Err(err(pos, K::NoSuchMethod { obj, kind }));
             }
         };
-        self.emit(instr);
+        self.emit(instr)?;
         Ok(())
     }
 }

@@ -35,6 +35,18 @@ pub fn parse_error_kind(kind: &ParseErrorKind) -> String {
             format!("`{word}` is a keyword and cannot be used as {}", role(*r))
         }
         K::TooDeep { max } => format!("nested more than {max} levels deep"),
+        K::TooManyLines { max } => format!("the program is longer than {max} lines"),
+        K::ExpressionTooLong { max } => {
+            format!("an expression may have at most {max} terms; split it into several statements")
+        }
+        K::TooManyRegisters { thread, max } => {
+            format!("thread `{thread}` uses more than {max} registers")
+        }
+        K::TooManySteps { max } => {
+            format!("the program has more than {max} atomic steps; make it smaller")
+        }
+        K::TooManyObjects { max } => format!("at most {max} shared names may be declared"),
+        K::TooManyObserved { max } => format!("at most {max} values may be observed"),
         K::OutsideThread { word } => format!(
             "expected a declaration or `thread`, found `{word}` (statements go inside \
              `thread NAME {{ ... }}`)"
@@ -374,6 +386,13 @@ pub fn summary(r: &Report) -> String {
             )
         }
         Some(Stop::Cancelled) => s += "; CANCELLED: the results are incomplete",
+        Some(Stop::MemoryBudget { bytes }) => {
+            s += &format!(
+                "; STOPPED at the memory budget of {} MiB: the results are incomplete \
+                 (make the program smaller)",
+                bytes >> 20
+            )
+        }
         None => {}
     }
     if r.cyclic {
@@ -399,6 +418,24 @@ pub fn request_error(e: &RequestError) -> String {
         RequestError::BadSeed => "the seed must be a whole number from 0".into(),
         RequestError::BadChoice(b) => bad_choice(b),
         RequestError::Refused(e) => step_error(e),
+        RequestError::ScheduleTooLong { choices, max } => {
+            format!("the schedule has {choices} choices; at most {max} are accepted")
+        }
+        RequestError::HistoryFull { bytes } => format!(
+            "the stepper's undo history is full ({} MiB): undo, reset, or let the explorer run it",
+            bytes >> 20
+        ),
+        RequestError::OverBudget {
+            bytes_per_state,
+            max_states,
+            budget,
+            fits,
+        } => format!(
+            "each state of this program takes at least {bytes_per_state} bytes, so {max_states} \
+             states would need more than the {} MiB budget; allow at most {fits} states, or make \
+             the program smaller",
+            budget >> 20
+        ),
     }
 }
 

@@ -65,6 +65,38 @@ pub enum ParseErrorKind {
         /// The deepest nesting allowed.
         max: u32,
     },
+    /// More lines than [`super::lexer::MAX_LINES`].
+    TooManyLines {
+        /// The most allowed.
+        max: u32,
+    },
+    /// An expression with more terms than [`super::parser::MAX_TERMS`].
+    ExpressionTooLong {
+        /// The most terms allowed.
+        max: u32,
+    },
+    /// More registers in one thread than [`super::compile::Bounds::registers`].
+    TooManyRegisters {
+        /// The thread.
+        thread: String,
+        /// The most allowed.
+        max: usize,
+    },
+    /// More atomic steps, over all threads, than [`super::compile::Bounds::steps`].
+    TooManySteps {
+        /// The most allowed.
+        max: usize,
+    },
+    /// More declared names than [`super::compile::Bounds::objects`].
+    TooManyObjects {
+        /// The most allowed.
+        max: usize,
+    },
+    /// More `observe` entries than [`super::compile::Bounds::observed`].
+    TooManyObserved {
+        /// The most allowed.
+        max: usize,
+    },
     /// A statement written outside any thread.
     OutsideThread {
         /// Its first word.

@@ -24,6 +24,10 @@ pub struct Limits {
     pub max_states: usize,
     /// A random or PCT run stops after this many steps.
     pub max_run_steps: usize,
+    /// Exploration stops when what it keeps (states, transitions, the outcomes to come) would
+    /// need more than this many bytes. The state bound alone cannot promise that: a state's
+    /// size depends on the program, and under `ra` and `tso` it grows along a run.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
@@ -31,8 +35,45 @@ impl Default for Limits {
         Limits {
             max_states: 200_000,
             max_run_steps: 10_000,
+            max_bytes: 512 << 20,
         }
     }
+}
+
+/// What the explorer keeps per state besides its packed bytes: its place in the arena, hash
+/// chain, parent, depth, status and successor offset, its slot in the index, and what the
+/// report then adds (path count, colour, order, predecessors, DFS stack).
+pub const STATE_OVERHEAD: usize = 2 * std::mem::size_of::<usize>()
+    + 3 * 4
+    + std::mem::size_of::<Option<(u32, Choice)>>()
+    + std::mem::size_of::<RunStatus>()
+    + 24
+    + 8
+    + 1
+    + 4
+    + 24
+    + 2 * std::mem::size_of::<usize>();
+
+/// What the explorer keeps per transition: its target, whether it is a back edge, and its
+/// entry in the predecessor lists.
+const EDGE_OVERHEAD: usize = 4 + 1 + 4;
+
+/// The bytes one state of `prog` takes in the explorer at the start (its packed size plus
+/// [`STATE_OVERHEAD`]): a lower bound for every state of the run, which the page multiplies by
+/// the state bound to refuse, before any work, an exploration that cannot fit its budget.
+pub fn bytes_per_state(prog: &Program, model: Model) -> usize {
+    let mut init = State::initial(prog, model);
+    exec::settle(prog, &mut init, &mut Vec::new());
+    let mut packed = Vec::new();
+    pack::pack(&init, &mut packed);
+    packed.len() + STATE_OVERHEAD
+}
+
+/// The bytes a final outcome takes in the report: each observed value with its label.
+fn bytes_per_outcome(prog: &Program) -> usize {
+    let per_value = std::mem::size_of::<(String, i64)>();
+    let labels: usize = prog.observe.iter().map(|(l, _)| l.len() + per_value).sum();
+    labels + STATE_OVERHEAD
 }
 
 /// How far exploration has got, passed to the progress callback.
@@ -67,6 +108,8 @@ pub fn explore(
     g.insert(&packed, None);
     let mut stopped = None;
     let mut expanded = 0;
+    let outcome_bytes = bytes_per_outcome(prog);
+    let mut final_bytes = 0usize;
     while expanded < g.len() {
         if expanded % PROGRESS_EVERY == 0 && expanded > 0 {
             let p = Progress {
@@ -85,10 +128,19 @@ pub fn explore(
             });
             break;
         }
+        if g.memory().saturating_add(final_bytes) > limits.max_bytes {
+            stopped = Some(Stop::MemoryBudget {
+                bytes: limits.max_bytes,
+            });
+            break;
+        }
         let st = g.state(prog, expanded);
         let moves = exec::choices(prog, &st);
         let status = exec::status_given(prog, &st, &moves);
         g.status.push(status);
+        if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
+            final_bytes = final_bytes.saturating_add(outcome_bytes);
+        }
         if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
             for c in moves {
                 let mut next = st.clone();
@@ -199,6 +251,12 @@ impl Graph {
     /// How many states have been found.
     fn len(&self) -> usize {
         self.starts.len() - 1
+    }
+
+    /// What the graph holds and its report will need, in bytes, counted in O(1) from lengths
+    /// (capacities can be up to twice as much while a vector grows).
+    fn memory(&self) -> usize {
+        self.arena.len() + self.len() * STATE_OVERHEAD + self.edges.len() * EDGE_OVERHEAD
     }
 
     fn bytes(&self, id: usize) -> &[u8] {

@@ -5,6 +5,10 @@
 
 use super::error::{ParseError, ParseErrorKind};
 
+/// The most lines a program may have. Lessons are under a hundred; the cap keeps a link made of
+/// newlines from costing the page an editor line per newline.
+pub const MAX_LINES: u32 = 1000;
+
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok {
@@ -57,6 +61,10 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             i += 1;
             line = line.saturating_add(1);
             col = 1;
+            if line > MAX_LINES {
+                let kind = ParseErrorKind::TooManyLines { max: MAX_LINES };
+                return Err(ParseError::new(line, 1, kind));
+            }
         } else if c.is_whitespace() {
             i += 1;
             col = col.saturating_add(1);

@@ -350,6 +350,25 @@ impl ToJson for ParseErrorKind {
                 member(w, "role", role);
             }),
             K::TooDeep { max } => message(out, "parse.too_deep", |w| member(w, "max", max)),
+            K::TooManyLines { max } => {
+                message(out, "parse.too_many_lines", |w| member(w, "max", max))
+            }
+            K::ExpressionTooLong { max } => {
+                message(out, "parse.expression_too_long", |w| member(w, "max", max))
+            }
+            K::TooManyRegisters { thread, max } => message(out, "parse.too_many_registers", |w| {
+                w.str("thread", thread);
+                member(w, "max", max);
+            }),
+            K::TooManySteps { max } => {
+                message(out, "parse.too_many_steps", |w| member(w, "max", max))
+            }
+            K::TooManyObjects { max } => {
+                message(out, "parse.too_many_objects", |w| member(w, "max", max))
+            }
+            K::TooManyObserved { max } => {
+                message(out, "parse.too_many_observed", |w| member(w, "max", max))
+            }
             K::OutsideThread { word } => strs(out, "parse.outside_thread", &[("word", word)]),
             K::NoInitialValue { kind } => {
                 message(out, "parse.no_initial_value", |w| member(w, "kind", kind))
@@ -455,6 +474,26 @@ impl ToJson for RequestError {
             RequestError::BadSeed => strs(out, "err.bad_seed", &[]),
             RequestError::BadChoice(b) => b.write_json(out),
             RequestError::Refused(e) => e.write_json(out),
+            RequestError::ScheduleTooLong { choices, max } => {
+                message(out, "err.schedule_too_long", |w| {
+                    member(w, "choices", choices);
+                    member(w, "max", max);
+                })
+            }
+            RequestError::HistoryFull { bytes } => message(out, "err.history_full", |w| {
+                member(w, "mib", &(bytes >> 20));
+            }),
+            RequestError::OverBudget {
+                bytes_per_state,
+                max_states,
+                budget,
+                fits,
+            } => message(out, "err.over_budget", |w| {
+                member(w, "bytes_per_state", bytes_per_state);
+                member(w, "max_states", max_states);
+                member(w, "mib", &(budget >> 20));
+                member(w, "fits", fits);
+            }),
         }
     }
 }

@@ -10,6 +10,12 @@ use super::lexer::{Tok, Token};
 /// How deeply expressions and blocks may nest.
 const MAX_DEPTH: u32 = 48;
 
+/// The most terms (values, parenthesised groups and unary operators) one expression may have. Operator chains such
+/// as `1+1+1+...` are parsed by a loop, not by recursion, but the tree they build is as deep as
+/// the chain is long, and compiling, evaluating, printing and dropping it all recurse: without
+/// this cap 32,000 terms overflow the stack (natively an abort, in wasm a trap).
+pub const MAX_TERMS: u32 = 100;
+
 /// Words that cannot name a variable, register, thread or object: every word the grammar
 /// gives a meaning to outside a method call, memory orders included, so that no name can be
 /// read two ways.
@@ -38,6 +44,10 @@ struct Parser<'a> {
     toks: &'a [Token],
     at: usize,
     depth: u32,
+    /// How many expressions are open (parentheses nest them), and the terms read since the
+    /// outermost one began.
+    open_exprs: u32,
+    terms: u32,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -48,6 +58,8 @@ pub fn parse_tokens(toks: &[Token]) -> PResult<Ast> {
         toks,
         at: 0,
         depth: 0,
+        open_exprs: 0,
+        terms: 0,
     };
     p.program()
 }
@@ -455,9 +467,23 @@ impl Parser<'_> {
 
     fn expr(&mut self) -> PResult<Expr> {
         self.enter()?;
+        if self.open_exprs == 0 {
+            self.terms = 0;
+        }
+        self.open_exprs += 1;
         let e = self.binary(0)?;
+        self.open_exprs -= 1;
         self.depth -= 1;
         Ok(e)
+    }
+
+    /// Counts one more term of the current expression.
+    fn term(&mut self) -> PResult<()> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return self.err(K::ExpressionTooLong { max: MAX_TERMS });
+        }
+        Ok(())
     }
 
     /// Precedence climbing over `||`, `&&`, comparisons, `+ -`, `* / %`.
@@ -497,6 +523,7 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> PResult<Expr> {
+        self.term()?;
         if self.eat_punct("-") {
             self.enter()?;
             let e = self.unary()?;

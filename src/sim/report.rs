@@ -163,6 +163,12 @@ pub enum Stop {
     },
     /// The progress callback asked to stop.
     Cancelled,
+    /// The states found (and the outcomes they will give) reached the memory budget,
+    /// [`super::Limits::max_bytes`].
+    MemoryBudget {
+        /// The budget, in bytes.
+        bytes: usize,
+    },
 }
 
 /// The result of exploring a program.

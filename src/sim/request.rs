@@ -3,13 +3,14 @@
 //! of memory. Everything that can be wrong is a [`RequestError`]; the web shell
 //! (`src/web/lab.rs`) only reads the values out of JavaScript and sends the answer back.
 
-use super::choice::BadChoice;
+use super::choice::{decode_schedule, BadChoice, Choice};
 use super::error::ParseError;
-use super::explore::Limits;
+use super::explore::{bytes_per_state, Limits};
 use super::machine::StepError;
+use super::model::Memory;
 use super::program::Program;
 use super::sched::Strategy;
-use super::state::Model;
+use super::state::{Model, State};
 
 /// The largest program text accepted: lessons are a few hundred bytes, and the URL carries it.
 pub const MAX_SOURCE: usize = 64 * 1024;
@@ -19,6 +20,11 @@ pub const MAX_STATES: usize = 2_000_000;
 pub const MAX_RUNS: usize = 1_000_000;
 /// The most steps a page may allow one randomised run.
 pub const MAX_RUN_STEPS: usize = 100_000;
+/// The most choices in a schedule: a link's, or the stepper's by hand. A learner takes tens;
+/// the stepper keeps a state per choice for undo.
+pub const MAX_SCHEDULE: usize = 10_000;
+/// The most bytes the stepper's undo history may hold (estimated by [`state_bytes`]).
+pub const MAX_HISTORY_BYTES: usize = 64 << 20;
 
 /// Why a request was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +56,29 @@ pub enum RequestError {
     BadChoice(BadChoice),
     /// The stepper refused a choice.
     Refused(StepError),
+    /// A schedule longer than [`MAX_SCHEDULE`] choices (a link's, or the stepper's own).
+    ScheduleTooLong {
+        /// How many choices it has (or would have).
+        choices: usize,
+        /// The most accepted.
+        max: usize,
+    },
+    /// The stepper's undo history would outgrow [`MAX_HISTORY_BYTES`].
+    HistoryFull {
+        /// The budget, in bytes.
+        bytes: usize,
+    },
+    /// Even the first state, times the state bound, is more than the explorer's memory budget.
+    OverBudget {
+        /// What one state takes, at least.
+        bytes_per_state: usize,
+        /// The state bound asked for.
+        max_states: usize,
+        /// The memory budget, in bytes.
+        budget: usize,
+        /// The largest state bound that fits.
+        fits: usize,
+    },
 }
 
 impl std::error::Error for RequestError {}
@@ -90,6 +119,76 @@ pub fn load(text: &str, model: &str) -> Result<(Program, Model), RequestError> {
         return Err(RequestError::TooLarge { bytes, max });
     }
     Ok((super::parse(text)?, model))
+}
+
+/// Reads a schedule written as in URLs (`0,1.2,f0`), refusing one longer than
+/// [`MAX_SCHEDULE`] before reading it.
+///
+/// ```
+/// use queue_playground::sim::request::{schedule, RequestError, MAX_SCHEDULE};
+/// assert_eq!(schedule("0,1,f0").unwrap().len(), 3);
+/// let long = vec!["0"; MAX_SCHEDULE + 1].join(",");
+/// let e = schedule(&long).unwrap_err();
+/// assert_eq!(e, RequestError::ScheduleTooLong { choices: MAX_SCHEDULE + 1, max: MAX_SCHEDULE });
+/// ```
+pub fn schedule(text: &str) -> Result<Vec<Choice>, RequestError> {
+    let choices = text.bytes().filter(|&b| b == b',').count() + 1;
+    // No choice is longer than `3.999999` plus a little space: a longer text is not a schedule
+    // of this many choices, and is refused before it is split.
+    if choices > MAX_SCHEDULE || text.len() > MAX_SCHEDULE * 16 {
+        let max = MAX_SCHEDULE;
+        return Err(RequestError::ScheduleTooLong { choices, max });
+    }
+    Ok(decode_schedule(text)?)
+}
+
+/// Refuses an exploration whose first state, times the state bound, already exceeds the memory
+/// budget: the explorer would stop at the budget anyway, after filling it. The error says
+/// which state bound fits.
+pub fn check_budget(prog: &Program, model: Model, limits: &Limits) -> Result<(), RequestError> {
+    let per_state = bytes_per_state(prog, model);
+    if per_state.saturating_mul(limits.max_states) <= limits.max_bytes {
+        return Ok(());
+    }
+    Err(RequestError::OverBudget {
+        bytes_per_state: per_state,
+        max_states: limits.max_states,
+        budget: limits.max_bytes,
+        fits: limits.max_bytes / per_state,
+    })
+}
+
+/// Roughly the heap bytes a state takes unpacked (the stepper keeps one per choice to undo).
+pub fn state_bytes(st: &State) -> usize {
+    const VEC: usize = 24;
+    let views = |vs: &[Vec<u32>]| vs.iter().map(|v| VEC + 4 * v.len()).sum::<usize>();
+    let threads: usize = st.threads.iter().map(|t| 48 + 8 * t.slots.len()).sum();
+    let waiters: usize = st.waiters.iter().map(|w| VEC + 8 * w.len()).sum();
+    let mem = match &st.mem {
+        Memory::Sc(m) => 8 * m.0.len(),
+        Memory::Tso(m) => {
+            8 * m.mem.len() + m.buffers.iter().map(|b| VEC + 16 * b.len()).sum::<usize>()
+        }
+        Memory::Ra(m) => {
+            let msgs: usize = m
+                .locs
+                .iter()
+                .map(|l| VEC + l.iter().map(|msg| 48 + 4 * msg.view.len()).sum::<usize>())
+                .sum();
+            let threads: usize = m
+                .threads
+                .iter()
+                .map(|t| 3 * VEC + 4 * (t.cur.len() + t.acq.len() + t.rel.len()))
+                .sum();
+            msgs + threads + views(&m.mutexes) + views(&m.sems) + VEC + 4 * m.sc.len()
+        }
+    };
+    std::mem::size_of::<State>()
+        + threads
+        + 16 * st.owners.len()
+        + 8 * st.sems.len()
+        + waiters
+        + mem
 }
 
 /// An option's value as the page sent it.

@@ -207,6 +207,11 @@ impl ToJson for Stop {
                 tagged(out, "reason", "state_limit", |w| member(w, "limit", limit));
             }
             Stop::Cancelled => tagged(out, "reason", "cancelled", |_| {}),
+            Stop::MemoryBudget { bytes } => {
+                tagged(out, "reason", "memory_budget", |w| {
+                    member(w, "bytes", bytes)
+                });
+            }
         }
     }
 }

@@ -15,12 +15,15 @@
 use wasm_bindgen::prelude::*;
 
 use crate::json::{member, write_array, write_str, ObjectWriter, ToJson};
+use crate::sim::exec;
 use crate::sim::level;
 use crate::sim::report::failure_of;
 use crate::sim::request::{self, OptionValue, Options, RequestError};
+use crate::sim::request::{MAX_HISTORY_BYTES, MAX_SCHEDULE};
+use crate::sim::state::State;
 use crate::sim::{
-    decode_schedule, encode_schedule, explore, sample, Choice, Machine, Model, OutcomeCount,
-    Program, Refusal, RunStatus,
+    encode_schedule, explore, sample, Choice, Machine, Model, OutcomeCount, Program, Refusal,
+    RunStatus,
 };
 
 /// `{"error": message}`, with `line` and `col` for a parse error.
@@ -164,15 +167,42 @@ impl LabSession {
         let stepped = choice
             .parse::<Choice>()
             .map_err(RequestError::from)
-            .and_then(|c| Ok(self.machine.step(c)?));
+            .and_then(|c| self.take(c));
         match stepped {
             Ok(()) => self.view(),
             Err(e) => error(&e),
         }
     }
 
+    /// Makes one choice if the undo history has room for it.
+    fn take(&mut self, c: Choice) -> Result<(), RequestError> {
+        self.room_for(1)?;
+        Ok(self.machine.step(c)?)
+    }
+
+    /// Refuses when `more` choices would make the schedule longer than [`MAX_SCHEDULE`] or
+    /// the undo history (a state per choice) larger than [`MAX_HISTORY_BYTES`].
+    fn room_for(&self, more: usize) -> Result<(), RequestError> {
+        let choices = self.machine.schedule().len() + more;
+        if choices > MAX_SCHEDULE {
+            let max = MAX_SCHEDULE;
+            return Err(RequestError::ScheduleTooLong { choices, max });
+        }
+        // States only grow along a run (ra keeps every write), so the newest is the largest.
+        let bytes = request::state_bytes(self.machine.state()).saturating_mul(choices);
+        if bytes > MAX_HISTORY_BYTES {
+            let bytes = MAX_HISTORY_BYTES;
+            return Err(RequestError::HistoryFull { bytes });
+        }
+        Ok(())
+    }
+
     /// Runs `thread` to the end of its current statement; returns the view or `{"error"}`.
     pub fn step_statement(&mut self, thread: u32) -> String {
+        // A statement is at most a few dozen steps: its terms are bounded.
+        if let Err(e) = self.room_for(64) {
+            return error(&e);
+        }
         match self.machine.step_statement(thread as usize) {
             Ok(_) => self.view(),
             Err(e) => error(&e.into()),
@@ -211,15 +241,15 @@ impl LabSession {
     /// if a choice is refused, the view stops before it and carries `replay_error`:
     /// `{index, error}`.
     pub fn replay(&mut self, schedule: &str) -> String {
-        let choices = match decode_schedule(schedule) {
+        let choices = match request::schedule(schedule) {
             Ok(c) => c,
-            Err(e) => return error(&e.into()),
+            Err(e) => return error(&e),
         };
         self.machine.reset();
         let mut refused = None;
         for (index, c) in choices.into_iter().enumerate() {
-            if let Err(e) = self.machine.step(c) {
-                refused = Some((index, e.into()));
+            if let Err(e) = self.take(c) {
+                refused = Some((index, e));
                 break;
             }
         }
@@ -275,9 +305,10 @@ fn keep_going(progress: &Option<js_sys::Function>, args: &[f64]) -> bool {
 /// Outcomes with their text, encoded schedule and whether a `final assert` fails there.
 fn write_outcomes(out: &mut String, prog: &Program, model: Model, outcomes: &[OutcomeCount]) {
     write_array(out, outcomes, |out, o| {
-        let failed = Machine::replay(prog, model, &o.schedule)
-            .map(|m| matches!(m.status(), RunStatus::FinalFailed { .. }))
-            .unwrap_or(false);
+        // Replayed on one state, not a stepper: a stepper would keep a state per choice.
+        let mut st = State::initial(prog, model);
+        let replayed = o.schedule.iter().all(|&c| exec::apply(prog, &mut st, c));
+        let failed = replayed && matches!(exec::status(prog, &st), RunStatus::FinalFailed { .. });
         let mut w = ObjectWriter::new(out);
         member(&mut w, "outcome", &o.outcome);
         w.str("text", &o.outcome.to_string());
@@ -306,6 +337,9 @@ pub fn explore_json(
         Ok(loaded) => loaded,
         Err(e) => return error(&e),
     };
+    if let Err(e) = request::check_budget(&prog, model, &options.limits) {
+        return error(&e);
+    }
     let start = js_sys::Date::now();
     let report = explore(&prog, model, &options.limits, &mut |p| {
         keep_going(
@@ -414,4 +448,15 @@ pub fn lab_models() -> String {
         w.finish();
     });
     out
+}
+
+/// The limits the page checks before it hands text to the core (so that a hostile link never
+/// reaches the editor): `{max_source, max_lines, max_schedule}`. The core checks them again.
+#[wasm_bindgen]
+pub fn lab_limits() -> String {
+    object(|w| {
+        member(w, "max_source", &request::MAX_SOURCE);
+        member(w, "max_lines", &crate::sim::lexer::MAX_LINES);
+        member(w, "max_schedule", &MAX_SCHEDULE);
+    })
 }
