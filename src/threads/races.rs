@@ -46,8 +46,11 @@ impl ProcessedCounter {
 }
 
 /// Steps of make-work between the racy guard's check and its act: the seed creates and starts
-/// a thread there (`threading.Thread(...).start()`), which takes far longer than this.
-const STARTING_A_THREAD: u32 = 20_000;
+/// a thread there (`threading.Thread(...).start()`, a fraction of a millisecond to a few). About
+/// 1–3 ms here: long enough to overlap with the other consumers even when a loaded 2-core
+/// machine deschedules one of them for a time slice (20,000 steps, ~30 µs, lost that race in
+/// most browser runs under load), short enough that nobody waits for it.
+const STARTING_A_THREAD: u32 = 2_000_000;
 
 /// Burns about `steps` loop iterations: the time a Python program spends between two calls.
 /// `black_box` keeps the loop alive (`spin_loop` is a no-op on wasm, and an empty loop
