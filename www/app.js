@@ -415,6 +415,8 @@ onLang(() => {
   errorsDirty = dirty = true;
 });
 
+// On a phone the long introduction starts folded (its summary line still says what it is).
+if (matchMedia('(max-width: 600px)').matches) $('intro').open = false;
 statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
 // Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
