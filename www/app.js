@@ -3,7 +3,7 @@
 import { t, getLang, setLang, onLang, fill } from './strings.js';
 import { Outbox, AutoProducer, MAX_IN_FLIGHT } from './producer.js';
 import { Ledger } from './ledger.js';
-import { BatchLog, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
+import { BatchLog, Announcer, renderStats, statTiles, SHOW_MESSAGES } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 import { workerError } from './errors.js';
@@ -24,8 +24,16 @@ if (new URLSearchParams(location.search).get('view') === 'broker') {
 }
 
 const $ = (id) => document.getElementById(id);
-/** `Settings::REFERENCE` in src/pipeline/types.rs: the Python loop exactly. */
-const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 5000, max_batch: 4294967295 };
+/** "No limit" on a batch: u32::MAX, as `Settings::REFERENCE` has it; shown as an empty box. */
+const UNLIMITED = 4294967295;
+/**
+ * What the reference switch sets: `Settings::REFERENCE` in src/pipeline/types.rs (the Python
+ * loop) except for the work, 1 s a round where the post burns 5 s, so that the first repeat
+ * shows within seconds of a message. The page says so next to the switch.
+ */
+const REFERENCE = { mode: 'snapshot', interval_ms: 0, work_ms: 1000, max_batch: UNLIMITED };
+/** `Settings::default()`: what switching the reference off restores if nothing came before. */
+const DEFAULTS = { mode: 'drain', interval_ms: 500, work_ms: 100, max_batch: 100 };
 const CONTROLS = { mode: 'mode', interval_ms: 'interval', work_ms: 'work', max_batch: 'max-batch' };
 const MAX_ERRORS = 20;
 
@@ -63,8 +71,10 @@ const ledger = new Ledger();
 const log = new BatchLog($('batches'), $('batches-empty'));
 const chart = new Chart($('chart'));
 const meter = new FrameMeter($('anim'), $('frame-gap'));
+const announcer = new Announcer($('announce'), ledger);
 
 let settings = null; // as the worker last confirmed them
+let beforeReference = null; // the confirmed settings the reference switch replaced, to restore
 let bound = null; // the queue's bound as the worker last confirmed it: { maxsize, max_bytes }
 let memoryBytes = 0; // the worker's wasm memory, from its latest pong
 let lastDeath = null; // the latest death, with what was lost
@@ -131,6 +141,7 @@ function onReply(data) {
     case 'batch':
       if (resetId !== null) return;
       log.add(r, ledger.batch(r, SHOW_MESSAGES));
+      announcer.batch(r);
       return chart.add(r.queue_len);
     case 'state':
       // Blocking work is declared before it starts: the supervisor waits that long for answers.
@@ -170,6 +181,7 @@ function frame(now) {
     dirty = true;
   }
   meter.frame(now);
+  announcer.tick(now, sup.state);
   log.render();
   chart.draw(now);
   if (dirty) render();
@@ -214,7 +226,8 @@ function renderHealth() {
   const el = $('worker-health');
   if (el.textContent !== text) el.textContent = text;
   el.dataset.state = sup.state;
-  $('restart-worker').disabled = sup.state === 'starting';
+  // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
+  $('restart-worker').setAttribute('aria-disabled', sup.state === 'starting');
   const full = ledger.lastFull;
   const notice = full ? t(`full.${full.bound}`, { ...full, last: full.first_refused + full.refused - 1 }) : '';
   if ($('full-notice').dataset.text !== notice) {
@@ -281,10 +294,14 @@ for (const id of Object.values(CONTROLS)) {
   $(id).onchange = () => {
     delete $(id).dataset.editing;
     const s = {};
-    for (const [k, i] of Object.entries(CONTROLS)) s[k] = k === 'mode' ? $(i).value : Number($(i).value);
+    for (const [k, i] of Object.entries(CONTROLS)) s[k] = readControl(k, $(i).value);
     sendConfig(s);
   };
 }
+/** A control's value as the worker takes it: an empty max batch means no limit. */
+const readControl = (k, v) => (k === 'mode' ? v : k === 'max_batch' && v.trim() === '' ? UNLIMITED : Number(v));
+/** A setting as a user would type it: no limit is an empty box (its placeholder says so). */
+const showControl = (k, v) => (k === 'max_batch' && v === UNLIMITED ? '' : String(v));
 const sendConfig = (s) => {
   const id = send({ type: 'config', ...s });
   if (id !== null) sentConfigs.add(id);
@@ -297,21 +314,49 @@ $('maxsize').onchange = () => {
   if (id !== null) sentBounds.add(id);
   else reflect();
 };
-$('reference-btn').onclick = () => sendConfig(REFERENCE);
+// The reference switch is a toggle: on, it remembers the settings in force and sets the
+// reference's; off, it puts back exactly those (or the defaults, if it was on from the start).
+const isReference = (s) => s && Object.keys(REFERENCE).every((k) => s[k] === REFERENCE[k]);
+$('reference-btn').onclick = () => {
+  if (!settings) return;
+  if (isReference(settings)) {
+    sendConfig(beforeReference ?? DEFAULTS);
+    beforeReference = null;
+  } else {
+    beforeReference = { ...settings };
+    sendConfig(REFERENCE);
+  }
+};
 
 function reflect() {
   if (!settings) return;
-  for (const [k, id] of Object.entries(CONTROLS)) if (!$(id).dataset.editing) $(id).value = settings[k];
+  for (const [k, id] of Object.entries(CONTROLS)) if (!$(id).dataset.editing) $(id).value = showControl(k, settings[k]);
   for (const li of $('modes').children) li.classList.toggle('on', li.dataset.mode === settings.mode);
-  const ref = Object.keys(REFERENCE).every((k) => settings[k] === REFERENCE[k]);
-  $('reference-btn').setAttribute('aria-pressed', ref);
+  $('reference-btn').setAttribute('aria-pressed', isReference(settings));
+  labelReference();
   if (bound && !$('maxsize').dataset.editing) $('maxsize').value = bound.maxsize;
+}
+
+/** The line under the switch: what it sets and how that differs from the post, or what it restores. */
+function labelReference() {
+  if (!settings) return;
+  let text = t('consumer.referenceOff');
+  if (isReference(settings)) {
+    const b = beforeReference ?? DEFAULTS;
+    const max = b.max_batch === UNLIMITED ? t('consumer.unlimited') : b.max_batch;
+    text = t('consumer.referenceOn', { mode: t(`mode.${b.mode}`), interval: b.interval_ms, work: b.work_ms, max });
+  }
+  if ($('reference-note').dataset.text !== text) {
+    $('reference-note').dataset.text = text;
+    fill($('reference-note'), text);
+  }
 }
 
 $('reset-btn').onclick = () => {
   resetId = send({ type: 'reset' });
   outbox.reset();
   ledger.reset();
+  announcer.reset();
   log.clear();
   chart.clear();
   errors = 0;
@@ -323,8 +368,12 @@ $('reset-btn').onclick = () => {
 
 const busyMs = () => Math.min(60000, Math.max(0, Number($('busy-ms').value) || 0));
 let backToRunning = 0;
+let pageBusy = false;
 $('busy-page-btn').onclick = async () => {
-  $('busy-page-btn').disabled = true;
+  // Clicks made while the page is frozen arrive after it thaws: they start nothing.
+  if (pageBusy) return;
+  pageBusy = true;
+  $('busy-page-btn').setAttribute('aria-disabled', true);
   try {
     const ms = Math.round(await busyOnPage(busyMs(), () => {
       // Rendered now, not in the frame loop, so that it is on screen while the page is frozen.
@@ -338,13 +387,17 @@ $('busy-page-btn').onclick = async () => {
     setThread('page', { state: 'running', key: 'thread.running' });
     error({ key: 'errors.wasm', vars: { e: String(e) } });
   }
-  $('busy-page-btn').disabled = false;
+  $('busy-page-btn').setAttribute('aria-disabled', false);
+  // Clicks queued during the freeze run after this task: they must find it still busy.
+  setTimeout(() => { pageBusy = false; }, 0);
 };
 $('busy-worker-btn').onclick = () => send({ type: 'work', ms: busyMs() });
 
 // ---- supervision: restart by hand, or automatically
 
-$('restart-worker').onclick = () => sup.restart();
+$('restart-worker').onclick = () => {
+  if (sup.state !== 'starting') sup.restart();
+};
 $('auto-restart').onchange = () => sup.setAuto($('auto-restart').checked);
 
 // ---- language
@@ -354,12 +407,16 @@ $('lang').onchange = () => setLang($('lang').value);
 onLang(() => {
   $('burst-count').oninput();
   labelAuto();
+  labelReference();
+  announcer.relabel();
   log.redraw();
   meter.render();
   chart.draw(performance.now(), true);
   errorsDirty = dirty = true;
 });
 
+// On a phone the long introduction starts folded (its summary line still says what it is).
+if (matchMedia('(max-width: 600px)').matches) $('intro').open = false;
 statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
 // Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.

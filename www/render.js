@@ -129,3 +129,75 @@ export function renderStats(values, last, health) {
   if (bal.textContent !== text) bal.textContent = text;
   bal.dataset.ok = ok;
 }
+
+/** The shortest time between two announcements of the live region. */
+export const ANNOUNCE_MS = 4000;
+// The supervisor's states worth telling a screen-reader user about, as the thread row words them
+// (alive and busy are both "it answers": a change between them is not news).
+const HEALTH = { starting: 'starting', alive: 'ready', busy: 'ready', late: 'late', dead: 'dead' };
+
+/**
+ * Announces results politely (aria-live) without flooding: what the batches since the last
+ * announcement delivered, and the worker's health when it changed, at most every ANNOUNCE_MS.
+ * Worded when spoken, in the page's language; `relabel` rewords the last one.
+ */
+export class Announcer {
+  constructor(el, ledger) {
+    this.el = el;
+    this.ledger = ledger;
+    this.last = -Infinity; // when the region last changed
+    this.health = 'starting'; // as last announced
+    this.newHealth = null;
+    this.said = null; // { key, vars } of each part announced last
+    this.reset();
+  }
+
+  /** Forgets the batches not yet announced (the page's counts were reset). */
+  reset() {
+    this.pending = null;
+    this.base = { delivered: 0, repeats: 0, dupes: 0 };
+  }
+
+  /** Notes a batch the ledger has just counted. */
+  batch(b) {
+    this.pending ??= { from: b.seq, messages: 0 };
+    this.pending.to = b.seq;
+    this.pending.messages += b.ids.length;
+    this.pending.queued = b.queue_len;
+  }
+
+  /** Called every frame: announces what is new if the last announcement is old enough. */
+  tick(now, supState) {
+    const health = HEALTH[supState] ?? supState;
+    this.newHealth = health !== this.health ? health : null;
+    if (!this.pending && !this.newHealth) return;
+    if (now - this.last < ANNOUNCE_MS) return;
+    const parts = [];
+    if (this.newHealth) parts.push({ key: 'announce.worker', vars: { state: `thread.${this.newHealth}` } });
+    if (this.pending) {
+      const { delivered, repeats, dupes } = this.ledger;
+      const p = this.pending;
+      parts.push({
+        key: p.from === p.to ? 'announce.batch' : 'announce.batches',
+        vars: {
+          from: p.from, to: p.to, messages: p.messages, queued: p.queued,
+          fresh: delivered - this.base.delivered, repeats: repeats - this.base.repeats, dupes: dupes - this.base.dupes,
+        },
+      });
+      this.base = { delivered, repeats, dupes };
+      this.pending = null;
+    }
+    if (this.newHealth) this.health = this.newHealth;
+    this.last = now;
+    this.said = parts;
+    this.relabel();
+  }
+
+  /** Writes the last announcement in the page's language now. */
+  relabel() {
+    if (!this.said) return;
+    this.el.textContent = this.said
+      .map(({ key, vars }) => t(key, vars.state ? { state: t(vars.state) } : vars))
+      .join(' ');
+  }
+}

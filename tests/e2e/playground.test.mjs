@@ -75,6 +75,104 @@ describe('the playground page', () => {
     await page.close();
   });
 
+  test('the reference switch is a toggle: the first repeat within seconds, and off restores the settings exactly', { timeout: 60_000 }, async () => {
+    const { page, problems } = await openPlayground(env);
+    const before = { mode: 'one-by-one', interval_ms: 250, work_ms: 30, max_batch: 7 };
+    await configure(page, { mode: before.mode, interval: before.interval_ms, work: before.work_ms, maxBatch: before.max_batch });
+    // Everything the worker says from now on, in order, with the page's clock.
+    await page.evaluate(() => {
+      window.__log = [];
+      window.__qp.worker.addEventListener('message', (e) => window.__log.push({ at: performance.now(), ...JSON.parse(e.data) }));
+    });
+    const pressed = () => page.getAttribute('#reference-btn', 'aria-pressed');
+    assert.equal(await pressed(), 'false');
+
+    await page.click('#reference-btn');
+    await page.waitForFunction(() => window.__qp.settings().mode === 'snapshot');
+    assert.deepEqual(await page.evaluate(() => window.__qp.settings()), { mode: 'snapshot', interval_ms: 0, work_ms: 1000, max_batch: 4294967295 });
+    assert.equal(await pressed(), 'true');
+    // What differs from the post is said beside the switch, with what pressing again restores.
+    assert.equal(await page.textContent('#reference-note'),
+      'On: the post’s loop, with 1 s of work a round where the post burns 5 s (type 5000 in “work per round” for its exact timing). Press it again to go back to one by one, interval 250 ms, work 30 ms, max batch 7.');
+
+    // One message: delivered, then repeated by the next round, within a few seconds.
+    const sentAt = await page.evaluate(() => performance.now());
+    await send(page, 'echo');
+    await page.waitForFunction(() => window.__qp.stats().repeats >= 1, null, { timeout: 4000 });
+    const s = await stats(page);
+    assert.equal(s.delivered, 1);
+    assert.ok(s.repeats >= 1 && s.repeats <= 2, `${s.repeats} repeats`);
+    assert.equal(s.removed, 0, 'snapshot removes nothing');
+    assert.equal(s.queued, 1);
+    assert.equal(s.dupes, 0);
+    const firstRepeat = await page.evaluate((t0) => window.__log.filter((r) => r.type === 'batch' && r.ids.includes(1) && r.at > t0), sentAt);
+    assert.ok(firstRepeat.length >= 2 && firstRepeat.every((b) => b.mode === 'snapshot'));
+
+    // Off: exactly the settings it replaced, confirmed by the worker.
+    const offAt = await page.evaluate(() => performance.now());
+    await page.click('#reference-btn');
+    await page.waitForFunction((want) => JSON.stringify(window.__qp.settings()) === JSON.stringify(want), before);
+    assert.equal(await pressed(), 'false');
+    const values = await page.evaluate(() => ['mode', 'interval', 'work', 'max-batch'].map((id) => document.getElementById(id).value));
+    assert.deepEqual(values, ['one-by-one', '250', '30', '7']);
+    // At most the round already running comes back as a snapshot; none after the worker
+    // confirms the switch, and no later round burns the reference's second of work.
+    await send(page, 'after');
+    await page.waitForFunction(() => window.__qp.stats().removed === 2);
+    const log = await page.evaluate((t) => window.__log.filter((r) => r.at > t), offAt);
+    const confirmed = log.findIndex((r) => r.type === 'config');
+    assert.ok(confirmed >= 0);
+    const snapshotsAfterOff = log.filter((r) => r.type === 'batch' && r.mode === 'snapshot');
+    assert.ok(snapshotsAfterOff.length <= 1, `${snapshotsAfterOff.length} snapshot batches after switching off`);
+    const afterConfirm = log.slice(confirmed + 1).filter((r) => r.type === 'batch');
+    assert.ok(afterConfirm.length >= 2);
+    assert.ok(afterConfirm.every((b) => b.mode === 'one-by-one' && b.work_ms < 1000), JSON.stringify(afterConfirm.map((b) => [b.mode, Math.round(b.work_ms)])));
+    assert.deepEqual(afterConfirm.flatMap((b) => b.ids), [1, 2], 'the queue drained one by one, each message once');
+
+    // On again and off again: it restores the settings in force at the second press.
+    await page.click('#reference-btn');
+    await page.waitForFunction(() => window.__qp.settings().mode === 'snapshot');
+    await page.click('#reference-btn');
+    await page.waitForFunction((want) => JSON.stringify(window.__qp.settings()) === JSON.stringify(want), before);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('max batch shows “unlimited” as an empty box with a placeholder, and an empty box means u32::MAX to the worker', async () => {
+    const { page, problems } = await openPlayground(env);
+    await configure(page, { mode: 'drain', interval: 50, work: 0, maxBatch: 100 });
+    // Emptied by the user: no limit.
+    await page.fill('#max-batch', '');
+    await page.dispatchEvent('#max-batch', 'change');
+    await page.waitForFunction(() => window.__qp.settings().max_batch === 4294967295);
+    assert.equal(await page.inputValue('#max-batch'), '');
+    assert.equal(await page.getAttribute('#max-batch', 'placeholder'), 'unlimited');
+    // Set by the reference switch: shown the same way, never as 4294967295.
+    await configure(page, { maxBatch: 5 });
+    assert.equal(await page.inputValue('#max-batch'), '5');
+    await page.click('#reference-btn');
+    await page.waitForFunction(() => window.__qp.settings().max_batch === 4294967295);
+    assert.equal(await page.inputValue('#max-batch'), '');
+    await page.selectOption('#lang', 'zh');
+    assert.equal(await page.getAttribute('#max-batch', 'placeholder'), '不限');
+    assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /4294967295/, 'the number is shown nowhere');
+    await page.selectOption('#lang', 'en');
+    // And the worker takes every message in one batch when nothing limits it.
+    await page.click('#reference-btn');
+    await page.waitForFunction(() => window.__qp.settings().max_batch === 5);
+    await page.fill('#max-batch', '');
+    await page.dispatchEvent('#max-batch', 'change');
+    await page.waitForFunction(() => window.__qp.settings().max_batch === 4294967295);
+    await configure(page, { interval: 1000 });
+    await page.fill('#burst-count', '300');
+    await page.click('#burst-btn');
+    await page.waitForFunction(() => window.__qp.stats().delivered === 300);
+    assert.ok(await page.evaluate(() => [...document.querySelectorAll('#batches li.batch')].some((li) => Number(li.dataset.size) > 5)),
+      'a batch took more than the old limit of 5');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('drain mode delivers each message exactly once', async () => {
     const { page } = await openPlayground(env);
     await configure(page, { mode: 'drain', interval: 100, work: 0, maxBatch: 3 });
