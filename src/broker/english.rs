@@ -193,3 +193,18 @@ impl fmt::Display for FrameError {
         }
     }
 }
+
+impl std::fmt::Display for super::wire::WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            super::wire::WireError::NotJson => f.write_str("not JSON"),
+            super::wire::WireError::Member { name } => {
+                write!(f, "member {name:?} is missing or mistyped")
+            }
+            super::wire::WireError::UnknownKind { kind } => write!(f, "unknown kind {kind:?}"),
+            super::wire::WireError::Inconsistent => {
+                f.write_str("the snapshot's counts do not add up")
+            }
+        }
+    }
+}

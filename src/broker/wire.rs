@@ -42,17 +42,6 @@ pub enum WireError {
 
 impl std::error::Error for WireError {}
 
-impl std::fmt::Display for WireError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WireError::NotJson => f.write_str("not JSON"),
-            WireError::Member { name } => write!(f, "member {name:?} is missing or mistyped"),
-            WireError::UnknownKind { kind } => write!(f, "unknown kind {kind:?}"),
-            WireError::Inconsistent => f.write_str("the snapshot's counts do not add up"),
-        }
-    }
-}
-
 /// The largest whole number a JavaScript number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 

@@ -37,6 +37,7 @@
 //! ```
 
 pub mod checker;
+pub mod english;
 pub mod races;
 pub mod ring;
 pub mod scenario;

@@ -3,7 +3,6 @@
 //! `from_query` never fails: a value it cannot use becomes a [`ParamError`] (said in English in
 //! one place, its `Display`) and the default stays, so a bad link still opens a working view.
 
-use std::fmt;
 
 /// The most producer threads, and the most consumer threads, a run may have.
 pub const MAX_THREADS_PER_ROLE: u32 = 8;
@@ -217,40 +216,6 @@ impl ParamError {
             ParamError::NotANumber { param, .. }
             | ParamError::OutOfRange { param, .. }
             | ParamError::UnknownChoice { param, .. } => *param,
-        }
-    }
-}
-
-impl fmt::Display for ParamError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParamError::NotANumber { param, value, used } => write!(
-                f,
-                "{}={value:?} is not a whole number; using {used}",
-                param.name()
-            ),
-            ParamError::OutOfRange {
-                param,
-                value,
-                min,
-                max,
-                used,
-            } => write!(
-                f,
-                "{}={value} is outside {min}..={max}; using {used}",
-                param.name()
-            ),
-            ParamError::UnknownChoice {
-                param,
-                value,
-                choices,
-                used,
-            } => write!(
-                f,
-                "{}={value:?} is not one of {}; using {used}",
-                param.name(),
-                choices.join(", ")
-            ),
         }
     }
 }

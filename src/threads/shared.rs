@@ -12,7 +12,6 @@
 //! `std::thread::sleep`, which in a wasm worker with atomics is `memory.atomic.wait32`.
 
 use std::cell::Cell;
-use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -57,20 +56,6 @@ pub enum RunError {
     },
     /// The run is over and its counts are settled.
     Settled,
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RunError::NoSuchThread { role, id, count } => {
-                write!(f, "there is no {} {id}: the run has {count}", role.key())
-            }
-            RunError::AlreadyRan { role, id } => {
-                write!(f, "{} {id} has already run", role.key())
-            }
-            RunError::Settled => f.write_str("the run is over"),
-        }
-    }
 }
 
 impl std::error::Error for RunError {}
