@@ -196,6 +196,8 @@ self.addEventListener('message', (e) => {
     assert.equal(sup.lastDeath.cause, 'error');
     assert.match(sup.lastDeath.detail, /RangeError: thrown while running/);
     assert.ok(sup.lastDeath.silentMs < 1000, 'seen from the error event, not from the silence after it');
+    // The page renders its counts once per frame: wait for the frame after the death, with a cap.
+    await page.waitForFunction(() => window.__qp.stats().lost >= 1, null, { timeout: NOTICE_MS }).catch(() => {});
     assert.equal((await stats(page)).lost, 1);
     assert.match(await text(page, '#thread-worker .detail'), /^it crashed: .*thrown while running/);
     await page.close();
