@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh --browser
 
-step() { printf '\n=== %s\n' "$*"; }
+step() { printf '\n=== [%ss] %s\n' "$SECONDS" "$*"; }
 
 step "format and lints"
 cargo fmt --check
