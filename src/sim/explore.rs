@@ -7,7 +7,7 @@
 //! ([`exec::settle`]), since when they run changes nothing.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
@@ -44,6 +44,9 @@ pub struct Progress {
     pub expanded: usize,
     /// Transitions followed.
     pub transitions: usize,
+    /// Bytes the explorer's store of states holds (packed states, their index, the graph's
+    /// edges), counted from the capacities of its vectors: what a memory budget can watch.
+    pub bytes: usize,
 }
 
 /// How often (in expanded states) the progress callback runs.
@@ -60,24 +63,21 @@ pub fn explore(
     let mut init = State::initial(prog, model);
     let mut scratch = Vec::new();
     exec::settle(prog, &mut init, &mut scratch);
-    scratch.clear();
     let mut g = Graph::new(init.clone());
     let mut packed = Vec::new();
     pack::pack(&init, &mut packed);
-    g.insert(&packed, None);
+    g.insert(&packed, NONE);
+    // Scratch space reused for every state expanded and every successor: no allocation per
+    // step once they have grown to the program's size.
+    let mut st = init.clone();
+    let mut next = init;
+    let mut moves = Vec::new();
     let mut stopped = None;
     let mut expanded = 0;
     while expanded < g.len() {
-        if expanded % PROGRESS_EVERY == 0 && expanded > 0 {
-            let p = Progress {
-                states: g.len(),
-                expanded,
-                transitions: g.edges.len(),
-            };
-            if !progress(&p) {
-                stopped = Some(Stop::Cancelled);
-                break;
-            }
+        if expanded % PROGRESS_EVERY == 0 && expanded > 0 && !progress(&g.progress(expanded)) {
+            stopped = Some(Stop::Cancelled);
+            break;
         }
         if g.len() >= limits.max_states {
             stopped = Some(Stop::StateLimit {
@@ -85,35 +85,37 @@ pub fn explore(
             });
             break;
         }
-        let st = g.state(prog, expanded);
-        let moves = exec::choices(prog, &st);
+        g.unpack_into(prog, expanded, &mut st);
+        exec::choices_into(prog, &st, &mut moves);
         let status = exec::status_given(prog, &st, &moves);
-        g.status.push(status);
+        g.status.push(u8::from(status != RunStatus::Running));
         if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
-            for c in moves {
-                let mut next = st.clone();
+            for &c in &moves {
+                next.clone_from(&st);
                 exec::apply_unchecked(prog, &mut next, c);
-                exec::settle(prog, &mut next, &mut scratch);
                 scratch.clear();
+                exec::settle(prog, &mut next, &mut scratch);
                 packed.clear();
                 pack::pack(&next, &mut packed);
-                let id = g.insert(&packed, Some((expanded, c)));
+                let id = g.insert(&packed, expanded as u32);
                 g.edges.push(id);
             }
         }
         g.offsets.push(g.edges.len() as u32);
         expanded += 1;
     }
-    progress(&Progress {
-        states: g.len(),
-        expanded,
-        transitions: g.edges.len(),
-    });
+    progress(&g.progress(expanded));
     g.report(prog, model, stopped)
 }
 
 /// The states found, their successors (compressed rows: state `i`'s successors are
-/// `edges[offsets[i]..offsets[i + 1]]`) and how each was first reached.
+/// `edges[offsets[i]..offsets[i + 1]]`, in the order of [`exec::choices`]) and how each was
+/// first reached.
+///
+/// Breadth first, states are numbered in order of depth, so the shallowest state with a
+/// property is the one with the smallest number, and a state's depth is the length of its
+/// parent chain: neither depths nor the choice taken to each state need storing (the choice is
+/// the one whose edge leads from the parent to it).
 struct Graph {
     /// Every state packed ([`pack`]), one after another; state `i` is
     /// `arena[starts[i]..starts[i + 1]]`.
@@ -121,18 +123,18 @@ struct Graph {
     starts: Vec<usize>,
     /// Any state of the program and model, which unpacking needs.
     template: State,
-    /// Hash of a state to the first state with that hash; `chain` links the others.
-    index: HashMap<u64, u32, BuildHasherDefault<Fx>>,
-    chain: Vec<u32>,
-    /// How each state was first reached: its parent and the choice taken there.
-    parent: Vec<Option<(u32, Choice)>>,
-    depth: Vec<u32>,
-    /// The status of each expanded state.
-    status: Vec<RunStatus>,
+    /// The index from a state to its number: open addressing, linear probing. A slot holds
+    /// the high 32 bits of the state's hash above its number (`EMPTY` if none), so most
+    /// mismatches are rejected without reading the state, and growing needs no rehashing.
+    table: Vec<u64>,
+    /// The state each was first reached from (`NONE` for the first).
+    parent: Vec<u32>,
+    /// Per expanded state, 1 if it ends a run (finished, failed, stuck), else 0; what kind of
+    /// end is worked out again for the few that do.
+    status: Vec<u8>,
     edges: Vec<u32>,
     offsets: Vec<u32>,
 }
-
 /// The Fx hash (from rustc): much faster than SipHash on the many small integers of a state,
 /// and hash flooding is no concern for states we generate ourselves.
 #[derive(Default, Clone, Copy)]
@@ -173,11 +175,21 @@ impl Hasher for Fx {
 }
 
 const NONE: u32 = u32::MAX;
+const EMPTY: u64 = u64::MAX;
 
+/// The hash of a packed state. Fx leaves its low bits weak (they depend only on the low bits
+/// of the input words), and the index takes a slot from them, so the result is mixed once more
+/// (MurmurHash3's finaliser) to keep linear probing's runs short.
 fn hash_of(bytes: &[u8]) -> u64 {
     let mut h = Fx::default();
     h.write(bytes);
-    h.finish()
+    h.write_usize(bytes.len());
+    let mut x = h.finish();
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 impl Graph {
@@ -186,10 +198,8 @@ impl Graph {
             arena: Vec::new(),
             starts: vec![0],
             template,
-            index: HashMap::default(),
-            chain: Vec::new(),
+            table: vec![EMPTY; 1024],
             parent: Vec::new(),
-            depth: Vec::new(),
             status: Vec::new(),
             edges: Vec::new(),
             offsets: vec![0],
@@ -201,6 +211,25 @@ impl Graph {
         self.starts.len() - 1
     }
 
+    fn progress(&self, expanded: usize) -> Progress {
+        Progress {
+            states: self.len(),
+            expanded,
+            transitions: self.edges.len(),
+            bytes: self.bytes_held(),
+        }
+    }
+
+    /// The bytes this graph's vectors hold (their capacities), the template aside.
+    fn bytes_held(&self) -> usize {
+        use std::mem::size_of;
+        self.arena.capacity()
+            + self.starts.capacity() * size_of::<usize>()
+            + self.table.capacity() * size_of::<u64>()
+            + (self.parent.capacity() + self.edges.capacity() + self.offsets.capacity()) * 4
+            + self.status.capacity()
+    }
+
     fn bytes(&self, id: usize) -> &[u8] {
         &self.arena[self.starts[id]..self.starts[id + 1]]
     }
@@ -209,35 +238,79 @@ impl Graph {
         pack::unpack(self.bytes(id), prog, &self.template)
     }
 
-    /// Finds a packed state or adds it, returning its id. The index maps hashes to ids so that
-    /// each state is stored once.
-    fn insert(&mut self, st: &[u8], parent: Option<(usize, Choice)>) -> u32 {
+    fn unpack_into(&self, prog: &Program, id: usize, st: &mut State) {
+        pack::unpack_into(self.bytes(id), prog, st);
+    }
+
+    /// Finds a packed state or adds it (first reached from `parent`), returning its number.
+    fn insert(&mut self, st: &[u8], parent: u32) -> u32 {
         let h = hash_of(st);
-        let id = self.len() as u32;
-        let mut at = match self.index.get(&h) {
-            Some(&first) => first,
-            None => {
-                self.index.insert(h, id);
-                NONE
+        let tag = h >> 32;
+        let mask = self.table.len() - 1;
+        let mut at = (h as usize) & mask;
+        loop {
+            let slot = self.table[at];
+            if slot == EMPTY {
+                break;
             }
-        };
-        while at != NONE {
-            if self.bytes(at as usize) == st {
-                return at;
+            if slot >> 32 == tag && self.bytes((slot & 0xffff_ffff) as usize) == st {
+                return slot as u32;
             }
-            let next = self.chain[at as usize];
-            if next == NONE {
-                self.chain[at as usize] = id;
-            }
-            at = next;
+            at = (at + 1) & mask;
         }
-        self.chain.push(NONE);
+        let id = self.len() as u32;
+        self.table[at] = (tag << 32) | u64::from(id);
         self.arena.extend_from_slice(st);
         self.starts.push(self.arena.len());
-        self.depth
-            .push(parent.map(|(p, _)| self.depth[p] + 1).unwrap_or(0));
-        self.parent.push(parent.map(|(p, c)| (p as u32, c)));
+        self.parent.push(parent);
+        // Kept at most three quarters full, so that probes stay short.
+        if self.len() * 4 > self.table.len() * 3 {
+            self.grow();
+        }
         id
+    }
+
+    /// Doubles the index; each state's position is hashed again from its bytes in the arena
+    /// (the slot keeps only the other half of the hash).
+    fn grow(&mut self) {
+        let mut table = vec![EMPTY; self.table.len() * 2];
+        let mask = table.len() - 1;
+        for &slot in &self.table {
+            if slot == EMPTY {
+                continue;
+            }
+            let mut at = (hash_of(self.bytes((slot & 0xffff_ffff) as usize)) as usize) & mask;
+            while table[at] != EMPTY {
+                at = (at + 1) & mask;
+            }
+            table[at] = slot;
+        }
+        self.table = table;
+    }
+
+    /// The choice that first reached `id` from its parent: the one whose edge leads to it.
+    fn choice_to(&self, prog: &Program, id: usize) -> Option<(usize, Choice)> {
+        let p = *self.parent.get(id)?;
+        if p == NONE {
+            return None;
+        }
+        let p = p as usize;
+        let moves = exec::choices(prog, &self.state(prog, p));
+        let k = self.succ(p).iter().position(|&to| to as usize == id)?;
+        Some((p, *moves.get(k)?))
+    }
+
+    /// How many choices lead from the start to `id` along the parent chain.
+    fn depth(&self, mut id: usize) -> usize {
+        let mut d = 0;
+        while let Some(&p) = self.parent.get(id) {
+            if p == NONE {
+                break;
+            }
+            id = p as usize;
+            d += 1;
+        }
+        d
     }
 
     fn succ(&self, id: usize) -> &[u32] {
@@ -252,9 +325,9 @@ impl Graph {
     fn schedule(&self, prog: &Program, model: Model, id: usize) -> Vec<Choice> {
         let mut choices = Vec::new();
         let mut at = id;
-        while let Some((p, c)) = self.parent[at] {
+        while let Some((p, c)) = self.choice_to(prog, at) {
             choices.push(c);
-            at = p as usize;
+            at = p;
         }
         let mut st = State::initial(prog, model);
         let mut out = Vec::new();
@@ -269,10 +342,10 @@ impl Graph {
 
     /// Orders states so that every edge that is not a back edge goes forward, and says which
     /// edges (by index into `edges`) are back edges.
-    fn topological(&self) -> (Vec<u32>, Vec<bool>) {
+    fn topological(&self) -> (Vec<u32>, Bits) {
         let n = self.len();
         let mut colour = vec![0u8; n];
-        let mut back = vec![false; self.edges.len()];
+        let mut back = Bits::new(self.edges.len());
         let mut post = Vec::with_capacity(n);
         let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
         colour[0] = 1;
@@ -288,7 +361,7 @@ impl Graph {
                         colour[to] = 1;
                         stack.push((to, 0));
                     }
-                    1 => back[e] = true,
+                    1 => back.set(e),
                     _ => {}
                 }
             } else {
@@ -301,7 +374,9 @@ impl Graph {
         (post, back)
     }
 
-    fn report(&self, prog: &Program, model: Model, stopped: Option<Stop>) -> Report {
+    fn report(mut self, prog: &Program, model: Model, stopped: Option<Stop>) -> Report {
+        // The index is not needed any more: its memory goes to counting.
+        self.table = Vec::new();
         let (order, back) = self.topological();
         let mut paths = vec![0u64; self.len()];
         paths[0] = 1;
@@ -309,7 +384,7 @@ impl Graph {
             let node = node as usize;
             let start = self.offsets.get(node).copied().unwrap_or(0) as usize;
             for (k, &to) in self.succ(node).iter().enumerate() {
-                if !back[start + k] {
+                if !back.get(start + k) {
                     paths[to as usize] = paths[to as usize].saturating_add(paths[node]);
                 }
             }
@@ -317,31 +392,30 @@ impl Graph {
         let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
         let mut failures = FailureSet::default();
         let mut failed: HashMap<(FailureKind, FailureDetail), (u64, usize)> = HashMap::new();
-        for (id, &status) in self.status.iter().enumerate() {
-            if status == RunStatus::Running {
+        // States in order of number, so in order of depth: the first state of each outcome
+        // and failure is a shallowest one, and its schedule is rebuilt.
+        for (id, &ends) in self.status.iter().enumerate() {
+            if ends == 0 {
                 continue;
             }
             let st = &self.state(prog, id);
+            let status = exec::status(prog, st);
             if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
                 let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
                 e.0 = e.0.saturating_add(paths[id]);
-                if self.depth[id] < self.depth[e.1] {
-                    e.1 = id;
-                }
             }
             if let Some(failure) = failure_of(prog, st, status) {
-                // Schedules are rebuilt only for the shallowest state of each failure.
                 let e = failed.entry(failure).or_insert((0, id));
                 e.0 = e.0.saturating_add(paths[id]);
-                if self.depth[id] < self.depth[e.1] {
-                    e.1 = id;
-                }
             }
         }
         for ((kind, detail), (count, id)) in failed {
             failures.add(kind, detail, &self.schedule(prog, model, id), count);
         }
-        if stopped.is_none() {
+        let cyclic = back.any();
+        // Without a loop every schedule ends, since every state that does not end a run has a
+        // successor.
+        if stopped.is_none() && cyclic {
             self.livelocks(prog, model, &paths, &mut failures);
         }
         let mut outcomes: Vec<OutcomeCount> = outcomes
@@ -359,10 +433,10 @@ impl Graph {
             failures: failures.sorted(),
             states: self.len(),
             transitions: self.edges.len(),
-            max_depth: self.depth.iter().copied().max().unwrap_or(0) as usize,
+            max_depth: self.depth(self.len().saturating_sub(1)),
             complete: stopped.is_none(),
             stopped,
-            cyclic: back.iter().any(|&b| b),
+            cyclic,
         }
     }
 
@@ -370,21 +444,34 @@ impl Graph {
     /// program, at the shallowest such state.
     fn livelocks(&self, prog: &Program, model: Model, paths: &[u64], failures: &mut FailureSet) {
         let n = self.len();
-        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        // Predecessors in compressed rows, as the successors are: state `i`'s are
+        // `pred[first[i]..first[i + 1]]`.
+        let mut first = vec![0u32; n + 1];
+        for &to in &self.edges {
+            first[to as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut fill = first.clone();
+        let mut pred = vec![0u32; self.edges.len()];
         for from in 0..n {
             for &to in self.succ(from) {
-                preds[to as usize].push(from as u32);
+                pred[fill[to as usize] as usize] = from as u32;
+                fill[to as usize] += 1;
             }
         }
+        drop(fill);
+        let preds = |i: usize| &pred[first[i] as usize..first[i + 1] as usize];
         let mut can_end = vec![false; n];
         let mut work: Vec<usize> = (0..n)
-            .filter(|&i| self.status.get(i).is_some_and(|s| *s != RunStatus::Running))
+            .filter(|&i| self.status.get(i).is_some_and(|&ends| ends != 0))
             .collect();
         for &i in &work {
             can_end[i] = true;
         }
         while let Some(i) = work.pop() {
-            for &p in &preds[i] {
+            for &p in preds(i) {
                 if !can_end[p as usize] {
                     can_end[p as usize] = true;
                     work.push(p as usize);
@@ -392,12 +479,13 @@ impl Graph {
             }
         }
         let stuck: Vec<usize> = (0..n).filter(|&i| !can_end[i]).collect();
-        let Some(&first) = stuck.iter().min_by_key(|&&i| self.depth[i]) else {
+        // The first in number is a shallowest.
+        let Some(&first) = stuck.first() else {
             return;
         };
         let entering: u64 = stuck
             .iter()
-            .filter(|&&i| preds[i].iter().any(|&p| can_end[p as usize]) || i == 0)
+            .filter(|&&i| preds(i).iter().any(|&p| can_end[p as usize]) || i == 0)
             .map(|&i| paths[i])
             .fold(0u64, |a, b| a.saturating_add(b));
         let st = &self.state(prog, first);
@@ -414,5 +502,26 @@ impl Graph {
             &self.schedule(prog, model, first),
             entering,
         );
+    }
+}
+
+/// A vector of bits.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 != 0
+    }
+
+    fn any(&self) -> bool {
+        self.0.iter().any(|&w| w != 0)
     }
 }

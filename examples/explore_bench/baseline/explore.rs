@@ -17,7 +17,18 @@ use super::report::{failure_of, line_of, FailureSet};
 use super::report::{FailureDetail, FailureKind, OutcomeCount, Report, Stop, ThreadAt};
 use super::state::{Model, Outcome, State};
 
-pub use queue_playground::sim::explore::{Limits, Progress};
+pub use queue_playground::sim::explore::Limits;
+
+/// How far exploration has got, passed to the progress callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Distinct states found so far.
+    pub states: usize,
+    /// States whose successors have been computed.
+    pub expanded: usize,
+    /// Transitions followed.
+    pub transitions: usize,
+}
 
 /// How often (in expanded states) the progress callback runs.
 const PROGRESS_EVERY: usize = 1024;

@@ -2,7 +2,7 @@
 //! `src/sim/model/` as they were at commit 7b9fc13 (before issue 12), with its imports pointed at
 //! the crate's unchanged public types (the program, choices, the report). The benchmark runs it
 //! beside the crate's explorer in the same process and on the same programs, so every ratio is
-//! measured against it in the same run. Only imports changed (the crate's `Limits`, `Progress`, `Model`, `Outcome`, `Fault` and report
+//! measured against it in the same run. Only imports changed (the crate's `Limits`, `Model`, `Outcome`, `Fault` and report
 //! types are used as they are) and the test modules were dropped.
 #![allow(dead_code)]
 

@@ -90,7 +90,7 @@ pub trait MemoryModel {
 }
 
 /// Shared memory under one of the models.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum Memory {
     /// Sequential consistency.
     Sc(ScMemory),
@@ -98,6 +98,29 @@ pub enum Memory {
     Tso(TsoMemory),
     /// Release/acquire.
     Ra(RaMemory),
+}
+
+impl Clone for Memory {
+    fn clone(&self) -> Memory {
+        match self {
+            Memory::Sc(m) => Memory::Sc(m.clone()),
+            Memory::Tso(m) => Memory::Tso(m.clone()),
+            Memory::Ra(m) => Memory::Ra(m.clone()),
+        }
+    }
+
+    /// Reuses the vectors already there when both are of the same model (see `State`).
+    fn clone_from(&mut self, src: &Memory) {
+        match (self, src) {
+            (Memory::Sc(a), Memory::Sc(b)) => a.0.clone_from(&b.0),
+            (Memory::Tso(a), Memory::Tso(b)) => {
+                a.mem.clone_from(&b.mem);
+                a.buffers.clone_from(&b.buffers);
+            }
+            (Memory::Ra(a), Memory::Ra(b)) => a.clone_from(b),
+            (a, b) => *a = b.clone(),
+        }
+    }
 }
 
 impl Memory {
