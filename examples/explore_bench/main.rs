@@ -23,7 +23,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use queue_playground::sim::{explore, parse, Limits, Model, Program, Report};
+use queue_playground::sim::symmetry::Symmetry;
+use queue_playground::sim::{explore, explore_unreduced, parse, Limits, Model, Program, Report};
 
 /// Counts the bytes the heap holds, and the most it has held since the last [`reset_peak`].
 struct Counting;
@@ -273,9 +274,13 @@ struct Row {
     case: &'static str,
     model: Model,
     ours: Side,
+    /// Ours without the symmetry reduction, where the program has threads alike.
+    plain: Option<Side>,
     base: Side,
     ratio: f64,
+    plain_ratio: Option<f64>,
     same: bool,
+    comparable: bool,
 }
 
 #[derive(Default)]
@@ -284,12 +289,28 @@ struct Side {
     complete: bool,
     secs: f64,
     peak: usize,
+    numbers: String,
+    times: Vec<f64>,
 }
 
 impl Side {
     fn bytes_per_state(&self) -> f64 {
         self.peak as f64 / self.states.max(1) as f64
     }
+
+    fn run(&mut self, f: impl Fn() -> Report) -> f64 {
+        let (r, secs, peak) = measure(f);
+        (self.states, self.complete, self.peak) = (r.states, r.complete, peak);
+        self.numbers = numbers(&r);
+        self.times.push(secs);
+        self.secs = median(&mut self.times.clone());
+        secs
+    }
+}
+
+/// Which explorers to run: `--which ours`, `--which plain` or `--which baseline` runs one.
+fn wanted(which: &Option<String>, name: &str) -> bool {
+    which.as_deref().is_none_or(|w| w == name)
 }
 
 fn main() {
@@ -314,62 +335,67 @@ fn main() {
             continue;
         }
         let prog: Program = parse(&case.src).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let alike = Symmetry::of(&prog).is_some();
         for model in Model::ALL {
-            if let Some(m) = value("--model") {
-                if m != model.name() {
-                    continue;
-                }
+            if value("--model").is_some_and(|m| m != model.name()) {
+                continue;
             }
-            let (mut ours, mut base) = (Side::default(), Side::default());
-            let (mut t_ours, mut t_base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-            let (mut n_ours, mut n_base) = (String::new(), String::new());
+            let (mut ours, mut plain, mut base) =
+                (Side::default(), Side::default(), Side::default());
+            let (mut ratios, mut plain_ratios) = (Vec::new(), Vec::new());
             for rep in 0..reps {
                 // One repetition of what takes seconds: its noise is small beside its length.
-                if rep > 0 && base.secs.max(ours.secs) > 3.0 {
+                if rep > 0 && base.secs.max(ours.secs).max(plain.secs) > 3.0 {
                     break;
                 }
-                let mut pair = [0.0; 2];
-                if which.as_deref() != Some("baseline") {
-                    let (r, secs, peak) = measure(|| explore(&prog, model, &limits, &mut |_| true));
-                    (ours.states, ours.complete, ours.peak) = (r.states, r.complete, peak);
-                    n_ours = numbers(&r);
-                    t_ours.push(secs);
-                    ours.secs = secs;
-                    pair[0] = secs;
+                let mut t = [0.0; 3];
+                if wanted(&which, "ours") {
+                    t[0] = ours.run(|| explore(&prog, model, &limits, &mut |_| true));
                 }
-                if which.as_deref() != Some("ours") {
-                    let (r, secs, peak) = measure(|| {
-                        baseline::explore::explore(&prog, model, &limits, &mut |_| true)
-                    });
-                    (base.states, base.complete, base.peak) = (r.states, r.complete, peak);
-                    n_base = numbers(&r);
-                    t_base.push(secs);
-                    base.secs = secs;
-                    pair[1] = secs;
+                if alike && wanted(&which, "plain") {
+                    t[1] = plain.run(|| explore_unreduced(&prog, model, &limits, &mut |_| true));
                 }
-                if pair[0] > 0.0 && pair[1] > 0.0 {
-                    ratios.push(pair[0] / pair[1]);
+                if wanted(&which, "baseline") {
+                    t[2] = base
+                        .run(|| baseline::explore::explore(&prog, model, &limits, &mut |_| true));
+                }
+                if t[2] > 0.0 {
+                    if t[0] > 0.0 {
+                        ratios.push(t[0] / t[2]);
+                    }
+                    if t[1] > 0.0 {
+                        plain_ratios.push(t[1] / t[2]);
+                    }
                 }
             }
-            ours.secs = if t_ours.is_empty() {
-                0.0
-            } else {
-                median(&mut t_ours)
-            };
-            base.secs = if t_base.is_empty() {
-                0.0
-            } else {
-                median(&mut t_base)
-            };
             let ratio = if ratios.is_empty() {
                 0.0
             } else {
                 median(&mut ratios)
             };
-            let same = which.is_some() || n_ours == n_base;
-            if !same {
+            let plain_ratio = (!plain_ratios.is_empty()).then(|| median(&mut plain_ratios));
+            // Only complete explorations say the same thing; one cut short says nothing yet.
+            let mut comparable = false;
+            let mut same = true;
+            for side in [&ours, &plain] {
+                if side.complete && base.complete {
+                    comparable = true;
+                    if side.numbers != base.numbers {
+                        same = false;
+                        eprintln!(
+                            "MISMATCH {} {}:\n ours: {}\n base: {}",
+                            case.name,
+                            model.name(),
+                            side.numbers,
+                            base.numbers
+                        );
+                    }
+                }
+            }
+            if ours.complete && plain.complete && ours.numbers != plain.numbers {
+                same = false;
                 eprintln!(
-                    "MISMATCH {} {}:\n ours: {n_ours}\n base: {n_base}",
+                    "MISMATCH {} {}: with and without symmetry",
                     case.name,
                     model.name()
                 );
@@ -378,9 +404,12 @@ fn main() {
                 case: case.name,
                 model,
                 ours,
+                plain: alike.then_some(plain),
                 base,
                 ratio,
+                plain_ratio,
                 same,
+                comparable,
             });
         }
     }
@@ -408,28 +437,38 @@ fn print_table(rows: &[Row], reps: usize) {
     } else {
         "wall-clock seconds"
     };
-    println!("Explorer: ours against today's (examples/explore_bench/baseline), same run, cap {CAP} states, {clock}, median of {reps} (1 where a run takes over 3 s)");
+    println!("Explorer: ours (with symmetry; and without it, where threads are alike) against today's (examples/explore_bench/baseline), same run, cap {CAP} states, {clock}, median of {reps} (1 where a run takes over 3 s)");
     println!();
-    println!("| program | model | states (ours / today) | time s (ours / today) | ratio | states/s (ours / today) | bytes/state (ours / today) | same counts |");
+    println!("| program | model | states: ours / no symmetry / today | time s: ours / no symmetry / today | ratio to today: ours / no symmetry | states/s: ours / today | bytes/state: ours / no symmetry / today | same counts |");
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
     for r in rows {
         let cut = |s: &Side| if s.complete { "" } else { " (cut)" };
+        let or_dash = |s: Option<String>| s.unwrap_or_else(|| "-".into());
+        let p = r.plain.as_ref();
         println!(
-            "| {} | {} | {}{} / {}{} | {:.3} / {:.3} | {:.2} | {:.0} / {:.0} | {:.0} / {:.0} | {} |",
+            "| {} | {} | {}{} / {} / {}{} | {:.3} / {} / {:.3} | {:.2} / {} | {:.0} / {:.0} | {:.0} / {} / {:.0} | {} |",
             r.case,
             r.model.name(),
             r.ours.states,
             cut(&r.ours),
+            or_dash(p.map(|s| format!("{}{}", s.states, cut(s)))),
             r.base.states,
             cut(&r.base),
             r.ours.secs,
+            or_dash(p.map(|s| format!("{:.3}", s.secs))),
             r.base.secs,
             r.ratio,
+            or_dash(r.plain_ratio.map(|x| format!("{x:.2}"))),
             per_s(&r.ours),
             per_s(&r.base),
             r.ours.bytes_per_state(),
+            or_dash(p.map(|s| format!("{:.0}", s.bytes_per_state()))),
             r.base.bytes_per_state(),
-            if r.same { "yes" } else { "MISMATCH" },
+            match (r.comparable, r.same) {
+                (false, _) => "(none complete)",
+                (true, true) => "yes",
+                (true, false) => "MISMATCH",
+            },
         );
     }
 }
@@ -450,13 +489,16 @@ fn print_json(rows: &[Row], reps: usize) {
         .iter()
         .map(|r| {
             format!(
-                "{{\"case\":\"{}\",\"model\":\"{}\",\"ours\":{},\"baseline\":{},\"ratio\":{},\"same\":{}}}",
+                "{{\"case\":\"{}\",\"model\":\"{}\",\"ours\":{},\"plain\":{},\"baseline\":{},\"ratio\":{},\"plain_ratio\":{},\"same\":{},\"comparable\":{}}}",
                 r.case,
                 r.model.name(),
                 side(&r.ours),
+                r.plain.as_ref().map(side).unwrap_or_else(|| "null".into()),
                 side(&r.base),
                 r.ratio,
-                r.same
+                r.plain_ratio.map(|x| x.to_string()).unwrap_or_else(|| "null".into()),
+                r.same,
+                r.comparable
             )
         })
         .collect();

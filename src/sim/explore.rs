@@ -16,6 +16,7 @@ use super::program::Program;
 use super::report::{failure_of, line_of, FailureSet};
 use super::report::{FailureDetail, FailureKind, OutcomeCount, Report, Stop, ThreadAt};
 use super::state::{Model, Outcome, State};
+use super::symmetry::{self, Symmetry};
 
 /// Bounds on work, so that nothing runs unbounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,16 +55,53 @@ const PROGRESS_EVERY: usize = 1024;
 
 /// Explores every schedule of `prog` under `model`. `progress` is called every so often;
 /// returning `false` cancels, and the report then says so and holds what was found.
+///
+/// Threads with identical code are explored up to swapping them ([`symmetry`]), which keeps
+/// every count exact on programs without loops. Where the states can loop, counts are of
+/// schedules that never take a back edge of the depth-first search, and that search differs
+/// between the graph of orbits and the graph of states; so a program found to loop is explored
+/// again without symmetry, and its counts are those it always had.
 pub fn explore(
     prog: &Program,
     model: Model,
     limits: &Limits,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Report {
+    if let Some(sym) = Symmetry::of(prog) {
+        let r = explore_with(prog, model, limits, progress, Some(sym));
+        if !(r.cyclic && r.complete) {
+            return r;
+        }
+    }
+    explore_with(prog, model, limits, progress, None)
+}
+
+/// [`explore`] without the symmetry reduction: every state is stored, however many threads
+/// are alike. The reference that tests and the benchmark compare [`explore`] with.
+pub fn explore_unreduced(
+    prog: &Program,
+    model: Model,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Report {
+    explore_with(prog, model, limits, progress, None)
+}
+
+/// [`explore`], storing one state per orbit of `sym` if given.
+fn explore_with(
+    prog: &Program,
+    model: Model,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+    sym: Option<Symmetry>,
+) -> Report {
     let mut init = State::initial(prog, model);
     let mut scratch = Vec::new();
     exec::settle(prog, &mut init, &mut scratch);
-    let mut g = Graph::new(init.clone());
+    if let Some(sym) = &sym {
+        sym.canonicalise(&mut init);
+    }
+    let mut g = Graph::new(init.clone(), sym);
     let mut packed = Vec::new();
     pack::pack(&init, &mut packed);
     g.insert(&packed, NONE);
@@ -95,6 +133,9 @@ pub fn explore(
                 exec::apply_unchecked(prog, &mut next, c);
                 scratch.clear();
                 exec::settle(prog, &mut next, &mut scratch);
+                if let Some(sym) = &g.sym {
+                    sym.canonicalise(&mut next);
+                }
                 packed.clear();
                 pack::pack(&next, &mut packed);
                 let id = g.insert(&packed, expanded as u32);
@@ -134,6 +175,8 @@ struct Graph {
     status: Vec<u8>,
     edges: Vec<u32>,
     offsets: Vec<u32>,
+    /// Interchangeable threads, if states are stored one per orbit.
+    sym: Option<Symmetry>,
 }
 /// The Fx hash (from rustc): much faster than SipHash on the many small integers of a state,
 /// and hash flooding is no concern for states we generate ourselves.
@@ -193,16 +236,17 @@ fn hash_of(bytes: &[u8]) -> u64 {
 }
 
 impl Graph {
-    fn new(template: State) -> Graph {
+    fn new(template: State, sym: Option<Symmetry>) -> Graph {
         Graph {
             arena: Vec::new(),
             starts: vec![0],
             template,
-            table: vec![EMPTY; 1024],
+            table: vec![EMPTY; 64],
             parent: Vec::new(),
             status: Vec::new(),
             edges: Vec::new(),
             offsets: vec![0],
+            sym,
         }
     }
 
@@ -322,20 +366,86 @@ impl Graph {
 
     /// The schedule that first reached `id`, local steps included: the choices along the
     /// parent chain, replayed from the start to put back the local steps between them.
-    fn schedule(&self, prog: &Program, model: Model, id: usize) -> Vec<Choice> {
+    ///
+    /// With symmetry, `member` is the state of `id`'s orbit to reach (`None`: any).
+    fn schedule(
+        &self,
+        prog: &Program,
+        model: Model,
+        id: usize,
+        member: Option<&State>,
+    ) -> Vec<Choice> {
         let mut choices = Vec::new();
         let mut at = id;
         while let Some((p, c)) = self.choice_to(prog, at) {
             choices.push(c);
             at = p;
         }
+        choices.reverse();
+        if let Some(sym) = &self.sym {
+            choices = self.concrete(prog, model, sym, id, member);
+        }
         let mut st = State::initial(prog, model);
         let mut out = Vec::new();
         exec::settle(prog, &mut st, &mut out);
-        for c in choices.into_iter().rev() {
+        for c in choices {
             exec::apply_unchecked(prog, &mut st, c);
             out.push(c);
             exec::settle(prog, &mut st, &mut out);
+        }
+        out
+    }
+
+    /// The choices of a schedule to `member` (or any state) of orbit `id`, local steps left
+    /// out. The parent chain gives the orbits along a shortest path; from each state reached,
+    /// the first choice that leads into the next orbit is taken, and the run that ends in the
+    /// orbit is then swapped into `member`.
+    fn concrete(
+        &self,
+        prog: &Program,
+        model: Model,
+        sym: &Symmetry,
+        id: usize,
+        member: Option<&State>,
+    ) -> Vec<Choice> {
+        let mut path = vec![id];
+        while let Some(&p) = self.parent.get(*path.last().unwrap_or(&0)) {
+            if p == NONE {
+                break;
+            }
+            path.push(p as usize);
+        }
+        path.reverse();
+        let mut st = State::initial(prog, model);
+        let mut local = Vec::new();
+        exec::settle(prog, &mut st, &mut local);
+        let mut out = Vec::new();
+        let mut packed = Vec::new();
+        for &to in &path[1..] {
+            for c in exec::choices(prog, &st) {
+                let mut next = st.clone();
+                exec::apply_unchecked(prog, &mut next, c);
+                exec::settle(prog, &mut next, &mut local);
+                let mut canon = next.clone();
+                sym.canonicalise(&mut canon);
+                packed.clear();
+                pack::pack(&canon, &mut packed);
+                if packed == self.bytes(to) {
+                    out.push(c);
+                    st = next;
+                    break;
+                }
+            }
+        }
+        let Some(member) = member else {
+            return out;
+        };
+        for p in sym.perms() {
+            let mut swapped = st.clone();
+            symmetry::permute(&mut swapped, &p);
+            if swapped == *member {
+                return out.iter().map(|&c| symmetry::map_choice(c, &p)).collect();
+            }
         }
         out
     }
@@ -389,28 +499,43 @@ impl Graph {
                 }
             }
         }
-        let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
+        // Where a schedule ends: a state's number and, with symmetry, which state of its orbit.
+        type End = (u64, usize, Option<State>);
+        let mut outcomes: HashMap<Outcome, End> = HashMap::new();
         let mut failures = FailureSet::default();
-        let mut failed: HashMap<(FailureKind, FailureDetail), (u64, usize)> = HashMap::new();
+        let mut failed: HashMap<(FailureKind, FailureDetail), End> = HashMap::new();
         // States in order of number, so in order of depth: the first state of each outcome
         // and failure is a shallowest one, and its schedule is rebuilt.
         for (id, &ends) in self.status.iter().enumerate() {
             if ends == 0 {
                 continue;
             }
-            let st = &self.state(prog, id);
-            let status = exec::status(prog, st);
-            if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
-                let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
-                e.0 = e.0.saturating_add(paths[id]);
-            }
-            if let Some(failure) = failure_of(prog, st, status) {
-                let e = failed.entry(failure).or_insert((0, id));
-                e.0 = e.0.saturating_add(paths[id]);
+            let st = self.state(prog, id);
+            // An orbit's schedules are shared equally by its states (see `symmetry`).
+            let members = match &self.sym {
+                Some(sym) => sym.orbit(&st).into_iter().map(|(m, _)| Some(m)).collect(),
+                None => vec![None],
+            };
+            let share = paths[id] / members.len() as u64;
+            debug_assert!(paths[id] == u64::MAX || share * members.len() as u64 == paths[id]);
+            for m in members {
+                let st = m.as_ref().unwrap_or(&st);
+                let status = exec::status(prog, st);
+                if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
+                    let e = outcomes
+                        .entry(st.outcome(prog))
+                        .or_insert((0, id, m.clone()));
+                    e.0 = e.0.saturating_add(share);
+                }
+                if let Some(failure) = failure_of(prog, st, status) {
+                    let e = failed.entry(failure).or_insert((0, id, m.clone()));
+                    e.0 = e.0.saturating_add(share);
+                }
             }
         }
-        for ((kind, detail), (count, id)) in failed {
-            failures.add(kind, detail, &self.schedule(prog, model, id), count);
+        for ((kind, detail), (count, id, m)) in failed {
+            let schedule = self.schedule(prog, model, id, m.as_ref());
+            failures.add(kind, detail, &schedule, count);
         }
         let cyclic = back.any();
         // Without a loop every schedule ends, since every state that does not end a run has a
@@ -420,10 +545,10 @@ impl Graph {
         }
         let mut outcomes: Vec<OutcomeCount> = outcomes
             .into_iter()
-            .map(|(outcome, (count, id))| OutcomeCount {
+            .map(|(outcome, (count, id, m))| OutcomeCount {
                 outcome,
                 count,
-                schedule: self.schedule(prog, model, id),
+                schedule: self.schedule(prog, model, id, m.as_ref()),
             })
             .collect();
         outcomes.sort_by(|a, b| a.outcome.cmp(&b.outcome));
@@ -499,7 +624,7 @@ impl Graph {
         failures.add(
             FailureKind::Livelock,
             FailureDetail::Livelock { threads },
-            &self.schedule(prog, model, first),
+            &self.schedule(prog, model, first, None),
             entering,
         );
     }
