@@ -7,7 +7,6 @@
 //! ([`exec::settle`]), since when they run changes nothing.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
@@ -103,8 +102,8 @@ fn explore_with(
     }
     let mut g = Graph::new(init.clone(), sym);
     let mut packed = Vec::new();
-    pack::pack(&init, &mut packed);
-    g.insert(&packed, NONE);
+    let h = pack::pack(&init, &mut packed);
+    g.insert(&packed, mix(h, packed.len()), NONE);
     // Scratch space reused for every state expanded and every successor: no allocation per
     // step once they have grown to the program's size.
     let mut st = init.clone();
@@ -137,8 +136,8 @@ fn explore_with(
                     sym.canonicalise(&mut next);
                 }
                 packed.clear();
-                pack::pack(&next, &mut packed);
-                let id = g.insert(&packed, expanded as u32);
+                let h = pack::pack(&next, &mut packed);
+                let id = g.insert(&packed, mix(h, packed.len()), expanded as u32);
                 g.edges.push(id);
             }
         }
@@ -178,61 +177,24 @@ struct Graph {
     /// Interchangeable threads, if states are stored one per orbit.
     sym: Option<Symmetry>,
 }
-/// The Fx hash (from rustc): much faster than SipHash on the many small integers of a state,
-/// and hash flooding is no concern for states we generate ourselves.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-
-    fn write_i64(&mut self, i: i64) {
-        self.write_u64(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 const NONE: u32 = u32::MAX;
 const EMPTY: u64 = u64::MAX;
 
-/// The hash of a packed state. Fx leaves its low bits weak (they depend only on the low bits
-/// of the input words), and the index takes a slot from them, so the result is mixed once more
-/// (MurmurHash3's finaliser) to keep linear probing's runs short.
-fn hash_of(bytes: &[u8]) -> u64 {
-    let mut h = Fx::default();
-    h.write(bytes);
-    h.write_usize(bytes.len());
-    let mut x = h.finish();
+/// The hash of a packed state: [`pack::hash_words`] (what [`pack::pack`] returns), mixed once
+/// more with the length by MurmurHash3's finaliser. Fx leaves its low bits weak (they depend
+/// only on the low bits of the input words) and the index takes a slot from them, so the mix
+/// keeps linear probing's runs short.
+fn mix(words: u64, len: usize) -> u64 {
+    let mut x = pack::fx(words, len as u64);
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^= x >> 33;
     x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     x ^ (x >> 33)
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    mix(pack::hash_words(bytes), bytes.len())
 }
 
 impl Graph {
@@ -274,6 +236,7 @@ impl Graph {
             + self.status.capacity()
     }
 
+    #[inline(always)]
     fn bytes(&self, id: usize) -> &[u8] {
         &self.arena[self.starts[id]..self.starts[id + 1]]
     }
@@ -286,9 +249,10 @@ impl Graph {
         pack::unpack_into(self.bytes(id), prog, st);
     }
 
-    /// Finds a packed state or adds it (first reached from `parent`), returning its number.
-    fn insert(&mut self, st: &[u8], parent: u32) -> u32 {
-        let h = hash_of(st);
+    /// Finds a packed state, whose [`hash_of`] is `h`, or adds it (first reached from
+    /// `parent`), returning its number.
+    fn insert(&mut self, st: &[u8], h: u64, parent: u32) -> u32 {
+        debug_assert_eq!(h, hash_of(st));
         let tag = h >> 32;
         let mask = self.table.len() - 1;
         let mut at = (h as usize) & mask;
