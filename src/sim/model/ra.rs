@@ -23,6 +23,7 @@
 use super::{MemoryModel, RmwFn, Target};
 use crate::sim::ast::Order;
 use crate::sim::program::DivByZero;
+use crate::sim::state::{copy_into, copy_nested};
 
 /// A view: for each variable, the position of the latest message seen.
 pub type View = Vec<u32>;
@@ -83,7 +84,7 @@ impl Clone for Msg {
 
     fn clone_from(&mut self, src: &Msg) {
         self.value = src.value;
-        self.view.clone_from(&src.view);
+        copy_into(&mut self.view, &src.view);
         self.rmw = src.rmw;
     }
 }
@@ -98,9 +99,9 @@ impl Clone for ThreadViews {
     }
 
     fn clone_from(&mut self, src: &ThreadViews) {
-        self.cur.clone_from(&src.cur);
-        self.acq.clone_from(&src.acq);
-        self.rel.clone_from(&src.rel);
+        copy_into(&mut self.cur, &src.cur);
+        copy_into(&mut self.acq, &src.acq);
+        copy_into(&mut self.rel, &src.rel);
     }
 }
 
@@ -118,9 +119,9 @@ impl Clone for RaMemory {
     fn clone_from(&mut self, src: &RaMemory) {
         self.locs.clone_from(&src.locs);
         self.threads.clone_from(&src.threads);
-        self.sc.clone_from(&src.sc);
-        self.mutexes.clone_from(&src.mutexes);
-        self.sems.clone_from(&src.sems);
+        copy_into(&mut self.sc, &src.sc);
+        copy_nested(&mut self.mutexes, &src.mutexes);
+        copy_nested(&mut self.sems, &src.sems);
     }
 }
 
