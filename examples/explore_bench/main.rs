@@ -9,7 +9,7 @@
 //! cargo run --release --example explore_bench -- --only "counter x4" --model ra --which ours,plain --cap 40000000
 //! ```
 //!
-//! For each program and model: states, time (median of the repetitions, ours and the baseline
+//! For each program and model: states stored, time (median of the repetitions, ours and the baseline
 //! alternating), states per second, and bytes per stored state: the peak of the heap during the
 //! exploration (a counting global allocator) over the states stored. Every case also checks that
 //! both explorers report the same outcomes, failures and counts, so a speed-up that changed a
@@ -248,7 +248,8 @@ thread_local! {
     static START: Instant = Instant::now();
 }
 
-/// What a learner sees of a report: outcomes and failures with their counts.
+/// What a learner sees of a report: outcomes and failures with their counts, and the sizes
+/// (with symmetry, those of the states stood for, not stored).
 fn numbers(r: &Report) -> String {
     let mut s = String::new();
     for o in &r.outcomes {
@@ -257,7 +258,10 @@ fn numbers(r: &Report) -> String {
     for f in &r.failures {
         s += &format!("{} {:?} {}; ", f.kind.name(), f.detail, f.count);
     }
-    s += &format!("complete={} cyclic={}", r.complete, r.cyclic);
+    s += &format!(
+        "complete={} cyclic={} states={} transitions={} max_depth={}",
+        r.complete, r.cyclic, r.states, r.transitions, r.max_depth
+    );
     s
 }
 
@@ -301,7 +305,7 @@ impl Side {
 
     fn run(&mut self, f: impl Fn() -> Report) -> f64 {
         let (r, secs, peak) = measure(f);
-        (self.states, self.complete, self.peak) = (r.states, r.complete, peak);
+        (self.states, self.complete, self.peak) = (r.stored, r.complete, peak);
         self.numbers = numbers(&r);
         self.times.push(secs);
         self.secs = median(&mut self.times.clone());

@@ -104,6 +104,7 @@ fn explore_with(
     let mut packed = Vec::new();
     let h = pack::pack(&init, &mut packed);
     g.insert(&packed, mix(h, packed.len()), NONE);
+    g.states = 1;
     // Scratch space reused for every state expanded and every successor: no allocation per
     // step once they have grown to the program's size.
     let mut st = init.clone();
@@ -125,8 +126,11 @@ fn explore_with(
         g.unpack_into(prog, expanded, &mut st);
         exec::choices_into(prog, &st, &mut moves);
         let status = exec::status_given(prog, &st, &moves);
+        // Every state of the orbit has as many choices as the one stored.
+        let weight = g.sym.as_ref().map_or(1, |sym| sym.orbit_size(&st));
         g.status.push(u8::from(status != RunStatus::Running));
         if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
+            g.transitions += weight * moves.len() as u64;
             for &c in &moves {
                 next.clone_from(&st);
                 exec::apply_unchecked(prog, &mut next, c);
@@ -137,7 +141,11 @@ fn explore_with(
                 }
                 packed.clear();
                 let h = pack::pack(&next, &mut packed);
+                let known = g.len();
                 let id = g.insert(&packed, mix(h, packed.len()), expanded as u32);
+                if id as usize == known {
+                    g.states += g.sym.as_ref().map_or(1, |sym| sym.orbit_size(&next));
+                }
                 g.edges.push(id);
             }
         }
@@ -176,6 +184,10 @@ struct Graph {
     offsets: Vec<u32>,
     /// Interchangeable threads, if states are stored one per orbit.
     sym: Option<Symmetry>,
+    /// The states and transitions the stored ones stand for: with symmetry, each stored state
+    /// counts for the states of its orbit, and its choices for theirs.
+    states: u64,
+    transitions: u64,
 }
 const NONE: u32 = u32::MAX;
 const EMPTY: u64 = u64::MAX;
@@ -209,6 +221,8 @@ impl Graph {
             edges: Vec::new(),
             offsets: vec![0],
             sym,
+            states: 0,
+            transitions: 0,
         }
     }
 
@@ -520,8 +534,9 @@ impl Graph {
             model,
             outcomes,
             failures: failures.sorted(),
-            states: self.len(),
-            transitions: self.edges.len(),
+            states: self.states as usize,
+            transitions: self.transitions as usize,
+            stored: self.len(),
             max_depth: self.depth(self.len().saturating_sub(1)),
             complete: stopped.is_none(),
             stopped,

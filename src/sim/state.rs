@@ -4,7 +4,7 @@
 //! equal state share everything after it.
 
 pub use super::model::Memory;
-use super::model::{RaMemory, ScMemory, TsoMemory};
+use super::model::{copy_into, copy_nested, RaMemory, ScMemory, TsoMemory};
 use super::program::{Observed, Program};
 
 /// Which memory model shared variables follow.
@@ -97,31 +97,6 @@ pub struct State {
 // `clone_from` reuses the vectors already there: the explorer copies a state once per
 // transition into the same scratch state, and allocating a dozen vectors each time was a third
 // of its time.
-/// `dst.clone_from(src)` for a vector of plain values. Std's clears and extends, a call to
-/// reserve and one to copy even when the lengths agree, as they almost always do here; in the
-/// size-optimised build that was 8% of the explorer's instructions (measured with callgrind).
-#[inline(always)]
-pub(crate) fn copy_into<T: Copy>(dst: &mut Vec<T>, src: &[T]) {
-    if dst.len() == src.len() {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
-        }
-    } else {
-        dst.clear();
-        dst.extend_from_slice(src);
-    }
-}
-
-/// [`copy_into`] for a vector of vectors.
-pub(crate) fn copy_nested<T: Copy>(dst: &mut Vec<Vec<T>>, src: &[Vec<T>]) {
-    dst.truncate(src.len());
-    for (d, s) in dst.iter_mut().zip(src) {
-        copy_into(d, s);
-    }
-    let have = dst.len();
-    dst.extend(src[have..].iter().cloned());
-}
-
 impl Clone for ThreadState {
     fn clone(&self) -> ThreadState {
         ThreadState {

@@ -90,6 +90,28 @@ impl Symmetry {
         Some(to)
     }
 
+    /// How many states `st`'s orbit holds, for `st` in stored form: within a class, threads
+    /// that compare equal are interchangeable without changing the state, so the orbit holds
+    /// `k! / (e1! e2! ...)` arrangements of a class of `k` with runs of `e1, e2, ...` equals.
+    pub fn orbit_size(&self, st: &State) -> u64 {
+        let fact = |n: usize| (1..=n as u64).product::<u64>();
+        let mut size = 1;
+        for class in &self.classes {
+            size *= fact(class.len());
+            let mut run = 1;
+            for w in class.windows(2) {
+                if compare(st, w[0], w[1]) == Ordering::Equal {
+                    run += 1;
+                } else {
+                    size /= fact(run);
+                    run = 1;
+                }
+            }
+            size /= fact(run);
+        }
+        size
+    }
+
     /// Every permutation of threads that keeps each class to itself, the identity first.
     pub fn perms(&self) -> Vec<Perm> {
         let mut out: Vec<Perm> = vec![(0..self.threads).collect()];

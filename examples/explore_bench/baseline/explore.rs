@@ -343,6 +343,7 @@ impl Graph {
             failures: failures.sorted(),
             states: self.len(),
             transitions: self.edges.len(),
+            stored: self.len(),
             max_depth: self.depth.iter().copied().max().unwrap_or(0) as usize,
             complete: stopped.is_none(),
             stopped,

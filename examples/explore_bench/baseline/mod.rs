@@ -3,7 +3,8 @@
 //! the crate's unchanged public types (the program, choices, the report). The benchmark runs it
 //! beside the crate's explorer in the same process and on the same programs, so every ratio is
 //! measured against it in the same run. Only imports changed (the crate's `Limits`, `Model`, `Outcome`, `Fault` and report
-//! types are used as they are) and the test modules were dropped.
+//! types are used as they are) the test modules were dropped, and the report
+//! fills in `stored` (a field added since) with its `states`.
 #![allow(dead_code)]
 
 pub mod exec;

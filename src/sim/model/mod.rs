@@ -14,7 +14,6 @@ pub mod tso;
 
 use super::ast::Order;
 use super::program::DivByZero;
-use super::state::{copy_into, copy_nested};
 
 pub use ra::RaMemory;
 pub use sc::ScMemory;
@@ -88,6 +87,31 @@ pub trait MemoryModel {
 
     /// True if no store is pending anywhere, so a run can end.
     fn drained(&self) -> bool;
+}
+
+/// `dst.clone_from(src)` for a vector of plain values. Std's clears and extends, a call to
+/// reserve and one to copy even when the lengths agree, as they almost always do here; in the
+/// size-optimised build that was 8% of the explorer's instructions (measured with callgrind).
+#[inline(always)]
+pub fn copy_into<T: Copy>(dst: &mut Vec<T>, src: &[T]) {
+    if dst.len() == src.len() {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    } else {
+        dst.clear();
+        dst.extend_from_slice(src);
+    }
+}
+
+/// [`copy_into`] for a vector of vectors.
+pub fn copy_nested<T: Copy>(dst: &mut Vec<Vec<T>>, src: &[Vec<T>]) {
+    dst.truncate(src.len());
+    for (d, s) in dst.iter_mut().zip(src) {
+        copy_into(d, s);
+    }
+    let have = dst.len();
+    dst.extend(src[have..].iter().cloned());
 }
 
 /// Shared memory under one of the models.

@@ -20,10 +20,9 @@
 //! Views are message positions, and a write inserted in the middle shifts the positions after
 //! it; keeping positions dense (instead of rational timestamps) makes equal states compare equal.
 
-use super::{MemoryModel, RmwFn, Target};
+use super::{copy_into, copy_nested, MemoryModel, RmwFn, Target};
 use crate::sim::ast::Order;
 use crate::sim::program::DivByZero;
-use crate::sim::state::{copy_into, copy_nested};
 
 /// A view: for each variable, the position of the latest message seen.
 pub type View = Vec<u32>;
