@@ -250,7 +250,7 @@ impl Graph {
             + self.status.capacity()
     }
 
-    #[inline(always)]
+    #[inline]
     fn bytes(&self, id: usize) -> &[u8] {
         &self.arena[self.starts[id]..self.starts[id + 1]]
     }
@@ -345,14 +345,9 @@ impl Graph {
     /// The schedule that first reached `id`, local steps included: the choices along the
     /// parent chain, replayed from the start to put back the local steps between them.
     ///
-    /// With symmetry, `member` is the state of `id`'s orbit to reach (`None`: any).
-    fn schedule(
-        &self,
-        prog: &Program,
-        model: Model,
-        id: usize,
-        member: Option<&State>,
-    ) -> Vec<Choice> {
+    /// With symmetry, `member` says which state of `id`'s orbit to reach: the one at that
+    /// place in [`Symmetry::orbit`].
+    fn schedule(&self, prog: &Program, model: Model, id: usize, member: usize) -> Vec<Choice> {
         let mut choices = Vec::new();
         let mut at = id;
         while let Some((p, c)) = self.choice_to(prog, at) {
@@ -384,7 +379,7 @@ impl Graph {
         model: Model,
         sym: &Symmetry,
         id: usize,
-        member: Option<&State>,
+        member: usize,
     ) -> Vec<Choice> {
         let mut path = vec![id];
         while let Some(&p) = self.parent.get(*path.last().unwrap_or(&0)) {
@@ -415,13 +410,18 @@ impl Graph {
                 }
             }
         }
-        let Some(member) = member else {
+        let Some((member, _)) = sym.orbit(&self.state(prog, id)).into_iter().nth(member) else {
             return out;
         };
+        packed.clear();
+        pack::pack(&member, &mut packed);
+        let mut swapped = Vec::new();
         for p in sym.perms() {
-            let mut swapped = st.clone();
-            symmetry::permute(&mut swapped, &p);
-            if swapped == *member {
+            let mut st = st.clone();
+            symmetry::permute(&mut st, &p);
+            swapped.clear();
+            pack::pack(&st, &mut swapped);
+            if swapped == packed {
                 return out.iter().map(|&c| symmetry::map_choice(c, &p)).collect();
             }
         }
@@ -478,7 +478,7 @@ impl Graph {
             }
         }
         // Where a schedule ends: a state's number and, with symmetry, which state of its orbit.
-        type End = (u64, usize, Option<State>);
+        type End = (u64, usize, usize);
         let mut outcomes: HashMap<Outcome, End> = HashMap::new();
         let mut failures = FailureSet::default();
         let mut failed: HashMap<(FailureKind, FailureDetail), End> = HashMap::new();
@@ -490,29 +490,26 @@ impl Graph {
             }
             let st = self.state(prog, id);
             // An orbit's schedules are shared equally by its states (see `symmetry`).
-            let members = match &self.sym {
-                Some(sym) => sym.orbit(&st).into_iter().map(|(m, _)| Some(m)).collect(),
-                None => vec![None],
+            let members: Vec<State> = match &self.sym {
+                Some(sym) => sym.orbit(&st).into_iter().map(|(m, _)| m).collect(),
+                None => vec![st],
             };
             let share = paths[id] / members.len() as u64;
             debug_assert!(paths[id] == u64::MAX || share * members.len() as u64 == paths[id]);
-            for m in members {
-                let st = m.as_ref().unwrap_or(&st);
+            for (k, st) in members.iter().enumerate() {
                 let status = exec::status(prog, st);
                 if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
-                    let e = outcomes
-                        .entry(st.outcome(prog))
-                        .or_insert((0, id, m.clone()));
+                    let e = outcomes.entry(st.outcome(prog)).or_insert((0, id, k));
                     e.0 = e.0.saturating_add(share);
                 }
                 if let Some(failure) = failure_of(prog, st, status) {
-                    let e = failed.entry(failure).or_insert((0, id, m.clone()));
+                    let e = failed.entry(failure).or_insert((0, id, k));
                     e.0 = e.0.saturating_add(share);
                 }
             }
         }
         for ((kind, detail), (count, id, m)) in failed {
-            let schedule = self.schedule(prog, model, id, m.as_ref());
+            let schedule = self.schedule(prog, model, id, m);
             failures.add(kind, detail, &schedule, count);
         }
         let cyclic = back.any();
@@ -526,7 +523,7 @@ impl Graph {
             .map(|(outcome, (count, id, m))| OutcomeCount {
                 outcome,
                 count,
-                schedule: self.schedule(prog, model, id, m.as_ref()),
+                schedule: self.schedule(prog, model, id, m),
             })
             .collect();
         outcomes.sort_by(|a, b| a.outcome.cmp(&b.outcome));
@@ -603,7 +600,7 @@ impl Graph {
         failures.add(
             FailureKind::Livelock,
             FailureDetail::Livelock { threads },
-            &self.schedule(prog, model, first, None),
+            &self.schedule(prog, model, first, 0),
             entering,
         );
     }

@@ -4,7 +4,7 @@
 //! equal state share everything after it.
 
 pub use super::model::Memory;
-use super::model::{copy_into, copy_nested, RaMemory, ScMemory, TsoMemory};
+use super::model::{copy_into, RaMemory, ScMemory, TsoMemory};
 use super::program::{Observed, Program};
 
 /// Which memory model shared variables follow.
@@ -129,7 +129,7 @@ impl Clone for State {
         self.threads.clone_from(&src.threads);
         copy_into(&mut self.owners, &src.owners);
         copy_into(&mut self.sems, &src.sems);
-        copy_nested(&mut self.waiters, &src.waiters);
+        self.waiters.clone_from(&src.waiters);
         self.mem.clone_from(&src.mem);
         self.fault = src.fault;
     }

@@ -15,6 +15,7 @@
 
 use super::choice::Choice;
 use super::model::Memory;
+use super::pack;
 use super::program::Program;
 use super::state::State;
 use std::cmp::Ordering;
@@ -76,7 +77,15 @@ impl Symmetry {
             let mut order = [0usize; MAX_THREADS];
             let order = &mut order[..class.len()];
             order.copy_from_slice(class);
-            order.sort_by(|&a, &b| compare(st, a, b));
+            // Insertion sort, stable: a class has a few threads, and the library's sort added
+            // 3 KB to the lab's wasm.
+            for i in 1..order.len() {
+                let mut j = i;
+                while j > 0 && compare(st, order[j - 1], order[j]).is_gt() {
+                    order.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             // The thread now first in the order goes to the class's first place, and so on.
             for (place, &t) in class.iter().zip(order.iter()) {
                 to[t] = *place;
@@ -114,31 +123,44 @@ impl Symmetry {
 
     /// Every permutation of threads that keeps each class to itself, the identity first.
     pub fn perms(&self) -> Vec<Perm> {
-        let mut out: Vec<Perm> = vec![(0..self.threads).collect()];
-        for class in &self.classes {
-            let mut next = Vec::new();
-            for p in &out {
-                for order in arrangements(class) {
-                    let mut q = p.clone();
-                    for (&t, &place) in class.iter().zip(&order) {
-                        q[t] = place;
-                    }
-                    next.push(q);
-                }
+        // Every order of all the threads (at most 4! here), in lexicographic order from the
+        // identity, keeping those that move no thread out of its class.
+        let mut p: Perm = (0..self.threads).collect();
+        let mut out = Vec::new();
+        loop {
+            let keeps = self
+                .classes
+                .iter()
+                .all(|c| c.iter().all(|&t| c.contains(&p[t])));
+            let alone = (0..self.threads)
+                .filter(|t| !self.classes.iter().any(|c| c.contains(t)))
+                .all(|t| p[t] == t);
+            if keeps && alone {
+                out.push(p.clone());
             }
-            out = next;
+            // The next permutation in lexicographic order, or stop after the last.
+            let Some(i) = (1..p.len()).rev().find(|&i| p[i - 1] < p[i]) else {
+                return out;
+            };
+            let j = (i..p.len()).rev().find(|&j| p[j] > p[i - 1]).unwrap_or(i);
+            p.swap(i - 1, j);
+            p[i..].reverse();
         }
-        out
     }
 
     /// The distinct states of `st`'s orbit, each with a permutation that makes it from `st`;
     /// `st` itself first.
     pub fn orbit(&self, st: &State) -> Vec<(State, Perm)> {
         let mut out: Vec<(State, Perm)> = Vec::new();
+        let mut seen: Vec<Vec<u8>> = Vec::new();
         for p in self.perms() {
             let mut s = st.clone();
             permute(&mut s, &p);
-            if !out.iter().any(|(o, _)| *o == s) {
+            // Packed bytes are equal exactly when states are (`pack` is canonical).
+            let mut bytes = Vec::new();
+            pack::pack(&s, &mut bytes);
+            if !seen.contains(&bytes) {
+                seen.push(bytes);
                 out.push((s, p));
             }
         }
@@ -146,55 +168,45 @@ impl Symmetry {
     }
 }
 
-/// All orders of `items`, as lists of the same items.
-fn arrangements(items: &[usize]) -> Vec<Vec<usize>> {
-    if items.len() <= 1 {
-        return vec![items.to_vec()];
-    }
-    let mut out = Vec::new();
-    for i in 0..items.len() {
-        let mut rest = items.to_vec();
-        let first = rest.remove(i);
-        for mut tail in arrangements(&rest) {
-            tail.insert(0, first);
-            out.push(tail);
-        }
-    }
-    out
-}
-
 /// Orders two threads of a class by everything in `st` that belongs to one thread: its own
 /// state, the mutexes it holds, where it sleeps, whether it failed, its store buffer or its
 /// views. Two threads that compare equal can be swapped without changing `st`.
 pub fn compare(st: &State, a: usize, b: usize) -> Ordering {
+    // Written as plain loops with early returns: chains of iterator comparisons cost a
+    // kilobyte and a half of the lab's wasm.
     let (x, y) = (&st.threads[a], &st.threads[b]);
-    x.pc.cmp(&y.pc)
-        .then_with(|| x.waiting.cmp(&y.waiting))
-        .then_with(|| x.slots.cmp(&y.slots))
-        .then_with(|| {
-            let held = |t| st.owners.iter().map(move |&o| o == Some(t));
-            held(a).cmp(held(b))
-        })
-        .then_with(|| {
-            let queued = |t| {
-                st.waiters
-                    .iter()
-                    .map(move |q| q.iter().position(|&w| w == t))
-            };
-            queued(a).cmp(queued(b))
-        })
-        .then_with(|| {
-            let failed = |t| st.fault.map(|f| f.thread == t);
-            failed(a).cmp(&failed(b))
-        })
-        .then_with(|| match &st.mem {
-            Memory::Sc(_) => Ordering::Equal,
-            Memory::Tso(m) => m.buffers[a].cmp(&m.buffers[b]),
-            Memory::Ra(m) => {
-                let (p, q) = (&m.threads[a], &m.threads[b]);
-                (&p.cur, &p.acq, &p.rel).cmp(&(&q.cur, &q.acq, &q.rel))
-            }
-        })
+    let order = x.pc.cmp(&y.pc).then(x.waiting.cmp(&y.waiting));
+    let order = order.then_with(|| x.slots.cmp(&y.slots));
+    if order.is_ne() {
+        return order;
+    }
+    for &o in &st.owners {
+        let order = (o == Some(a)).cmp(&(o == Some(b)));
+        if order.is_ne() {
+            return order;
+        }
+    }
+    for q in &st.waiters {
+        let at = |t| q.iter().position(|&w| w == t);
+        let order = at(a).cmp(&at(b));
+        if order.is_ne() {
+            return order;
+        }
+    }
+    let failed = |t| st.fault.map(|f| f.thread == t);
+    let order = failed(a).cmp(&failed(b));
+    if order.is_ne() {
+        return order;
+    }
+    match &st.mem {
+        Memory::Sc(_) => Ordering::Equal,
+        Memory::Tso(m) => m.buffers[a].cmp(&m.buffers[b]),
+        Memory::Ra(m) => {
+            let (p, q) = (&m.threads[a], &m.threads[b]);
+            let order = p.cur.cmp(&q.cur).then_with(|| p.acq.cmp(&q.acq));
+            order.then_with(|| p.rel.cmp(&q.rel))
+        }
+    }
 }
 
 /// Renumbers the threads of `st`: thread `t` becomes thread `to[t]`.

@@ -92,7 +92,6 @@ pub trait MemoryModel {
 /// `dst.clone_from(src)` for a vector of plain values. Std's clears and extends, a call to
 /// reserve and one to copy even when the lengths agree, as they almost always do here; in the
 /// size-optimised build that was 8% of the explorer's instructions (measured with callgrind).
-#[inline(always)]
 pub fn copy_into<T: Copy>(dst: &mut Vec<T>, src: &[T]) {
     if dst.len() == src.len() {
         for (d, s) in dst.iter_mut().zip(src) {

@@ -20,7 +20,7 @@
 //! Views are message positions, and a write inserted in the middle shifts the positions after
 //! it; keeping positions dense (instead of rational timestamps) makes equal states compare equal.
 
-use super::{copy_into, copy_nested, MemoryModel, RmwFn, Target};
+use super::{copy_into, MemoryModel, RmwFn, Target};
 use crate::sim::ast::Order;
 use crate::sim::program::DivByZero;
 
@@ -119,8 +119,8 @@ impl Clone for RaMemory {
         self.locs.clone_from(&src.locs);
         self.threads.clone_from(&src.threads);
         copy_into(&mut self.sc, &src.sc);
-        copy_nested(&mut self.mutexes, &src.mutexes);
-        copy_nested(&mut self.sems, &src.sems);
+        self.mutexes.clone_from(&src.mutexes);
+        self.sems.clone_from(&src.sems);
     }
 }
 
