@@ -5,6 +5,7 @@
 //
 // Usage: node bench/run.mjs [--native FILE] [--out FILE] [--json FILE] [--quick]
 //   --native FILE  the JSON printed by `cargo run --release --example queue_bench -- --json`
+//   --explore FILE the JSON printed by `cargo run --release --example explore_bench -- --json`
 //   --out FILE     also write the report (markdown) there
 //   --json FILE    also write every raw measurement there
 //   --quick        fewer repetitions, for trying the harness out
@@ -216,13 +217,14 @@ async function firstVisit(browser, url) {
 async function main() {
   const t0 = Date.now();
   const native = opt('--native') ? JSON.parse(readFileSync(opt('--native'), 'utf8')) : null;
+  const explorer = opt('--explore') ? JSON.parse(readFileSync(opt('--explore'), 'utf8')) : null;
   const build = JSON.parse(readFileSync(join(ROOT, 'pkg', 'build.json'), 'utf8'));
   const echoDir = echoSite();
   const main = await serve(ROOT, 0);
   const echo = await serve(echoDir, 0);
   const BASE = { wasm: `http://127.0.0.1:${main.address().port}`, echo: `http://127.0.0.1:${echo.address().port}` };
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const R = { build, native, machine: machine(browser.version()) };
+  const R = { build, native, explorer, machine: machine(browser.version()) };
   try {
     // 5. sizes
     log('sizes: first visit');
@@ -466,6 +468,17 @@ function format(R) {
       `a fresh page each time: fetch + compile the threads wasm, one shared memory, 9 workers; median of ${R.threads.startup.length}`);
   }
 
+  // 8. the explorer (examples/explore_bench): ours against today's explorer, frozen in the example
+  if (R.explorer) {
+    const states = (s) => `${f0(s.states)}${s.complete ? '' : ' (cut)'}`;
+    for (const x of R.explorer.rows) {
+      const plain = x.plain ? `; without symmetry ${states(x.plain)} states, ${x.plain.secs.toFixed(3)} s, ratio ${f2(x.plain_ratio)}, ${f0(x.plain.bytes_per_state)} B/state` : '';
+      row('8', `explorer, ${x.case}, ${x.model}: time (s)`, x.ours.secs.toFixed(3), x.baseline.secs.toFixed(3), f2(x.ratio),
+        `states ${states(x.ours)} / ${states(x.baseline)}; ${f0(x.ours.states_per_s)} / ${f0(x.baseline.states_per_s)} states/s; ` +
+        `${f0(x.ours.bytes_per_state)} / ${f0(x.baseline.bytes_per_state)} B/state${plain}; counts ${x.comparable ? (x.same ? 'same' : 'DIFFER') : 'not both complete'}`);
+    }
+  }
+
   // goals
   goal('pipeline throughput ≥ 0.9 of the plain-JS baseline (16 B)', tp[16].ratio >= 0.9, f2(tp[16].ratio));
   goal('pipeline throughput ≥ 0.9 of the plain-JS baseline (1 KiB)', tp[1024].ratio >= 0.9, f2(tp[1024].ratio));
@@ -484,6 +497,23 @@ function format(R) {
   for (const [n, r] of Object.entries(threadRatios)) {
     goal(`threads ${n}/${n}: ≥ 3× the postMessage pipeline`, r.pipeline >= 3, f2(r.pipeline));
     goal(`threads ${n}/${n}: ≥ 0.5 of the native Queue at ${n}/${n}`, r.native >= 0.5, f2(r.native));
+  }
+  if (R.explorer) {
+    const find = (c, m) => R.explorer.rows.find((x) => x.case.startsWith(c) && x.model === m);
+    const tso = find('3x8', 'tso');
+    if (tso) goal('explorer: TSO 3×8 under 1 s (CPU)', tso.ours.secs < 1, `${tso.ours.secs.toFixed(3)} s, ${f2(tso.ratio)} of today's ${tso.baseline.secs.toFixed(3)} s`);
+    const ra4 = R.explorer.rows.filter((x) => x.case.includes('x4') && x.model === 'ra');
+    if (ra4.length) {
+      const worst = ra4.reduce((a, b) => (a.ours.secs > b.ours.secs ? a : b));
+      const mb = Math.max(...ra4.map((x) => x.ours.peak_bytes)) / 1e6;
+      goal('explorer: RA, 4-thread programs under 5 s and 300 MB, complete', ra4.every((x) => x.ours.complete && x.ours.secs < 5) && mb < 300,
+        `slowest ${worst.case} ${worst.ours.secs.toFixed(3)} s; peak ${f0(mb)} MB; complete: ${ra4.map((x) => x.ours.complete).join(', ')}`);
+    }
+    for (const m of ['tso', 'ra']) {
+      const xs = R.explorer.rows.filter((x) => x.model === m && x.ours.states >= 10000);
+      const r = median(xs.map((x) => (x.plain ?? x.ours).bytes_per_state / x.baseline.bytes_per_state));
+      goal(`explorer: bytes per state halved under ${m} (programs of ≥ 10,000 states, without symmetry)`, r <= 0.5, `median ratio ${f2(r)}`);
+    }
   }
   goal('release wasm ≤ 60 KB gzipped (budget, tested)', bj.gzip_bytes <= 60000, kb(bj.gzip_bytes));
   goal('first visit ≤ 120 KB gzipped (budget, tested)', v.wasm.gz <= 120000, kb(v.wasm.gz));
@@ -511,7 +541,7 @@ function format(R) {
     '| --- | --- | ---: | ---: | ---: | --- |',
     ...rows,
     '',
-    'Ratios are ours / baseline: above 1 is better for throughput, worse for times. Baselines: the plain-JS echo worker (1, 2, 4), the page idle (3), the budget (5), std::sync::mpsc::channel (6).',
+    'Ratios are ours / baseline: above 1 is better for throughput, worse for times. Baselines: the plain-JS echo worker (1, 2, 4), the page idle (3), the budget (5), std::sync::mpsc::channel (6), today\'s explorer frozen in examples/explore_bench/baseline (7; CPU seconds of the exploring thread, natively, release profile).',
     '',
     'Goals:',
     ...goals,

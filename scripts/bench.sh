@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The third README command: measures speed and size and prints one table (see BENCHMARKS.md).
 #   1. installs what is missing (Chromium too) and builds the release wasm (scripts/build.sh);
-#   2. the native queue benchmark: cargo run --release --example queue_bench;
+#   2. the native queue benchmark: cargo run --release --example queue_bench; and the explorer
+#      benchmark: cargo run --release --example explore_bench (the lab's explorer against
+#      today's, frozen in examples/explore_bench/baseline);
 #   3. the browser benchmarks: bench/run.mjs serves the repository as plain static files and
 #      drives /usr/bin/chromium with playwright-core.
 #   4. embedded start-up: bench/embed.mjs, a lesson embedded in a docs page of another origin
@@ -19,8 +21,10 @@ out=${BENCH_OUT:-target/bench/report.md}
 mkdir -p "$(dirname "$out")" target/bench
 printf '[bench] native queue benchmark (cargo run --release --example queue_bench)\n' >&2
 cargo run --quiet --release --example queue_bench -- --json >target/bench/native.json
+printf '[bench] explorer benchmark (cargo run --release --example explore_bench)\n' >&2
+cargo run --quiet --release --example explore_bench -- --json "$@" >target/bench/explore.json
 printf '[bench] browser benchmarks (bench/run.mjs, /usr/bin/chromium)\n' >&2
-node bench/run.mjs --native target/bench/native.json --out "$out" --json target/bench/results.json "$@"
+node bench/run.mjs --native target/bench/native.json --explore target/bench/explore.json --out "$out" --json target/bench/results.json "$@"
 printf '[bench] embedded start-up (bench/embed.mjs)\n' >&2
 node bench/embed.mjs "$@" | tee -a "$out"
 printf '[bench] report saved to %s\n' "$out" >&2

@@ -40,16 +40,22 @@ pub enum RunStatus {
 /// Every choice possible in `st`, threads in order.
 pub fn choices(prog: &Program, st: &State) -> Vec<Choice> {
     let mut out = Vec::new();
+    choices_into(prog, st, &mut out);
+    out
+}
+
+/// [`choices`] into `out` (cleared first), so that the explorer reuses one vector.
+pub fn choices_into(prog: &Program, st: &State, out: &mut Vec<Choice>) {
+    out.clear();
     if st.fault.is_some() {
-        return out;
+        return;
     }
     for t in 0..st.threads.len() {
-        thread_choices(prog, st, t, &mut out);
+        thread_choices(prog, st, t, out);
         if st.mem.model().can_flush(t) {
             out.push(Choice::Flush { thread: t });
         }
     }
-    out
 }
 
 /// The choices that run thread `t`'s next step (several where the memory model offers
@@ -270,8 +276,8 @@ fn rmw_step(
     dst: Option<usize>,
     order: Order,
 ) -> Next {
-    let slots = st.threads[t].slots.clone();
-    let op = |old| rmw.apply(old, &slots);
+    let slots = &st.threads[t].slots;
+    let op = |old| rmw.apply(old, slots);
     let Ok(old) = st.mem.model_mut().rmw(t, var, alt, order, &op) else {
         return Next::Fault(FaultKind::DivByZero);
     };

@@ -7,7 +7,6 @@
 //! ([`exec::settle`]), since when they run changes nothing.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::choice::Choice;
 use super::exec::{self, RunStatus};
@@ -16,6 +15,7 @@ use super::program::Program;
 use super::report::{failure_of, line_of, FailureSet};
 use super::report::{FailureDetail, FailureKind, OutcomeCount, Report, Stop, ThreadAt};
 use super::state::{Model, Outcome, State};
+use super::symmetry::{self, Symmetry};
 
 /// Bounds on work, so that nothing runs unbounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,10 +54,6 @@ pub const STATE_OVERHEAD: usize = 2 * std::mem::size_of::<usize>()
     + 24
     + 2 * std::mem::size_of::<usize>();
 
-/// What the explorer keeps per transition: its target, whether it is a back edge, and its
-/// entry in the predecessor lists.
-const EDGE_OVERHEAD: usize = 4 + 1 + 4;
-
 /// The bytes one state of `prog` takes in the explorer at the start (its packed size plus
 /// [`STATE_OVERHEAD`]): a lower bound for every state of the run, which the page multiplies by
 /// the state bound to refuse, before any work, an exploration that cannot fit its budget.
@@ -85,6 +81,9 @@ pub struct Progress {
     pub expanded: usize,
     /// Transitions followed.
     pub transitions: usize,
+    /// Bytes the explorer's store of states holds (packed states, their index, the graph's
+    /// edges), counted from the capacities of its vectors: what a memory budget can watch.
+    pub bytes: usize,
 }
 
 /// How often (in expanded states) the progress callback runs.
@@ -92,35 +91,70 @@ const PROGRESS_EVERY: usize = 1024;
 
 /// Explores every schedule of `prog` under `model`. `progress` is called every so often;
 /// returning `false` cancels, and the report then says so and holds what was found.
+///
+/// Threads with identical code are explored up to swapping them ([`symmetry`]), which keeps
+/// every count exact on programs without loops. Where the states can loop, counts are of
+/// schedules that never take a back edge of the depth-first search, and that search differs
+/// between the graph of orbits and the graph of states; so a program found to loop is explored
+/// again without symmetry, and its counts are those it always had.
 pub fn explore(
     prog: &Program,
     model: Model,
     limits: &Limits,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Report {
+    if let Some(sym) = Symmetry::of(prog) {
+        let r = explore_with(prog, model, limits, progress, Some(sym));
+        if !(r.cyclic && r.complete) {
+            return r;
+        }
+    }
+    explore_with(prog, model, limits, progress, None)
+}
+
+/// [`explore`] without the symmetry reduction: every state is stored, however many threads
+/// are alike. The reference that tests and the benchmark compare [`explore`] with.
+pub fn explore_unreduced(
+    prog: &Program,
+    model: Model,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Report {
+    explore_with(prog, model, limits, progress, None)
+}
+
+/// [`explore`], storing one state per orbit of `sym` if given.
+fn explore_with(
+    prog: &Program,
+    model: Model,
+    limits: &Limits,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+    sym: Option<Symmetry>,
+) -> Report {
     let mut init = State::initial(prog, model);
     let mut scratch = Vec::new();
     exec::settle(prog, &mut init, &mut scratch);
-    scratch.clear();
-    let mut g = Graph::new(init.clone());
+    if let Some(sym) = &sym {
+        sym.canonicalise(&mut init);
+    }
+    let mut g = Graph::new(init.clone(), sym);
     let mut packed = Vec::new();
-    pack::pack(&init, &mut packed);
-    g.insert(&packed, None);
+    let h = pack::pack(&init, &mut packed);
+    g.insert(&packed, mix(h, packed.len()), NONE);
+    g.states = 1;
+    // Scratch space reused for every state expanded and every successor: no allocation per
+    // step once they have grown to the program's size.
+    let mut st = init.clone();
+    let mut next = init;
+    let mut moves = Vec::new();
     let mut stopped = None;
     let mut expanded = 0;
     let outcome_bytes = bytes_per_outcome(prog);
     let mut final_bytes = 0usize;
     while expanded < g.len() {
-        if expanded % PROGRESS_EVERY == 0 && expanded > 0 {
-            let p = Progress {
-                states: g.len(),
-                expanded,
-                transitions: g.edges.len(),
-            };
-            if !progress(&p) {
-                stopped = Some(Stop::Cancelled);
-                break;
-            }
+        if expanded % PROGRESS_EVERY == 0 && expanded > 0 && !progress(&g.progress(expanded)) {
+            stopped = Some(Stop::Cancelled);
+            break;
         }
         if g.len() >= limits.max_states {
             stopped = Some(Stop::StateLimit {
@@ -128,44 +162,56 @@ pub fn explore(
             });
             break;
         }
-        if g.memory().saturating_add(final_bytes) > limits.max_bytes {
+        if g.bytes_held().saturating_add(final_bytes) > limits.max_bytes {
             stopped = Some(Stop::MemoryBudget {
                 bytes: limits.max_bytes,
             });
             break;
         }
-        let st = g.state(prog, expanded);
-        let moves = exec::choices(prog, &st);
+        g.unpack_into(prog, expanded, &mut st);
+        exec::choices_into(prog, &st, &mut moves);
         let status = exec::status_given(prog, &st, &moves);
-        g.status.push(status);
+        // Every state of the orbit has as many choices as the one stored.
+        let weight = g.sym.as_ref().map_or(1, |sym| sym.orbit_size(&st));
+        g.status.push(u8::from(status != RunStatus::Running));
         if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
             final_bytes = final_bytes.saturating_add(outcome_bytes);
         }
         if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
-            for c in moves {
-                let mut next = st.clone();
+            g.transitions += weight * moves.len() as u64;
+            for &c in &moves {
+                next.clone_from(&st);
                 exec::apply_unchecked(prog, &mut next, c);
-                exec::settle(prog, &mut next, &mut scratch);
                 scratch.clear();
+                exec::settle(prog, &mut next, &mut scratch);
+                if let Some(sym) = &g.sym {
+                    sym.canonicalise(&mut next);
+                }
                 packed.clear();
-                pack::pack(&next, &mut packed);
-                let id = g.insert(&packed, Some((expanded, c)));
+                let h = pack::pack(&next, &mut packed);
+                let known = g.len();
+                let id = g.insert(&packed, mix(h, packed.len()), expanded as u32);
+                if id as usize == known {
+                    g.states += g.sym.as_ref().map_or(1, |sym| sym.orbit_size(&next));
+                }
                 g.edges.push(id);
             }
         }
         g.offsets.push(g.edges.len() as u32);
         expanded += 1;
     }
-    progress(&Progress {
-        states: g.len(),
-        expanded,
-        transitions: g.edges.len(),
-    });
+    progress(&g.progress(expanded));
     g.report(prog, model, stopped)
 }
 
 /// The states found, their successors (compressed rows: state `i`'s successors are
-/// `edges[offsets[i]..offsets[i + 1]]`) and how each was first reached.
+/// `edges[offsets[i]..offsets[i + 1]]`, in the order of [`exec::choices`]) and how each was
+/// first reached.
+///
+/// Breadth first, states are numbered in order of depth, so the shallowest state with a
+/// property is the one with the smallest number, and a state's depth is the length of its
+/// parent chain: neither depths nor the choice taken to each state need storing (the choice is
+/// the one whose edge leads from the parent to it).
 struct Graph {
     /// Every state packed ([`pack`]), one after another; state `i` is
     /// `arena[starts[i]..starts[i + 1]]`.
@@ -173,78 +219,58 @@ struct Graph {
     starts: Vec<usize>,
     /// Any state of the program and model, which unpacking needs.
     template: State,
-    /// Hash of a state to the first state with that hash; `chain` links the others.
-    index: HashMap<u64, u32, BuildHasherDefault<Fx>>,
-    chain: Vec<u32>,
-    /// How each state was first reached: its parent and the choice taken there.
-    parent: Vec<Option<(u32, Choice)>>,
-    depth: Vec<u32>,
-    /// The status of each expanded state.
-    status: Vec<RunStatus>,
+    /// The index from a state to its number: open addressing, linear probing. A slot holds
+    /// the high 32 bits of the state's hash above its number (`EMPTY` if none), so most
+    /// mismatches are rejected without reading the state, and growing needs no rehashing.
+    table: Vec<u64>,
+    /// The state each was first reached from (`NONE` for the first).
+    parent: Vec<u32>,
+    /// Per expanded state, 1 if it ends a run (finished, failed, stuck), else 0; what kind of
+    /// end is worked out again for the few that do.
+    status: Vec<u8>,
     edges: Vec<u32>,
     offsets: Vec<u32>,
+    /// Interchangeable threads, if states are stored one per orbit.
+    sym: Option<Symmetry>,
+    /// The states and transitions the stored ones stand for: with symmetry, each stored state
+    /// counts for the states of its orbit, and its choices for theirs.
+    states: u64,
+    transitions: u64,
 }
-
-/// The Fx hash (from rustc): much faster than SipHash on the many small integers of a state,
-/// and hash flooding is no concern for states we generate ourselves.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-
-    fn write_i64(&mut self, i: i64) {
-        self.write_u64(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 const NONE: u32 = u32::MAX;
+const EMPTY: u64 = u64::MAX;
+
+/// The hash of a packed state: [`pack::hash_words`] (what [`pack::pack`] returns), mixed once
+/// more with the length by MurmurHash3's finaliser. Fx leaves its low bits weak (they depend
+/// only on the low bits of the input words) and the index takes a slot from them, so the mix
+/// keeps linear probing's runs short.
+fn mix(words: u64, len: usize) -> u64 {
+    let mut x = pack::fx(words, len as u64);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
 
 fn hash_of(bytes: &[u8]) -> u64 {
-    let mut h = Fx::default();
-    h.write(bytes);
-    h.finish()
+    mix(pack::hash_words(bytes), bytes.len())
 }
 
 impl Graph {
-    fn new(template: State) -> Graph {
+    fn new(template: State, sym: Option<Symmetry>) -> Graph {
         Graph {
             arena: Vec::new(),
             starts: vec![0],
             template,
-            index: HashMap::default(),
-            chain: Vec::new(),
+            table: vec![EMPTY; 64],
             parent: Vec::new(),
-            depth: Vec::new(),
             status: Vec::new(),
             edges: Vec::new(),
             offsets: vec![0],
+            sym,
+            states: 0,
+            transitions: 0,
         }
     }
 
@@ -253,12 +279,26 @@ impl Graph {
         self.starts.len() - 1
     }
 
-    /// What the graph holds and its report will need, in bytes, counted in O(1) from lengths
-    /// (capacities can be up to twice as much while a vector grows).
-    fn memory(&self) -> usize {
-        self.arena.len() + self.len() * STATE_OVERHEAD + self.edges.len() * EDGE_OVERHEAD
+    fn progress(&self, expanded: usize) -> Progress {
+        Progress {
+            states: self.len(),
+            expanded,
+            transitions: self.edges.len(),
+            bytes: self.bytes_held(),
+        }
     }
 
+    /// The bytes this graph's vectors hold (their capacities), the template aside.
+    fn bytes_held(&self) -> usize {
+        use std::mem::size_of;
+        self.arena.capacity()
+            + self.starts.capacity() * size_of::<usize>()
+            + self.table.capacity() * size_of::<u64>()
+            + (self.parent.capacity() + self.edges.capacity() + self.offsets.capacity()) * 4
+            + self.status.capacity()
+    }
+
+    #[inline]
     fn bytes(&self, id: usize) -> &[u8] {
         &self.arena[self.starts[id]..self.starts[id + 1]]
     }
@@ -267,35 +307,80 @@ impl Graph {
         pack::unpack(self.bytes(id), prog, &self.template)
     }
 
-    /// Finds a packed state or adds it, returning its id. The index maps hashes to ids so that
-    /// each state is stored once.
-    fn insert(&mut self, st: &[u8], parent: Option<(usize, Choice)>) -> u32 {
-        let h = hash_of(st);
-        let id = self.len() as u32;
-        let mut at = match self.index.get(&h) {
-            Some(&first) => first,
-            None => {
-                self.index.insert(h, id);
-                NONE
+    fn unpack_into(&self, prog: &Program, id: usize, st: &mut State) {
+        pack::unpack_into(self.bytes(id), prog, st);
+    }
+
+    /// Finds a packed state, whose [`hash_of`] is `h`, or adds it (first reached from
+    /// `parent`), returning its number.
+    fn insert(&mut self, st: &[u8], h: u64, parent: u32) -> u32 {
+        debug_assert_eq!(h, hash_of(st));
+        let tag = h >> 32;
+        let mask = self.table.len() - 1;
+        let mut at = (h as usize) & mask;
+        loop {
+            let slot = self.table[at];
+            if slot == EMPTY {
+                break;
             }
-        };
-        while at != NONE {
-            if self.bytes(at as usize) == st {
-                return at;
+            if slot >> 32 == tag && self.bytes((slot & 0xffff_ffff) as usize) == st {
+                return slot as u32;
             }
-            let next = self.chain[at as usize];
-            if next == NONE {
-                self.chain[at as usize] = id;
-            }
-            at = next;
+            at = (at + 1) & mask;
         }
-        self.chain.push(NONE);
+        let id = self.len() as u32;
+        self.table[at] = (tag << 32) | u64::from(id);
         self.arena.extend_from_slice(st);
         self.starts.push(self.arena.len());
-        self.depth
-            .push(parent.map(|(p, _)| self.depth[p] + 1).unwrap_or(0));
-        self.parent.push(parent.map(|(p, c)| (p as u32, c)));
+        self.parent.push(parent);
+        // Kept at most three quarters full, so that probes stay short.
+        if self.len() * 4 > self.table.len() * 3 {
+            self.grow();
+        }
         id
+    }
+
+    /// Doubles the index; each state's position is hashed again from its bytes in the arena
+    /// (the slot keeps only the other half of the hash).
+    fn grow(&mut self) {
+        let mut table = vec![EMPTY; self.table.len() * 2];
+        let mask = table.len() - 1;
+        for &slot in &self.table {
+            if slot == EMPTY {
+                continue;
+            }
+            let mut at = (hash_of(self.bytes((slot & 0xffff_ffff) as usize)) as usize) & mask;
+            while table[at] != EMPTY {
+                at = (at + 1) & mask;
+            }
+            table[at] = slot;
+        }
+        self.table = table;
+    }
+
+    /// The choice that first reached `id` from its parent: the one whose edge leads to it.
+    fn choice_to(&self, prog: &Program, id: usize) -> Option<(usize, Choice)> {
+        let p = *self.parent.get(id)?;
+        if p == NONE {
+            return None;
+        }
+        let p = p as usize;
+        let moves = exec::choices(prog, &self.state(prog, p));
+        let k = self.succ(p).iter().position(|&to| to as usize == id)?;
+        Some((p, *moves.get(k)?))
+    }
+
+    /// How many choices lead from the start to `id` along the parent chain.
+    fn depth(&self, mut id: usize) -> usize {
+        let mut d = 0;
+        while let Some(&p) = self.parent.get(id) {
+            if p == NONE {
+                break;
+            }
+            id = p as usize;
+            d += 1;
+        }
+        d
     }
 
     fn succ(&self, id: usize) -> &[u32] {
@@ -307,17 +392,24 @@ impl Graph {
 
     /// The schedule that first reached `id`, local steps included: the choices along the
     /// parent chain, replayed from the start to put back the local steps between them.
-    fn schedule(&self, prog: &Program, model: Model, id: usize) -> Vec<Choice> {
+    ///
+    /// With symmetry, `member` says which state of `id`'s orbit to reach: the one at that
+    /// place in [`Symmetry::orbit`].
+    fn schedule(&self, prog: &Program, model: Model, id: usize, member: usize) -> Vec<Choice> {
         let mut choices = Vec::new();
         let mut at = id;
-        while let Some((p, c)) = self.parent[at] {
+        while let Some((p, c)) = self.choice_to(prog, at) {
             choices.push(c);
-            at = p as usize;
+            at = p;
+        }
+        choices.reverse();
+        if let Some(sym) = &self.sym {
+            choices = self.concrete(prog, model, sym, id, member);
         }
         let mut st = State::initial(prog, model);
         let mut out = Vec::new();
         exec::settle(prog, &mut st, &mut out);
-        for c in choices.into_iter().rev() {
+        for c in choices {
             exec::apply_unchecked(prog, &mut st, c);
             out.push(c);
             exec::settle(prog, &mut st, &mut out);
@@ -325,12 +417,71 @@ impl Graph {
         out
     }
 
+    /// The choices of a schedule to `member` (or any state) of orbit `id`, local steps left
+    /// out. The parent chain gives the orbits along a shortest path; from each state reached,
+    /// the first choice that leads into the next orbit is taken, and the run that ends in the
+    /// orbit is then swapped into `member`.
+    fn concrete(
+        &self,
+        prog: &Program,
+        model: Model,
+        sym: &Symmetry,
+        id: usize,
+        member: usize,
+    ) -> Vec<Choice> {
+        let mut path = vec![id];
+        while let Some(&p) = self.parent.get(*path.last().unwrap_or(&0)) {
+            if p == NONE {
+                break;
+            }
+            path.push(p as usize);
+        }
+        path.reverse();
+        let mut st = State::initial(prog, model);
+        let mut local = Vec::new();
+        exec::settle(prog, &mut st, &mut local);
+        let mut out = Vec::new();
+        let mut packed = Vec::new();
+        for &to in &path[1..] {
+            for c in exec::choices(prog, &st) {
+                let mut next = st.clone();
+                exec::apply_unchecked(prog, &mut next, c);
+                exec::settle(prog, &mut next, &mut local);
+                let mut canon = next.clone();
+                sym.canonicalise(&mut canon);
+                packed.clear();
+                pack::pack(&canon, &mut packed);
+                if packed == self.bytes(to) {
+                    out.push(c);
+                    st = next;
+                    break;
+                }
+            }
+        }
+        let Some((member, _)) = sym.orbit(&self.state(prog, id)).into_iter().nth(member) else {
+            return out;
+        };
+        packed.clear();
+        pack::pack(&member, &mut packed);
+        let mut swapped = Vec::new();
+        for p in sym.perms() {
+            let mut st = st.clone();
+            symmetry::permute(&mut st, &p);
+            swapped.clear();
+            pack::pack(&st, &mut swapped);
+            if swapped == packed {
+                return out.iter().map(|&c| symmetry::map_choice(c, &p)).collect();
+            }
+        }
+        out
+    }
+
     /// Orders states so that every edge that is not a back edge goes forward, and says which
     /// edges (by index into `edges`) are back edges.
-    fn topological(&self) -> (Vec<u32>, Vec<bool>) {
+    fn topological(&self) -> (Vec<u32>, Bits) {
         let n = self.len();
         let mut colour = vec![0u8; n];
-        let mut back = vec![false; self.edges.len()];
+        let mut back = Bits::new(self.edges.len());
         let mut post = Vec::with_capacity(n);
         let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
         colour[0] = 1;
@@ -346,7 +497,7 @@ impl Graph {
                         colour[to] = 1;
                         stack.push((to, 0));
                     }
-                    1 => back[e] = true,
+                    1 => back.set(e),
                     _ => {}
                 }
             } else {
@@ -359,7 +510,9 @@ impl Graph {
         (post, back)
     }
 
-    fn report(&self, prog: &Program, model: Model, stopped: Option<Stop>) -> Report {
+    fn report(mut self, prog: &Program, model: Model, stopped: Option<Stop>) -> Report {
+        // The index is not needed any more: its memory goes to counting.
+        self.table = Vec::new();
         let (order, back) = self.topological();
         let mut paths = vec![0u64; self.len()];
         paths[0] = 1;
@@ -367,47 +520,58 @@ impl Graph {
             let node = node as usize;
             let start = self.offsets.get(node).copied().unwrap_or(0) as usize;
             for (k, &to) in self.succ(node).iter().enumerate() {
-                if !back[start + k] {
+                if !back.get(start + k) {
                     paths[to as usize] = paths[to as usize].saturating_add(paths[node]);
                 }
             }
         }
-        let mut outcomes: HashMap<Outcome, (u64, usize)> = HashMap::new();
+        // Where a schedule ends: a state's number and, with symmetry, which state of its orbit.
+        type End = (u64, usize, usize);
+        let mut outcomes: HashMap<Outcome, End> = HashMap::new();
         let mut failures = FailureSet::default();
-        let mut failed: HashMap<(FailureKind, FailureDetail), (u64, usize)> = HashMap::new();
-        for (id, &status) in self.status.iter().enumerate() {
-            if status == RunStatus::Running {
+        let mut failed: HashMap<(FailureKind, FailureDetail), End> = HashMap::new();
+        // States in order of number, so in order of depth: the first state of each outcome
+        // and failure is a shallowest one, and its schedule is rebuilt.
+        for (id, &ends) in self.status.iter().enumerate() {
+            if ends == 0 {
                 continue;
             }
-            let st = &self.state(prog, id);
-            if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
-                let e = outcomes.entry(st.outcome(prog)).or_insert((0, id));
-                e.0 = e.0.saturating_add(paths[id]);
-                if self.depth[id] < self.depth[e.1] {
-                    e.1 = id;
+            let st = self.state(prog, id);
+            // An orbit's schedules are shared equally by its states (see `symmetry`).
+            let members: Vec<State> = match &self.sym {
+                Some(sym) => sym.orbit(&st).into_iter().map(|(m, _)| m).collect(),
+                None => vec![st],
+            };
+            let share = paths[id] / members.len() as u64;
+            debug_assert!(paths[id] == u64::MAX || share * members.len() as u64 == paths[id]);
+            for (k, st) in members.iter().enumerate() {
+                let status = exec::status(prog, st);
+                if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
+                    let e = outcomes.entry(st.outcome(prog)).or_insert((0, id, k));
+                    e.0 = e.0.saturating_add(share);
                 }
-            }
-            if let Some(failure) = failure_of(prog, st, status) {
-                // Schedules are rebuilt only for the shallowest state of each failure.
-                let e = failed.entry(failure).or_insert((0, id));
-                e.0 = e.0.saturating_add(paths[id]);
-                if self.depth[id] < self.depth[e.1] {
-                    e.1 = id;
+                if let Some(failure) = failure_of(prog, st, status) {
+                    let e = failed.entry(failure).or_insert((0, id, k));
+                    e.0 = e.0.saturating_add(share);
                 }
             }
         }
-        for ((kind, detail), (count, id)) in failed {
-            failures.add(kind, detail, &self.schedule(prog, model, id), count);
+        for ((kind, detail), (count, id, m)) in failed {
+            let schedule = self.schedule(prog, model, id, m);
+            failures.add(kind, detail, &schedule, count);
         }
-        if stopped.is_none() {
+        let cyclic = back.any();
+        // Without a loop every schedule ends, since every state that does not end a run has a
+        // successor.
+        if stopped.is_none() && cyclic {
             self.livelocks(prog, model, &paths, &mut failures);
         }
         let mut outcomes: Vec<OutcomeCount> = outcomes
             .into_iter()
-            .map(|(outcome, (count, id))| OutcomeCount {
+            .map(|(outcome, (count, id, m))| OutcomeCount {
                 outcome,
                 count,
-                schedule: self.schedule(prog, model, id),
+                schedule: self.schedule(prog, model, id, m),
             })
             .collect();
         outcomes.sort_by(|a, b| a.outcome.cmp(&b.outcome));
@@ -415,12 +579,13 @@ impl Graph {
             model,
             outcomes,
             failures: failures.sorted(),
-            states: self.len(),
-            transitions: self.edges.len(),
-            max_depth: self.depth.iter().copied().max().unwrap_or(0) as usize,
+            states: self.states as usize,
+            transitions: self.transitions as usize,
+            stored: self.len(),
+            max_depth: self.depth(self.len().saturating_sub(1)),
             complete: stopped.is_none(),
             stopped,
-            cyclic: back.iter().any(|&b| b),
+            cyclic,
         }
     }
 
@@ -428,21 +593,34 @@ impl Graph {
     /// program, at the shallowest such state.
     fn livelocks(&self, prog: &Program, model: Model, paths: &[u64], failures: &mut FailureSet) {
         let n = self.len();
-        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        // Predecessors in compressed rows, as the successors are: state `i`'s are
+        // `pred[first[i]..first[i + 1]]`.
+        let mut first = vec![0u32; n + 1];
+        for &to in &self.edges {
+            first[to as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut fill = first.clone();
+        let mut pred = vec![0u32; self.edges.len()];
         for from in 0..n {
             for &to in self.succ(from) {
-                preds[to as usize].push(from as u32);
+                pred[fill[to as usize] as usize] = from as u32;
+                fill[to as usize] += 1;
             }
         }
+        drop(fill);
+        let preds = |i: usize| &pred[first[i] as usize..first[i + 1] as usize];
         let mut can_end = vec![false; n];
         let mut work: Vec<usize> = (0..n)
-            .filter(|&i| self.status.get(i).is_some_and(|s| *s != RunStatus::Running))
+            .filter(|&i| self.status.get(i).is_some_and(|&ends| ends != 0))
             .collect();
         for &i in &work {
             can_end[i] = true;
         }
         while let Some(i) = work.pop() {
-            for &p in &preds[i] {
+            for &p in preds(i) {
                 if !can_end[p as usize] {
                     can_end[p as usize] = true;
                     work.push(p as usize);
@@ -450,12 +628,13 @@ impl Graph {
             }
         }
         let stuck: Vec<usize> = (0..n).filter(|&i| !can_end[i]).collect();
-        let Some(&first) = stuck.iter().min_by_key(|&&i| self.depth[i]) else {
+        // The first in number is a shallowest.
+        let Some(&first) = stuck.first() else {
             return;
         };
         let entering: u64 = stuck
             .iter()
-            .filter(|&&i| preds[i].iter().any(|&p| can_end[p as usize]) || i == 0)
+            .filter(|&&i| preds(i).iter().any(|&p| can_end[p as usize]) || i == 0)
             .map(|&i| paths[i])
             .fold(0u64, |a, b| a.saturating_add(b));
         let st = &self.state(prog, first);
@@ -469,8 +648,29 @@ impl Graph {
         failures.add(
             FailureKind::Livelock,
             FailureDetail::Livelock { threads },
-            &self.schedule(prog, model, first),
+            &self.schedule(prog, model, first, 0),
             entering,
         );
+    }
+}
+
+/// A vector of bits.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 != 0
+    }
+
+    fn any(&self) -> bool {
+        self.0.iter().any(|&w| w != 0)
     }
 }

@@ -12,7 +12,8 @@
 //! - [`exec`] lists the [`Choice`]s possible in a state and applies one, an instruction at a
 //!   time; [`describe`] says what a step or choice does, as data, and [`english`] words it.
 //! - [`Machine`] is the manual scheduler, with undo; [`sched`] has random and PCT schedulers;
-//!   [`explore`] visits every reachable state.
+//!   [`explore`] visits every reachable state, storing them packed ([`pack`]) and, where
+//!   threads are alike, one per set of states that differ only by swapping them ([`symmetry`]).
 //!
 //! Nothing here uses threads or clocks, so it runs the same natively and in a Web Worker.
 //! The language is documented in `docs/LAB.md`.
@@ -47,6 +48,7 @@ pub mod request;
 pub mod sched;
 pub mod state;
 pub mod step_text;
+pub mod symmetry;
 pub mod to_json;
 
 pub use crate::json::ToJson;
@@ -54,7 +56,7 @@ pub use choice::{decode_schedule, encode_schedule, BadChoice, Choice};
 pub use describe::{AltText, ChoiceText, StepText};
 pub use error::{Expected, Found, NameRole, ParseError, ParseErrorKind};
 pub use exec::RunStatus;
-pub use explore::{explore, Limits, Progress};
+pub use explore::{explore, explore_unreduced, Limits, Progress};
 pub use machine::{Machine, MachineView, Refusal, StepError};
 pub use model::{ra, Memory, MemoryModel};
 pub use program::Program;

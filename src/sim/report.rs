@@ -180,10 +180,14 @@ pub struct Report {
     pub outcomes: Vec<OutcomeCount>,
     /// Every distinct failure found, most severe kind first, each with a shortest schedule.
     pub failures: Vec<Failure>,
-    /// Distinct states visited.
+    /// Distinct states visited (reached by some schedule), whether stored or not.
     pub states: usize,
-    /// Transitions followed (choices tried).
+    /// Transitions between them (choices from each state).
     pub transitions: usize,
+    /// States the explorer stored: fewer than `states` where threads are alike, since it
+    /// stores one state of each set that differ only by swapping such threads
+    /// (`src/sim/symmetry.rs`). This is what `Limits::max_states` bounds.
+    pub stored: usize,
     /// The most scheduling decisions on a shortest path to any state.
     pub max_depth: usize,
     /// True if every reachable state was visited.

@@ -3,7 +3,6 @@
 //! `from_query` never fails: a value it cannot use becomes a [`ParamError`] (said in English in
 //! one place, its `Display`) and the default stays, so a bad link still opens a working view.
 
-
 /// The most producer threads, and the most consumer threads, a run may have.
 pub const MAX_THREADS_PER_ROLE: u32 = 8;
 /// The most items one producer puts in a run (the checker keeps two bits per item).

@@ -89,8 +89,32 @@ pub trait MemoryModel {
     fn drained(&self) -> bool;
 }
 
+/// `dst.clone_from(src)` for a vector of plain values. Std's clears and extends, a call to
+/// reserve and one to copy even when the lengths agree, as they almost always do here; in the
+/// size-optimised build that was 8% of the explorer's instructions (measured with callgrind).
+pub fn copy_into<T: Copy>(dst: &mut Vec<T>, src: &[T]) {
+    if dst.len() == src.len() {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    } else {
+        dst.clear();
+        dst.extend_from_slice(src);
+    }
+}
+
+/// [`copy_into`] for a vector of vectors.
+pub fn copy_nested<T: Copy>(dst: &mut Vec<Vec<T>>, src: &[Vec<T>]) {
+    dst.truncate(src.len());
+    for (d, s) in dst.iter_mut().zip(src) {
+        copy_into(d, s);
+    }
+    let have = dst.len();
+    dst.extend(src[have..].iter().cloned());
+}
+
 /// Shared memory under one of the models.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum Memory {
     /// Sequential consistency.
     Sc(ScMemory),
@@ -98,6 +122,29 @@ pub enum Memory {
     Tso(TsoMemory),
     /// Release/acquire.
     Ra(RaMemory),
+}
+
+impl Clone for Memory {
+    fn clone(&self) -> Memory {
+        match self {
+            Memory::Sc(m) => Memory::Sc(m.clone()),
+            Memory::Tso(m) => Memory::Tso(m.clone()),
+            Memory::Ra(m) => Memory::Ra(m.clone()),
+        }
+    }
+
+    /// Reuses the vectors already there when both are of the same model (see `State`).
+    fn clone_from(&mut self, src: &Memory) {
+        match (self, src) {
+            (Memory::Sc(a), Memory::Sc(b)) => copy_into(&mut a.0, &b.0),
+            (Memory::Tso(a), Memory::Tso(b)) => {
+                copy_into(&mut a.mem, &b.mem);
+                copy_nested(&mut a.buffers, &b.buffers);
+            }
+            (Memory::Ra(a), Memory::Ra(b)) => a.clone_from(b),
+            (a, b) => *a = b.clone(),
+        }
+    }
 }
 
 impl Memory {

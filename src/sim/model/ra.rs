@@ -20,7 +20,7 @@
 //! Views are message positions, and a write inserted in the middle shifts the positions after
 //! it; keeping positions dense (instead of rational timestamps) makes equal states compare equal.
 
-use super::{MemoryModel, RmwFn, Target};
+use super::{copy_into, MemoryModel, RmwFn, Target};
 use crate::sim::ast::Order;
 use crate::sim::program::DivByZero;
 
@@ -34,7 +34,7 @@ fn join(into: &mut View, other: &View) {
 }
 
 /// One write to a variable.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Msg {
     /// The value written.
     pub value: i64,
@@ -45,7 +45,7 @@ pub struct Msg {
 }
 
 /// A thread's three views.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ThreadViews {
     /// What the thread has seen.
     pub cur: View,
@@ -56,7 +56,7 @@ pub struct ThreadViews {
 }
 
 /// The whole release/acquire memory.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct RaMemory {
     /// Per variable, its messages in modification order.
     pub locs: Vec<Vec<Msg>>,
@@ -68,6 +68,60 @@ pub struct RaMemory {
     pub mutexes: Vec<View>,
     /// Per semaphore, the views its signals released.
     pub sems: Vec<View>,
+}
+
+// Written out for `clone_from`, which reuses the vectors already there: the explorer copies a
+// memory into the same scratch memory once per transition.
+impl Clone for Msg {
+    fn clone(&self) -> Msg {
+        Msg {
+            value: self.value,
+            view: self.view.clone(),
+            rmw: self.rmw,
+        }
+    }
+
+    fn clone_from(&mut self, src: &Msg) {
+        self.value = src.value;
+        copy_into(&mut self.view, &src.view);
+        self.rmw = src.rmw;
+    }
+}
+
+impl Clone for ThreadViews {
+    fn clone(&self) -> ThreadViews {
+        ThreadViews {
+            cur: self.cur.clone(),
+            acq: self.acq.clone(),
+            rel: self.rel.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, src: &ThreadViews) {
+        copy_into(&mut self.cur, &src.cur);
+        copy_into(&mut self.acq, &src.acq);
+        copy_into(&mut self.rel, &src.rel);
+    }
+}
+
+impl Clone for RaMemory {
+    fn clone(&self) -> RaMemory {
+        RaMemory {
+            locs: self.locs.clone(),
+            threads: self.threads.clone(),
+            sc: self.sc.clone(),
+            mutexes: self.mutexes.clone(),
+            sems: self.sems.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, src: &RaMemory) {
+        self.locs.clone_from(&src.locs);
+        self.threads.clone_from(&src.threads);
+        copy_into(&mut self.sc, &src.sc);
+        self.mutexes.clone_from(&src.mutexes);
+        self.sems.clone_from(&src.sems);
+    }
 }
 
 impl RaMemory {
@@ -110,17 +164,15 @@ impl RaMemory {
     /// Before a `seq_cst` access: see everything earlier `seq_cst` operations saw.
     pub fn sc_before(&mut self, t: usize, order: Order) {
         if order == Order::SeqCst {
-            let sc = self.sc.clone();
-            join(&mut self.threads[t].cur, &sc);
-            join(&mut self.threads[t].acq, &sc);
+            join(&mut self.threads[t].cur, &self.sc);
+            join(&mut self.threads[t].acq, &self.sc);
         }
     }
 
     /// After a `seq_cst` access: let later `seq_cst` operations see what this thread saw.
     pub fn sc_after(&mut self, t: usize, order: Order) {
         if order == Order::SeqCst {
-            let cur = self.threads[t].cur.clone();
-            join(&mut self.sc, &cur);
+            join(&mut self.sc, &self.threads[t].cur);
         }
     }
 
@@ -130,34 +182,36 @@ impl RaMemory {
     }
 
     /// Positions where thread `t` may insert a new write to `var`.
-    pub fn writable(&self, t: usize, var: usize, order: Order) -> Vec<usize> {
+    pub fn writable(&self, t: usize, var: usize, order: Order) -> impl Iterator<Item = usize> + '_ {
         let msgs = &self.locs[var];
-        (self.floor(t, var, order) + 1..=msgs.len())
-            .filter(|&p| p == msgs.len() || !msgs[p].rmw)
-            .collect()
+        (self.floor(t, var, order) + 1..=msgs.len()).filter(|&p| p == msgs.len() || !msgs[p].rmw)
     }
 
-    /// Positions a read-modify-write by `t` may read from: the next message must not be
+    /// True if a read-modify-write may read message `i` of `var`: the next message must not be
     /// another read-modify-write's, since two of them cannot both read the same write.
-    pub fn rmw_readable(&self, t: usize, var: usize, order: Order) -> Vec<usize> {
+    fn rmw_may_read(&self, var: usize, i: usize) -> bool {
         let msgs = &self.locs[var];
+        i + 1 == msgs.len() || !msgs[i + 1].rmw
+    }
+
+    /// Positions a read-modify-write by `t` may read from (see [`RaMemory::rmw_may_read`]).
+    pub fn rmw_readable(&self, t: usize, var: usize, order: Order) -> Vec<usize> {
         self.readable(t, var, order)
-            .filter(|&i| i + 1 == msgs.len() || !msgs[i + 1].rmw)
+            .filter(|&i| self.rmw_may_read(var, i))
             .collect()
     }
 
     /// Thread `t` reads message `pos` of `var` and returns its value.
     pub fn read(&mut self, t: usize, var: usize, pos: usize, acquire: bool) -> i64 {
         let msg = &self.locs[var][pos];
-        let (value, view) = (msg.value, msg.view.clone());
         let tv = &mut self.threads[t];
         tv.cur[var] = tv.cur[var].max(pos as u32);
         tv.acq[var] = tv.acq[var].max(pos as u32);
-        join(&mut tv.acq, &view);
+        join(&mut tv.acq, &msg.view);
         if acquire {
-            join(&mut tv.cur, &view);
+            join(&mut tv.cur, &msg.view);
         }
-        value
+        msg.value
     }
 
     /// Thread `t` makes write `w` to `var` at position `pos`.
@@ -219,31 +273,30 @@ impl RaMemory {
     pub fn fence_views(&mut self, t: usize, acquire: bool, release: bool, seq_cst: bool) {
         let tv = &mut self.threads[t];
         if acquire {
-            let acq = tv.acq.clone();
-            join(&mut tv.cur, &acq);
+            join(&mut tv.cur, &tv.acq);
         }
         if seq_cst {
             join(&mut tv.cur, &self.sc);
-            self.sc = tv.cur.clone();
+            self.sc.clone_from(&tv.cur);
             join(&mut tv.acq, &self.sc);
         }
         if release {
-            tv.rel = tv.cur.clone();
+            tv.rel.clone_from(&tv.cur);
         }
     }
 
     /// Thread `t` releases into a lock's or semaphore's view (unlock, signal, condvar wait).
     pub fn release_into(&mut self, t: usize, target: Target) {
-        let cur = self.threads[t].cur.clone();
+        let cur = &self.threads[t].cur;
         match target {
             Target::Mutex(m) => {
                 if let Some(v) = self.mutexes.get_mut(m) {
-                    *v = cur;
+                    v.clone_from(cur);
                 }
             }
             Target::Sem(s) => {
                 if let Some(v) = self.sems.get_mut(s) {
-                    join(v, &cur);
+                    join(v, cur);
                 }
             }
         }
@@ -255,10 +308,10 @@ impl RaMemory {
             Target::Mutex(m) => self.mutexes.get(m),
             Target::Sem(s) => self.sems.get(s),
         };
-        if let Some(view) = view.cloned() {
+        if let Some(view) = view {
             let tv = &mut self.threads[t];
-            join(&mut tv.cur, &view);
-            join(&mut tv.acq, &view);
+            join(&mut tv.cur, view);
+            join(&mut tv.acq, view);
         }
     }
 }
@@ -283,14 +336,13 @@ impl MemoryModel for RaMemory {
     }
 
     fn store_alts(&self, t: usize, var: usize, order: Order, alt: &mut dyn FnMut(usize)) {
-        self.writable(t, var, order).into_iter().for_each(alt);
+        self.writable(t, var, order).for_each(alt);
     }
 
     fn rmw_alts(&self, t: usize, var: usize, order: Order, op: RmwFn, alt: &mut dyn FnMut(usize)) {
-        let ok_for_rmw = self.rmw_readable(t, var, order);
         for p in self.readable(t, var, order) {
             // A failing compare-exchange is only a load, so it may read any visible message.
-            if ok_for_rmw.contains(&p) || matches!(op(self.locs[var][p].value), Ok(None)) {
+            if self.rmw_may_read(var, p) || matches!(op(self.locs[var][p].value), Ok(None)) {
                 alt(p);
             }
         }
