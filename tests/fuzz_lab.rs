@@ -383,7 +383,10 @@ fn a_budget_that_cannot_fit_the_state_bound_is_refused_before_work() {
     let Err(RequestError::OverBudget { fits, .. }) =
         request::check_budget(&prog, Model::Tso, &limits)
     else {
-        panic!("{} states of {per} bytes fit in 512 MiB?", limits.max_states)
+        panic!(
+            "{} states of {per} bytes fit in 512 MiB?",
+            limits.max_states
+        )
     };
     assert_eq!(fits, limits.max_bytes / per);
     let fitting = Limits {
