@@ -159,7 +159,9 @@ thread C {
     ));
     assert_eq!(bounded["stopped"]["reason"], "state_limit");
     assert_eq!(bounded["stopped"]["limit"], 500);
-    assert_eq!(bounded["states"], 500);
+    // The bound counts stored states; three identical threads store one state per orbit, so
+    // the report, which counts every state, says more.
+    assert!(bounded["states"].as_f64().unwrap() >= 500.0, "{bounded}");
 }
 
 #[wasm_bindgen_test]

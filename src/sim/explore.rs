@@ -75,7 +75,8 @@ fn bytes_per_outcome(prog: &Program) -> usize {
 /// How far exploration has got, passed to the progress callback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// Distinct states found so far.
+    /// Distinct states found so far, as the report counts them (with symmetry, each stored
+    /// state counts for its whole orbit; `Limits::max_states` bounds the stored ones).
     pub states: usize,
     /// States whose successors have been computed.
     pub expanded: usize,
@@ -281,7 +282,9 @@ impl Graph {
 
     fn progress(&self, expanded: usize) -> Progress {
         Progress {
-            states: self.len(),
+            // Every state, as the report counts them (a stored state stands for its orbit), so
+            // the last progress the page shows is the report's number.
+            states: self.states as usize,
             expanded,
             transitions: self.edges.len(),
             bytes: self.bytes_held(),
