@@ -118,7 +118,7 @@
   window.Worker = class extends Native {
     constructor(url, opts) {
       super(url, opts);
-      if (String(url).includes('consumer-worker')) hook(this);
+      if (String(url).includes('queue-worker')) hook(this);
     }
   };
 

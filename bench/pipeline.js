@@ -8,7 +8,7 @@
 
 const now = () => performance.timeOrigin + performance.now();
 const WORKERS = {
-  wasm: new URL('../www/consumer-worker.js', import.meta.url),
+  wasm: new URL('../www/playground/queue-worker.js', import.meta.url),
   echo: new URL('./echo-worker.js', import.meta.url),
   // The same two, wrapped to time their phases from inside (bench/timed-worker.js).
   'wasm-timed': new URL('./timed-worker.js?target=wasm', import.meta.url),

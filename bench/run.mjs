@@ -12,9 +12,9 @@
 //
 // Baselines:
 // - the pipeline: the same page and measurement with bench/echo-worker.js, a plain-JS worker
-//   that speaks the same protocol without wasm, instead of www/consumer-worker.js;
+//   that speaks the same protocol without wasm, instead of www/playground/queue-worker.js;
 // - the real page: the same index.html, served from a second origin where
-//   www/consumer-worker.js is bench/echo-worker.js (a directory of symlinks; nothing is copied
+//   www/playground/queue-worker.js is bench/echo-worker.js (a directory of symlinks; nothing is copied
 //   or changed in the repository);
 // - the burst: the same page idle for as long as the burst took.
 // Timed runs alternate ours and the baseline (A, B, A, B, ...) and report the median.
@@ -54,10 +54,13 @@ function echoSite() {
   const dir = mkdtempSync(join(tmpdir(), 'qp-bench-echo-'));
   symlinkSync(join(ROOT, 'index.html'), join(dir, 'index.html'));
   symlinkSync(join(ROOT, 'pkg'), join(dir, 'pkg'));
-  mkdirSync(join(dir, 'www'));
+  mkdirSync(join(dir, 'www', 'playground'), { recursive: true });
   for (const f of readdirSync(join(ROOT, 'www'))) {
-    const src = f === 'consumer-worker.js' ? join(ROOT, 'bench', 'echo-worker.js') : join(ROOT, 'www', f);
-    symlinkSync(src, join(dir, 'www', f));
+    if (f !== 'playground') symlinkSync(join(ROOT, 'www', f), join(dir, 'www', f));
+  }
+  for (const f of readdirSync(join(ROOT, 'www', 'playground'))) {
+    const src = f === 'queue-worker.js' ? join(ROOT, 'bench', 'echo-worker.js') : join(ROOT, 'www', 'playground', f);
+    symlinkSync(src, join(dir, 'www', 'playground', f));
   }
   return dir;
 }

@@ -1,5 +1,5 @@
 // A profiling wrapper around a consumer worker, for the benchmark's "where the time goes" table:
-// `timed-worker.js?target=wasm` runs www/consumer-worker.js (the Rust queue and consumer),
+// `timed-worker.js?target=wasm` runs www/playground/queue-worker.js (the Rust queue and consumer),
 // `?target=echo` runs bench/echo-worker.js, each unchanged. Before the worker's own code loads,
 // this wraps what it calls so that its time can be split without touching it:
 // - onmessage: one request handled (for a put: the string handed to wasm, decoded, validated,
@@ -49,7 +49,7 @@ for (const [cls, method, key] of [[TextDecoder, 'decode', 'glueOut'], [TextEncod
 // Messages that arrive before the worker's own handler is in place are handed over in order.
 const early = [];
 self.onmessage = (e) => early.push(e);
-await import(target === 'echo' ? './echo-worker.js' : '../www/consumer-worker.js');
+await import(target === 'echo' ? './echo-worker.js' : '../www/playground/queue-worker.js');
 // The wasm's memory, to see it grow (the glue hands back the instance it already made).
 const exports = target === 'echo' ? null : await (await import('../pkg/queue_playground.js')).default();
 const inner = self.onmessage;

@@ -24,7 +24,7 @@
   const DEFAULT_HEIGHT = { lab: 640, queue: 720 };
   const live = new Set();
 
-  /** UTF-8 text as base64url without padding: the lab's own encoding (www/lab-url.js). */
+  /** UTF-8 text as base64url without padding: the lab's own encoding (www/lab/url.js). */
   function encodeSrc(text) {
     const bytes = new TextEncoder().encode(text);
     let bin = '';

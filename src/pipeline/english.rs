@@ -2,7 +2,7 @@
 //! the JSON reader's errors and kinds of value) and of the worker's activities, for logs, native
 //! tools and `?`. The page
 //! does not read these: it gets keys and numbers and words them in English or Chinese itself
-//! (`www/strings.js`), so nothing here is an interface.
+//! (`www/playground/strings.js`), so nothing here is an interface.
 
 use super::protocol::{Field, ProtocolError, VERSION};
 use super::types::Activity;

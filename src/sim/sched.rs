@@ -15,34 +15,8 @@ use super::program::Program;
 use super::report::{failure_of, Failure, FailureSet, OutcomeCount};
 use super::state::{Model, Outcome, State};
 
-/// SplitMix64: tiny, fast, and the same on every platform, so a seed replays anywhere.
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (0 if `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            return 0;
-        }
-        // Multiply-shift maps 64 random bits onto 0..n with negligible bias for small n.
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-}
+/// The seeded generator the schedulers draw from (the crate's one, [`crate::rng`]).
+pub use crate::rng::SplitMix64 as Rng;
 
 /// One run chosen by a randomised scheduler.
 #[derive(Clone, Debug, PartialEq)]

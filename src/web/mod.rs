@@ -3,7 +3,7 @@
 //! core makes every decision.
 //!
 //! Exports, kept few and coarse (each wasm build carries only its own):
-//! - [`start_consumer_worker`]: called once by `www/consumer-worker.js` inside a Web Worker; the
+//! - [`start_consumer_worker`]: called once by `www/playground/queue-worker.js` inside a Web Worker; the
 //!   Rust queue and consumer then own the worker's `onmessage` and run the rounds on timers.
 //!   ([`serve`] is the same loop on any message endpoint, for the worker tests.)
 //! - [`busy_work`]: the same blocking work, for the page's "run it on the page thread" demo.

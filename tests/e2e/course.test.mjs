@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { LAB_STRINGS } from '../../www/lab-strings.js';
+import { LAB_STRINGS } from '../../www/lab/strings.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;

@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { encodeSrc } from '../../www/lab-url.js';
-import { LAB_STRINGS } from '../../www/lab-strings.js';
+import { encodeSrc } from '../../www/lab/url.js';
+import { LAB_STRINGS } from '../../www/lab/strings.js';
 
 const CASES = JSON.parse(await readFile(new URL('../hostile/cases.json', import.meta.url), 'utf8')).cases;
 /** How long a hostile link may take to show its message (a bound, not a measurement). */

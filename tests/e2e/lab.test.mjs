@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { LAB_STRINGS } from '../../www/lab-strings.js';
+import { LAB_STRINGS } from '../../www/lab/strings.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
@@ -228,7 +228,7 @@ test('cancel stops a big exploration and the lab keeps working', { timeout: 120_
 test('the lab worker answers a malformed message with an error and keeps working', async () => {
   const { page, problems } = await openLab();
   const replies = await page.evaluate(async () => {
-    const w = new Worker(new URL('www/lab-worker.js', location.href), { type: 'module' });
+    const w = new Worker(new URL('www/lab/explore-worker.js', location.href), { type: 'module' });
     const got = [];
     const next = (pred) => new Promise((ok) => {
       const on = (e) => { if (pred(e.data)) { w.removeEventListener('message', on); ok(e.data); } };
@@ -295,7 +295,7 @@ test('random and PCT runs count every run; a replay survives a shared link', asy
 
 test('every level on the path is listed, and every string exists in English and Chinese', async () => {
   const { page, problems } = await openLab();
-  const levels = await page.evaluate(() => import('./www/lab.js').then((m) => m.LEVELS.map((l) => l.name)));
+  const levels = await page.evaluate(() => import('./www/lab/view.js').then((m) => m.LEVELS.map((l) => l.name)));
   const path = (await readFile(resolve(ROOT, 'lessons/path.txt'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   assert.deepEqual(levels, path, 'one level per line of lessons/path.txt, in order');
   assert.deepEqual(await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean)), path);
@@ -307,7 +307,7 @@ test('every level on the path is listed, and every string exists in English and 
   for (const [, key] of html.matchAll(/data-t="([^"]+)"/g)) assert.ok(en.includes(key), `lab.html uses ${key}`);
   // Every message key the core writes (src/sim/messages.rs) and the worker sends has a string.
   const rust = await readFile(resolve(ROOT, 'src/sim/messages.rs'), 'utf8');
-  const worker = await readFile(resolve(ROOT, 'www/lab-worker.js'), 'utf8');
+  const worker = await readFile(resolve(ROOT, 'www/lab/explore-worker.js'), 'utf8');
   const keys = new Set([
     ...[...rust.matchAll(/"((?:step|choice|alt|why|detail|err|parse|expect|found|role|obj|methods)\.[a-z_]+)"/g)].map((m) => m[1]),
     ...[...worker.matchAll(/'(worker\.[a-z_]+)'/g)].map((m) => m[1]),

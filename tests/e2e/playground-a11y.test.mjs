@@ -157,7 +157,7 @@ describe('the playground, accessible and phone-sized', () => {
 
   test('results are announced politely, at most every few seconds, each delivery in exactly one summary', { timeout: 60_000 }, async () => {
     const { page, problems } = await open('en', DESKTOP);
-    const { ANNOUNCE_MS } = await page.evaluate(async () => ({ ANNOUNCE_MS: (await import('./www/render.js')).ANNOUNCE_MS }));
+    const { ANNOUNCE_MS } = await page.evaluate(async () => ({ ANNOUNCE_MS: (await import('./www/playground/render.js')).ANNOUNCE_MS }));
     assert.equal(await page.getAttribute('#announce', 'aria-live'), 'polite');
     // Nothing else on the page is live but the queue.Full notice: the worker's health line
     // changes with every heartbeat and would flood a screen reader.

@@ -19,7 +19,7 @@ describe('the playground page', () => {
   test('is bilingual: every string has both languages, and ?lang=zh shows no raw key', async () => {
     const { page, problems } = await openPlayground(env, '/index.html?lang=zh');
     const { en, zh } = await page.evaluate(async () => {
-      const { STRINGS } = await import('./www/strings.js');
+      const { STRINGS } = await import('./www/playground/strings.js');
       return { en: Object.keys(STRINGS.en).sort(), zh: Object.keys(STRINGS.zh).sort() };
     });
     assert.deepEqual(zh, en, 'the same keys in English and Chinese');
@@ -326,7 +326,7 @@ describe('the playground page', () => {
 
     const errorTexts = () => page.evaluate(() => [...document.querySelectorAll('#errors .error-text')].map((e) => e.textContent));
     await page.waitForFunction((n) => window.__qp.stats().errors === n && document.querySelectorAll('#errors li').length === n, replies.sent.length);
-    const { STRINGS } = await page.evaluate(async () => ({ STRINGS: (await import('./www/strings.js')).STRINGS }));
+    const { STRINGS } = await page.evaluate(async () => ({ STRINGS: (await import('./www/playground/strings.js')).STRINGS }));
     for (const lang of ['en', 'zh']) {
       await page.selectOption('#lang', lang);
       await page.waitForFunction((l) => document.documentElement.lang === l, lang);

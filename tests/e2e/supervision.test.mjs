@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
-import { MAX_PER_POST, Outbox } from '../../www/producer.js';
+import { MAX_PER_POST, Outbox } from '../../www/playground/producer.js';
 
 let env;
 before(async () => { env = await start(); });
@@ -133,7 +133,7 @@ describe('supervision of the consumer worker', () => {
 
   test('a worker whose script throws at load is seen at once; automatic restarts give up, a restart by hand works', async () => {
     const broken = (route) => route.fulfill({ contentType: 'text/javascript', body: 'throw new Error("broken on purpose");' });
-    const { page, problems } = await openWith([['**/www/consumer-worker.js', broken]]);
+    const { page, problems } = await openWith([['**/www/playground/queue-worker.js', broken]]);
     await page.waitForFunction(() => window.__qp.supervisor().state === 'dead', null, { timeout: NOTICE_MS });
     let sup = await supervisor(page);
     assert.equal(sup.lastDeath.cause, 'error');
@@ -147,7 +147,7 @@ describe('supervision of the consumer worker', () => {
     sup = await supervisor(page);
     assert.deepEqual([sup.deaths, sup.restarts, sup.lastDeath.gaveUp], [3, 2, true]);
     // Fixed (the script is served again), a restart by hand brings it up.
-    await page.unroute('**/www/consumer-worker.js');
+    await page.unroute('**/www/playground/queue-worker.js');
     await page.click('#restart-worker');
     await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
     await configure(page, { mode: 'drain', interval: 50, work: 0, maxBatch: 100 });
@@ -185,7 +185,7 @@ self.addEventListener('message', (e) => {
   });
 
   test('an exception escaping the worker while it runs is seen at once, and what it held is lost', async () => {
-    const { page } = await openWith([['**/www/consumer-worker.js', misbehaving]]);
+    const { page } = await openWith([['**/www/playground/queue-worker.js', misbehaving]]);
     await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
     await configure(page, { mode: 'snapshot', interval: 600000, work: 0, maxBatch: 100 });
     await send(page, 'held');
@@ -204,7 +204,7 @@ self.addEventListener('message', (e) => {
   });
 
   test('declared blocking work longer than the silence bound is not a death; an undeclared block is', async () => {
-    const { page } = await openWith([['**/www/consumer-worker.js', misbehaving]]);
+    const { page } = await openWith([['**/www/playground/queue-worker.js', misbehaving]]);
     await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
     await configure(page, { mode: 'drain', interval: 50, work: 0, maxBatch: 100 });
     // Declared: 3 s of work in the worker, three times the silence bound.
@@ -309,7 +309,7 @@ self.addEventListener('message', (e) => {
   });
 });
 
-describe('the producer (www/producer.js, in node)', () => {
+describe('the producer (www/playground/producer.js, in node)', () => {
   test('never posts more than the worker reads: every post is under its 2 Mi-unit cap, and each message goes once', () => {
     const posts = [];
     const outbox = new Outbox((msg) => posts.push(JSON.stringify({ v: 1, id: posts.length + 1, ...msg })));

@@ -1,6 +1,6 @@
 // The broker view's DOM: built once, then updated at most once per animation frame. Every
 // text from a message, a URL or a worker goes in as textContent.
-import { t, fill } from '../strings.js';
+import { t, fill } from '../playground/strings.js';
 
 const LANE_CHIPS = 40; // chips drawn per lane; the rest are counted
 const LOST_SHOWN = 200; // lost messages named in the list; the rest are counted

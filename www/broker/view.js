@@ -2,7 +2,7 @@
 // competing consumers, redelivery and durability: the in-browser broker (Rust, in its own
 // worker) or a real RabbitMQ over Web-STOMP. This module wires workers to the page and keeps
 // the page's ledger (LedgerMirror, Rust); it decides nothing about messages itself.
-import { t, onLang, applyStatic, fill } from '../strings.js';
+import { t, onLang, applyStatic, fill } from '../playground/strings.js';
 import { readParams, writeParams, RABBITMQ_URL } from './params.js';
 import { buildView, Lanes, renderLedger, renderLost, renderErrors } from './render.js';
 import { watch } from './watch.js';

@@ -1,6 +1,6 @@
 // Every string of the threads view, in English and Chinese (terms: /work/shared/zh-glossary.md),
 // and its language switch: the same choice as the other pages (../i18n.js).
-import { createI18n } from '../i18n.js';
+import { createI18n } from '../common/i18n.js';
 
 export const THREADS_STRINGS = {
   en: {
@@ -219,6 +219,6 @@ export const THREADS_STRINGS = {
   },
 };
 
-export { fill } from '../i18n.js';
+export { fill } from '../common/i18n.js';
 
 export const { t, getLang, setLang, onLang, applyStatic } = createI18n(THREADS_STRINGS, 'tt');

@@ -2,9 +2,9 @@
 // success panel once the goal is reached (asked of the core: LabSession.goal_met), the fix
 // to make next, and the fix's check on an exhaustive exploration of the learner's program.
 // Stages: 'goal' -> 'won' (the panel shows what happened) -> 'fix' -> 'fixed' (-> next level).
-import { fill, t } from './lab-i18n.js';
-import { el } from './lab-view.js';
-import { plain, record, stageOf, tr } from './lab-path.js';
+import { fill, t } from './i18n.js';
+import { el } from './stepper.js';
+import { plain, record, stageOf, tr } from './path.js';
 
 /** True if an outcome (the core's [[name, value], ...]) shows every wanted value. */
 const shows = (outcome, want) => want.every(([k, v]) => outcome.some(([k2, v2]) => k2 === k && v2 === v));

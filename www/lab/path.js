@@ -1,9 +1,9 @@
 // The course: the levels in lessons/path.txt, each read from its lesson file by the core
 // (`level_json`, src/sim/level.rs), the learner's progress in localStorage, and the path
-// drawn as a list of buttons. It decides nothing about winning (www/lab-level.js asks the
+// drawn as a list of buttons. It decides nothing about winning (www/lab/level.js asks the
 // core); it loads, remembers and draws.
-import { getLang, t } from './lab-i18n.js';
-import { el } from './lab-view.js';
+import { getLang, t } from './i18n.js';
+import { el } from './stepper.js';
 
 const KEY = 'queue-playground-lab-progress';
 

@@ -8,7 +8,7 @@ export const LAB_STRINGS = {
     tagline: 'Be the scheduler: run small concurrent programs step by step, or let the explorer try every interleaving under a memory model.',
     back: '← back to the queue playground',
     'lang.label': 'Language',
-    // Embed mode (www/embed-frame.js)
+    // Embed mode (www/common/embed-frame.js)
     'embed.bar': 'Queue Playground',
     'embed.open': 'open in Queue Playground ↗',
     'embed.newTab': 'opens the full page in a new tab',
@@ -337,7 +337,7 @@ export const LAB_STRINGS = {
     tagline: '你来当调度器：一步一步运行小的并发程序，或让探索器在某个内存模型下尝试所有交错。',
     back: '← 回到队列演练场',
     'lang.label': '语言',
-    // 嵌入模式（www/embed-frame.js）
+    // 嵌入模式（www/common/embed-frame.js）
     'embed.bar': '队列演练场',
     'embed.open': '在队列演练场中打开 ↗',
     'embed.newTab': '在新标签页中打开完整页面',

@@ -7,21 +7,7 @@ import { BatchLog, Announcer, renderStats, statTiles, SHOW_MESSAGES } from './re
 import { Chart } from './chart.js';
 import { FrameMeter, busyOnPage } from './demo.js';
 import { workerError } from './errors.js';
-import { Supervisor } from './common/supervisor.js';
-
-// index.html?view=threads is the threads view (www/threads/, loaded only then): it takes the
-// page, and this module stops here for good, so the playground's worker never starts.
-if (new URLSearchParams(location.search).get('view') === 'threads') {
-  await import('./threads/view.js');
-  await new Promise(() => {});
-}
-
-// Another view, loaded on demand: its module replaces this page's content, and the rest of this
-// module (the playground's own wiring and worker) never runs.
-if (new URLSearchParams(location.search).get('view') === 'broker') {
-  await (await import('./broker/view.js')).start();
-  await new Promise(() => {});
-}
+import { Supervisor } from '../common/supervisor.js';
 
 const $ = (id) => document.getElementById(id);
 /** "No limit" on a batch: u32::MAX, as `Settings::REFERENCE` has it; shown as an empty box. */
@@ -52,7 +38,7 @@ const send = (msg) => {
   return id;
 };
 const sup = new Supervisor({
-  create: () => new Worker(new URL('./consumer-worker.js', import.meta.url), { type: 'module' }),
+  create: () => new Worker(new URL('./queue-worker.js', import.meta.url), { type: 'module' }),
   ping: () => send({ type: 'ping' }),
   onMessage: (e) => onReply(e.data),
   onStart: () => {
@@ -420,7 +406,7 @@ if (matchMedia('(max-width: 600px)').matches) $('intro').open = false;
 statTiles($('stats'), Object.keys(stats()));
 setLang(getLang(), false);
 // Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
-if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
+if (document.documentElement.dataset.embed) import('../common/embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
 sup.setAuto($('auto-restart').checked);
 sup.start();
 requestAnimationFrame(frame);

@@ -1,13 +1,13 @@
 // The interleaving lab page: an editor, a stepper where the learner is the scheduler, and the
-// explorers, which run in a Web Worker (www/lab-worker.js). The lab's Rust (pkg/lab.js, built
+// explorers, which run in a Web Worker (www/lab/explore-worker.js). The lab's Rust (pkg/lab.js, built
 // with `--features lab`) is loaded here only, so the playground's first visit never fetches it.
-// The program, model and schedule live in the URL's hash (www/lab-url.js).
-import { applyStatic, fill, getLang, onLang, say, setLang, t } from './lab-i18n.js';
-import { countChoices, countLines, readHash, writeHash } from './lab-url.js';
-import { el, namedChoice, namedSchedule, renderStepper, statusKind, statusText } from './lab-view.js';
-import { renderResults } from './lab-results.js';
-import { loadPath, plain, renderPath } from './lab-path.js';
-import { levelPanel } from './lab-level.js';
+// The program, model and schedule live in the URL's hash (www/lab/url.js).
+import { applyStatic, fill, getLang, onLang, say, setLang, t } from './i18n.js';
+import { countChoices, countLines, readHash, writeHash } from './url.js';
+import { el, namedChoice, namedSchedule, renderStepper, statusKind, statusText } from './stepper.js';
+import { renderResults } from './results.js';
+import { loadPath, plain, renderPath } from './path.js';
+import { levelPanel } from './level.js';
 
 /** The course's levels in path order ({ name, text, level, program }, see lab-path.js). */
 export let LEVELS = [];
@@ -127,7 +127,7 @@ function engineFailed(err) {
   status.dataset.key = 'engine.restarted';
   status.textContent = t('engine.restarted', { e: String(err?.message ?? err) });
   // A new module record (the query makes it one) gives a new instance and new JS glue.
-  import(`../pkg/lab.js?instance=${engineRestarts}`)
+  import(`../../pkg/lab.js?instance=${engineRestarts}`)
     .then(async (fresh) => {
       await fresh.default({ module_or_path: compiled });
       wasm = fresh;
@@ -411,7 +411,7 @@ let lastResult = null;
 let workerRestarts = 0;
 
 function startWorker() {
-  const url = new URL('./lab-worker.js', import.meta.url);
+  const url = new URL('./explore-worker.js', import.meta.url);
   const w = new Worker(url, { type: 'module', name: compiled ? 'lab:module' : 'lab' });
   worker = w;
   if (compiled) w.postMessage({ type: 'module', module: compiled });
@@ -577,7 +577,7 @@ function wire() {
 /** pkg/lab_bg.wasm, compiled once: the page and every lab worker instantiate the same module. */
 let compiled = null;
 async function compileWasm() {
-  const url = new URL('../pkg/lab_bg.wasm', import.meta.url);
+  const url = new URL('../../pkg/lab_bg.wasm', import.meta.url);
   try {
     return await WebAssembly.compileStreaming(fetch(url));
   } catch {
@@ -593,7 +593,7 @@ async function main() {
   fillPresets();
   wire();
   try {
-    wasm = await import('../pkg/lab.js');
+    wasm = await import('../../pkg/lab.js');
     compiled = await compileWasm();
     await wasm.default({ module_or_path: compiled });
     limits = JSON.parse(wasm.lab_limits());
@@ -645,5 +645,5 @@ window.__lab = {
 };
 
 // Embed mode (?embed=1, set in the page's head): loaded only in a frame, so a visit pays nothing for it.
-if (document.documentElement.dataset.embed) import('./embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
+if (document.documentElement.dataset.embed) import('../common/embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
 main();

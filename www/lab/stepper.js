@@ -3,7 +3,7 @@
 // It renders what the core's MachineView says (src/sim/machine.rs) and decides nothing: every
 // description, choice and reason arrives as a message (a key plus fields) that `say` words in
 // the page's language. Every text goes through textContent.
-import { say, t } from './lab-i18n.js';
+import { say, t } from './i18n.js';
 
 /** An element with a class and text. */
 export function el(tag, cls, text) {

@@ -5,8 +5,8 @@
 // runtime error, a lost wakeup or a loop is a bar of its own beside the finished outcomes
 // (a false `final assert` is already an outcome, marked failed), and random runs cut off at
 // the step limit are a bar too. An exploration cut short never says "no failures found".
-import { say, t } from './lab-i18n.js';
-import { el } from './lab-view.js';
+import { say, t } from './i18n.js';
+import { el } from './stepper.js';
 
 const fmt = (n) => Number(n).toLocaleString('en-US');
 

@@ -42,7 +42,7 @@ let wasm = null;
 
 /** Loads the wasm on first use, lets `before` paint, then blocks the page for `ms`. */
 export async function busyOnPage(ms, before) {
-  wasm ??= import('../pkg/queue_playground.js').then(async (m) => {
+  wasm ??= import('../../pkg/queue_playground.js').then(async (m) => {
     await m.default();
     return m;
   });

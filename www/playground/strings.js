@@ -1,7 +1,7 @@
 // Every user-facing string, in English and Chinese, and the language switch.
 // Text in `backticks` is rendered as <code> by fill(); nothing here is ever parsed as HTML.
 
-import { createI18n } from './i18n.js';
+import { createI18n } from '../common/i18n.js';
 
 export const STRINGS = {
   en: {
@@ -10,7 +10,7 @@ export const STRINGS = {
     'nav.lab': 'The interleaving lab: be the scheduler →',
     'nav.threads': 'Real threads, real races: many workers on one shared memory →',
     'lang.label': 'Language',
-    // Embed mode (www/embed-frame.js)
+    // Embed mode (www/common/embed-frame.js)
     'embed.bar': 'Queue Playground',
     'embed.open': 'open in Queue Playground ↗',
     'embed.newTab': 'opens the full page in a new tab',
@@ -270,7 +270,7 @@ export const STRINGS = {
     'nav.lab': '交错实验室：你来当调度器 →',
     'nav.threads': '真实线程，真实竞态：多个 Worker 共享同一块内存 →',
     'lang.label': '语言',
-    // 嵌入模式（www/embed-frame.js）
+    // 嵌入模式（www/common/embed-frame.js）
     'embed.bar': '队列演练场',
     'embed.open': '在队列演练场中打开 ↗',
     'embed.newTab': '在新标签页中打开完整页面',
@@ -522,6 +522,6 @@ export const STRINGS = {
   },
 };
 
-export { fill } from './i18n.js';
+export { fill } from '../common/i18n.js';
 
 export const { t, getLang, setLang, onLang, applyStatic } = createI18n(STRINGS, 'i18n');

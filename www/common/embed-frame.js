@@ -1,5 +1,5 @@
 // Embed mode, for every page of the playground: a page opened with `?embed=1` inside a frame
-// shows only its view (www/embed.css hides the site chrome under html[data-embed]), tells its
+// shows only its view (www/common/embed.css hides the site chrome under html[data-embed]), tells its
 // host how tall its content is, opens every link in a new tab, and offers "open in the
 // playground" and "copy link" for the full page. The host side is www/embed.js; the whole
 // contract is in docs/EMBED.md. Outside embed mode nothing here runs.

@@ -17,7 +17,7 @@
 //   `error` is a message {key, ...fields} that the page words in its language (lab-strings.js).
 // Cancelling: an exploration runs synchronously, so this worker cannot read a cancel message
 // while it works; the page terminates the worker and starts a fresh one instead.
-import init, { explore_json, sample_json } from '../pkg/lab.js';
+import init, { explore_json, sample_json } from '../../pkg/lab.js';
 
 const PROGRESS_MS = 100;
 const KINDS = new Set(['exhaustive', 'random', 'pct']);

@@ -1,0 +1,121 @@
+// One language switch for every page of the playground: the same choice everywhere (one
+// localStorage key, or ?lang=), lookup with {name} placeholders, and static text filled from
+// data attributes — over whichever string table the page brings.
+
+const KEY = 'queue-playground-lang';
+
+/** Sets `el`'s text, turning `backticked` parts into <code> elements (as text, never HTML). */
+export function fill(el, text) {
+  el.replaceChildren();
+  text.split('`').forEach((part, i) => {
+    if (!part) return;
+    if (i % 2) {
+      const code = document.createElement('code');
+      code.textContent = part;
+      el.append(code);
+    } else el.append(part);
+  });
+}
+
+/**
+ * The language functions for `table` ({ en: {...}, zh: {...} }). Static text is marked with
+ * `data-${attr}` (text), `data-${attr}-ph` (placeholder) and `data-${attr}-tip` (title).
+ */
+export function createI18n(table, attr) {
+  const valid = (l) => (l && Object.hasOwn(table, l) ? l : null);
+  let stored = null;
+  try { stored = localStorage.getItem(KEY); } catch { /* storage may be blocked in iframes */ }
+  let lang = valid(new URLSearchParams(location.search).get('lang')) || valid(stored)
+    || (navigator.language?.startsWith('zh') ? 'zh' : 'en');
+  const listeners = [];
+  const data = (suffix) => attr + suffix.replace(/-(\w)/g, (m, c) => c.toUpperCase());
+
+  /** The string for `key` in the current language, with `{name}` filled from `vars`. */
+  function t(key, vars) {
+    const s = table[lang][key] ?? table.en[key] ?? key;
+    return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
+  }
+
+  /** Fills every element marked for translation under `root`. */
+  function applyStatic(root = document) {
+    document.documentElement.lang = lang;
+    document.title = t('title');
+    for (const el of root.querySelectorAll(`[data-${attr}]`)) fill(el, t(el.dataset[data('')]));
+    for (const el of root.querySelectorAll(`[data-${attr}-ph]`)) el.placeholder = t(el.dataset[data('-ph')]);
+    for (const el of root.querySelectorAll(`[data-${attr}-tip]`)) el.title = t(el.dataset[data('-tip')]);
+  }
+
+  /** Switches language, remembers it if the user chose it, and tells every listener. */
+  function setLang(next, remember = true) {
+    if (!valid(next)) return;
+    lang = next;
+    try { if (remember) localStorage.setItem(KEY, next); } catch { /* storage may be blocked */ }
+    applyStatic();
+    for (const f of listeners) f();
+  }
+
+  return { t, getLang: () => lang, setLang, onLang: (f) => listeners.push(f), applyStatic };
+}
+
+/** The languages every view is written in. */
+export const LANGS = ['en', 'zh'];
+
+/** The language a visit starts in: `?lang=`, else the stored choice, else the browser's. */
+export function chosenLang() {
+  const valid = (l) => (LANGS.includes(l) ? l : null);
+  let stored = null;
+  try { stored = localStorage.getItem(KEY); } catch { /* storage may be blocked in iframes */ }
+  return valid(new URLSearchParams(location.search).get('lang')) || valid(stored)
+    || (navigator.language?.startsWith('zh') ? 'zh' : 'en');
+}
+
+/**
+ * A view's language functions, loading only the chosen language's strings: the shared ones
+ * (./strings/LANG.js) and the view's own, `loadView(lang)` (the view's
+ * `(lang) => import(\`./strings/${lang}.js\`)`, so the import resolves next to the view).
+ * Switching language loads the other tables once, then fills the page and tells the listeners.
+ * A key missing from a table shows as the key itself (the e2e tests check that both languages
+ * have the same keys), so English is never downloaded for a Chinese visit.
+ */
+export async function loadI18n(loadView, attr = 'i18n') {
+  const cache = new Map();
+  const tables = (l) => {
+    if (!cache.has(l)) {
+      cache.set(l, Promise.all([import(`./strings/${l}.js`), loadView(l)])
+        .then(([shared, own]) => ({ ...shared.default, ...own.default })));
+    }
+    return cache.get(l);
+  };
+  let lang = chosenLang();
+  let table = await tables(lang);
+  const listeners = [];
+  const data = (suffix) => attr + suffix.replace(/-(\w)/g, (m, c) => c.toUpperCase());
+
+  /** The string for `key` in the current language, with `{name}` filled from `vars`. */
+  function t(key, vars) {
+    const s = table[key] ?? key;
+    return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
+  }
+
+  /** Fills every element marked for translation under `root`, and the page's language. */
+  function applyStatic(root = document) {
+    document.documentElement.lang = lang;
+    if (Object.hasOwn(table, 'title')) document.title = t('title');
+    for (const el of root.querySelectorAll(`[data-${attr}]`)) fill(el, t(el.dataset[data('')]));
+    for (const el of root.querySelectorAll(`[data-${attr}-ph]`)) el.placeholder = t(el.dataset[data('-ph')]);
+    for (const el of root.querySelectorAll(`[data-${attr}-tip]`)) el.title = t(el.dataset[data('-tip')]);
+  }
+
+  /** Switches language (loading its strings), remembers it if the user chose it, tells every listener. */
+  async function setLang(next, remember = true) {
+    if (!LANGS.includes(next)) return;
+    const loaded = await tables(next);
+    lang = next;
+    table = loaded;
+    try { if (remember) localStorage.setItem(KEY, next); } catch { /* storage may be blocked */ }
+    applyStatic();
+    for (const f of listeners) f();
+  }
+
+  return { t, getLang: () => lang, setLang, onLang: (f) => listeners.push(f), applyStatic, fill, has: (key) => Object.hasOwn(table, key) };
+}
