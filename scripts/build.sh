@@ -60,7 +60,7 @@ wasm-pack --quiet build --release --target web --out-dir pkg --no-typescript --n
 mv target/lab-pkg/lab.js target/lab-pkg/lab_bg.wasm target/lab-pkg/broker.js target/lab-pkg/broker_bg.wasm pkg/
 queue=$(optimise queue_playground)
 
-# The threads wasm (issue 8): wasm atomics on an imported shared memory, which needs std rebuilt
+# The threads wasm (the threads view): wasm atomics on an imported shared memory, which needs std rebuilt
 # with atomics (-Z build-std on the pinned nightly, scripts/threads-toolchain.sh); its own target
 # dir so that the stable builds' cache survives. Then wasm-bindgen (wasm-pack cannot pass -Z).
 nightly=$(scripts/threads-toolchain.sh)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Longer fuzz runs of everything that reads input from outside (issue 9). The same tests run
+# Longer fuzz runs of everything that reads input from outside. The same tests run
 # in `cargo test` with a few thousand cases each; this runs them with many more, optimised:
 #   tests/fuzz_lab.rs       the lab's front end (lex + parse + compile + a short exploration)
 #                           and the hostile corpus (tests/hostile/cases.json)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real RabbitMQ for the broker view (issue 9 §3): installs Debian's rabbitmq-server if it is
+# A real RabbitMQ for the broker view: installs Debian's rabbitmq-server if it is
 # missing, enables its Web-STOMP plugin, starts the server in the background if it is not
 # running, and returns once STOMP over WebSocket accepts connections at ws://127.0.0.1:15674/ws
 # (about 8 s from cold). Idempotent: a running server is left as it is.

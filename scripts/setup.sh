@@ -28,7 +28,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# The threads wasm (issue 8) needs wasm atomics: a pinned nightly with rust-src (-Z build-std).
+# The threads wasm needs wasm atomics: a pinned nightly with rust-src (-Z build-std).
 # Pinned by date (scripts/threads-toolchain.sh); the other builds stay on stable.
 if ! nightly=$(scripts/threads-toolchain.sh); then
   log "installing the pinned nightly for the threads wasm (once)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the name of the pinned nightly toolchain that builds the threads wasm (issue 8: wasm
+# Prints the name of the pinned nightly toolchain that builds the threads wasm (the threads view: wasm
 # atomics need `-Z build-std`), or fails if it is not installed. The pin is the nightly of
 # 2026-05-20 (rustc 1.97.0-nightly e50aa6fba 2026-05-19). It is used under its dated name when
 # installed so; a plain `nightly` toolchain of that same date counts too (its channel manifest

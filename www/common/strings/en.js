@@ -1,5 +1,5 @@
-// The strings every view shares, in English: the language picker, the embed frame's bar, and
-// the site's navigation. A view's own strings live in www/<view>/strings/en.js.
+// The strings every view shares, in English: the language picker, the embed frame's bar, and a
+// supervised worker's states and deaths. A view's own strings live in www/<view>/strings/en.js.
 export default {
   'lang.label': 'Language',
   'embed.bar': 'Queue Playground',
