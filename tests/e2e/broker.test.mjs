@@ -1,4 +1,4 @@
-// End-to-end: the broker view (index.html?view=broker, issue 9 §2/§5) in headless Chromium:
+// End-to-end: the broker view (index.html?view=broker) in headless Chromium:
 // the broker worker running the Rust broker, real consumer Web Workers on MessageChannels,
 // IndexedDB for the durable log. Every scenario has exact counts. Setups are deterministic: a
 // consumer given a long work time holds a known set of messages when it is killed; every wait
@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from './harness.mjs';
-import { openBroker, ledger, publish, setLane, waitLedger, laneHeld, lostNamed } from './broker-harness.mjs';
+import { openBroker, ledger, publish, setLane, waitLedger, laneHeld, lostNamed, killWorker } from './broker-harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -142,6 +142,61 @@ describe('the broker view, in-browser broker', () => {
     assert.deepEqual([l.published, l.confirmed, l.lost, l.queued, l.unacked, l.redelivered], [6, 6, 0, 4, 2, 2]);
     assert.deepEqual(await lostNamed(page), []);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
+
+describe('the broker view\'s supervision: every worker\'s death is seen within 1.5 s, named, counted', () => {
+  for (const hook of ['terminateConsumer', 'vanishConsumer']) {
+    test(`a consumer ended mid-work (${hook}): named, counted, its unacked message redelivered`, async () => {
+      const { page, problems } = await openBroker(env, `consumers=2&ack=manual&prefetch=1&work=${SLOW}`);
+      await setLane(page, 1, { work: 0 }); // consumer 1 works at once; consumer 2 holds its message
+      await publish(page, 2);
+      await waitLedger(page, (l) => l.acked === 1 && l.unacked === 1);
+      assert.equal((await laneHeld(page, 2)).length, 1);
+      const death = await killWorker(page, hook, 'consumer 2', 2);
+      // terminate() on it is heard at once; ended behind the supervisor's back, the lifeline
+      // lock is granted as soon as its (idle) thread is gone.
+      assert.equal(death.cause, hook === 'terminateConsumer' ? 'terminated' : 'vanished');
+      assert.ok(death.afterMs <= 1500, `seen ${death.afterMs} ms after the end`);
+      assert.match(death.text, hook === 'terminateConsumer' ? /^consumer 2: it was terminated/ : /^consumer 2: it ended without a word/);
+      assert.equal(await page.getAttribute('#lane-2', 'data-state'), 'dead');
+      assert.equal(await page.getAttribute('#broker-deaths', 'data-deaths'), '1');
+      await waitLedger(page, (l) => l.acked === 2 && l.redelivered === 1 && l.lost === 0);
+      // Its lane's restart button starts a fresh consumer.
+      await page.click('#restart-consumer-2');
+      await page.waitForFunction(() => window.__qpBroker.slots()[1].ready);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  for (const hook of ['terminateBroker', 'vanishBroker']) {
+    test(`the broker worker ended (${hook}): named, counted, restarted from the ledger`, async () => {
+      const { page, problems } = await openBroker(env, `consumers=1&ack=manual&prefetch=1&work=${SLOW}&durable=0`);
+      await publish(page, 3);
+      await waitLedger(page, (l) => l.unacked === 1 && l.queued === 2);
+      const death = await killWorker(page, hook, 'broker');
+      assert.equal(death.cause, hook === 'terminateBroker' ? 'terminated' : 'vanished');
+      assert.ok(death.afterMs <= 1500, `seen ${death.afterMs} ms after the end`);
+      assert.match(death.text, /^the broker: /);
+      // In memory: what it held is lost, named; a new broker runs and takes new messages.
+      await waitLedger(page, (l) => l.kills === 1 && l.state === 'ready' && l.lost === 3);
+      assert.equal(await page.getAttribute('#broker-deaths', 'data-deaths'), '1');
+      await page.waitForFunction(() => window.__qpBroker.slots()[0].ids.length === 2);
+      await publish(page, 1);
+      await waitLedger(page, (l) => l.published === 4 && l.unacked === 1 && l.balanced === 'true');
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  test('in Chinese: a dead consumer is named in Chinese', async () => {
+    const { page } = await openBroker(env, 'consumers=2&ack=auto&work=0&lang=zh');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh');
+    const death = await killWorker(page, 'terminateConsumer', 'consumer 1', 1);
+    assert.match(death.text, /^消费者 1：它被终止了/);
+    assert.match(await page.textContent('#broker-deaths'), /1 次/);
     await page.close();
   });
 });
