@@ -275,4 +275,23 @@ describe('the broker view\'s interface', () => {
     assert.match(await page.textContent('#broker-balance'), /账目平衡/);
     await page.close();
   });
+
+  test('embedded with embed=1 and lang=zh: the view only, no warning about either, its height posted to the host', async () => {
+    const page = await env.browser.newPage();
+    const src = `${env.base}/index.html?view=broker&consumers=1&embed=1&lang=zh`;
+    await page.goto(`${env.base}/tests/e2e/threads-embed.html?src=${encodeURIComponent(src)}`);
+    let frame = null;
+    for (let i = 0; i < 400 && !frame; i++) {
+      frame = page.frames().find((f) => f.url().includes('view=broker')) ?? null;
+      if (!frame) await page.waitForTimeout(25);
+    }
+    assert.ok(frame, 'the embedded broker view appeared');
+    await frame.waitForFunction(() => window.__qpBroker?.slots().every((s) => s.ready) && document.querySelector('.embed-bar'));
+    assert.equal(await frame.getAttribute('html', 'lang'), 'zh');
+    assert.equal(await frame.isVisible('body > header'), false, 'the site header is hidden');
+    assert.equal(await frame.isVisible('#broker-view'), true);
+    assert.deepEqual(await frame.$$eval('#broker-url-problems li', (lis) => lis.map((li) => li.textContent)), [], 'no setting reported');
+    await page.waitForFunction(() => window.messages.some((m) => m?.context === 'iframe.resize' && m.height > 0 && m.src.includes('view=broker')));
+    await page.close();
+  });
 });

@@ -1,6 +1,6 @@
 // Differential, end to end: the broker view's lessons against a real RabbitMQ (Web-STOMP at
 // ws://127.0.0.1:15674/ws, started by scripts/rabbitmq.sh) and against the in-browser broker,
-// the same clicks on the same page: the two ledgers must agree, count for count (issue 9 §3).
+// the same clicks on the same page: the two ledgers must agree, count for count.
 // Each RabbitMQ run uses a fresh queue (qp-<time>-<random>), so runs do not see each other.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -383,6 +383,20 @@ describe('in a cross-origin iframe: simulated threads, said plainly', () => {
     await context.close();
   });
 
+  test('embedded with embed=1 and lang=zh: the view only, no warning about either, its height posted to the host', async () => {
+    const { page, context, problems } = await embed('producers=1&consumers=1&embed=1&lang=zh');
+    const frame = await embeddedFrame(page);
+    await waitMode(frame);
+    await waitFor(frame, () => document.documentElement.lang === 'zh' && Boolean(document.querySelector('.embed-bar')));
+    assert.equal(await frame.isVisible('body > header'), false, 'the site header is hidden');
+    assert.equal(await frame.isVisible('#threads-view'), true);
+    assert.deepEqual(await frame.$$eval('#threads-params li', (lis) => lis.map((li) => li.textContent)), [], 'no parameter reported');
+    assert.match(await frame.textContent('.embed-open'), /在队列演练场中打开/);
+    await page.waitForFunction(() => window.messages.some((m) => m?.context === 'iframe.resize' && m.height > 0 && m.src.includes('view=threads')), null, { timeout: CAP });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('the simulator terminated mid-run is seen, named, and the run cut short', async () => {
     const { page, context, problems } = await embed('producers=2&consumers=2&items=16777216&run=1');
     const frame = await embeddedFrame(page);
