@@ -17,13 +17,8 @@ function el(tag, props = {}, ...children) {
 }
 const labelled = (key, input) => el('label', {}, el('span', { i18n: key }), input);
 
-/** Replaces the playground with the broker view; returns its elements. */
-export function buildView(doc, s, problems, t) {
-  // This view owns the page: the playground's own parts go (its script never starts them).
-  for (const old of doc.querySelectorAll('body > .intro, body > main')) old.remove();
-  const css = el('link', { rel: 'stylesheet', href: new URL('./broker.css', import.meta.url).href });
-  doc.head.append(css);
-
+/** The settings section (applied by reloading the view with them); its inputs' values. */
+function settingsSection(s, problems) {
   const consumers = el('input', { id: 'set-consumers', type: 'number', min: 1, max: 8, value: s.consumers });
   const ack = el('select', { id: 'set-ack' },
     ...['auto', 'manual', 'reject'].map((v) => el('option', { value: v, i18n: `broker.ack.${v}`, selected: s.ack === v })));
@@ -34,56 +29,66 @@ export function buildView(doc, s, problems, t) {
   const broker = el('input', { id: 'set-broker', type: 'text', value: s.broker, size: 28 });
   const apply = el('button', { id: 'broker-apply', i18n: 'broker.apply' });
   const urlProblems = el('ul', { id: 'broker-url-problems', className: 'problems' });
+  const section = el('section', { className: 'wide' },
+    el('h2', { i18n: 'broker.title' }),
+    el('p', { i18n: 'broker.intro' }),
+    urlProblems,
+    el('div', { className: 'row' }, labelled('broker.set.consumers', consumers), labelled('broker.set.ack', ack),
+      labelled('broker.set.prefetch', prefetch), labelled('broker.set.work', work)),
+    el('div', { className: 'row' }, labelled('broker.set.durable', durable), labelled('broker.set.idempotent', idempotent),
+      labelled('broker.set.broker', broker), apply),
+    el('p', { className: 'hint', i18n: 'broker.set.hint' }));
+  return {
+    section, apply,
+    renderProblems: (t) => urlProblems.replaceChildren(...problems.map((p) => el('li', { textContent: t(p.key, p.vars) }))),
+    readSettings: () => ({
+      consumers: consumers.value, ack: ack.value, prefetch: prefetch.value, work: work.value,
+      durable: durable.checked, idempotent: idempotent.checked, broker: broker.value.trim() || 'local',
+    }),
+  };
+}
 
-  const count = el('input', { id: 'publish-count', type: 'number', min: 1, max: 100000, value: 10 });
-  const publish = el('button', { id: 'publish', i18n: 'broker.publish' });
-  const killBroker = el('button', { id: 'kill-broker', className: 'danger', i18n: 'broker.killBroker' });
-  const brokerState = el('p', { id: 'broker-state' });
-
-  const ledger = el('dl', { id: 'broker-ledger' });
-  const alarm = el('p', { id: 'broker-alarm', hidden: true, role: 'alert' });
-  const balance = el('p', { id: 'broker-balance' });
-  const lost = el('ol', { id: 'broker-lost' });
-  const lostMore = el('p', { id: 'broker-lost-more', className: 'hint' });
-  const lanes = el('ol', { id: 'broker-lanes' });
-  const errors = el('ul', { id: 'broker-errors' });
-  const deaths = el('p', { id: 'broker-deaths', dataset: { deaths: '0' } });
-
-  const main = el('main', { id: 'broker-view' },
-    el('section', { className: 'wide' },
-      el('h2', { i18n: 'broker.title' }),
-      el('p', { i18n: 'broker.intro' }),
-      urlProblems,
-      el('div', { className: 'row' }, labelled('broker.set.consumers', consumers), labelled('broker.set.ack', ack),
-        labelled('broker.set.prefetch', prefetch), labelled('broker.set.work', work)),
-      el('div', { className: 'row' }, labelled('broker.set.durable', durable), labelled('broker.set.idempotent', idempotent),
-        labelled('broker.set.broker', broker), apply),
-      el('p', { className: 'hint', i18n: 'broker.set.hint' })),
+/** Replaces the playground with the broker view; returns its elements. */
+export function buildView(doc, s, problems, t) {
+  // This view owns the page: the playground's own parts go (its script never starts them).
+  for (const old of doc.querySelectorAll('body > .intro, body > main')) old.remove();
+  doc.head.append(el('link', { rel: 'stylesheet', href: new URL('./broker.css', import.meta.url).href }));
+  const settings = settingsSection(s, problems);
+  const ui = {
+    count: el('input', { id: 'publish-count', type: 'number', min: 1, max: 100000, value: 10 }),
+    publish: el('button', { id: 'publish', i18n: 'broker.publish' }),
+    killBroker: el('button', { id: 'kill-broker', className: 'danger', i18n: 'broker.killBroker' }),
+    brokerState: el('p', { id: 'broker-state' }),
+    ledger: el('dl', { id: 'broker-ledger' }),
+    alarm: el('p', { id: 'broker-alarm', hidden: true, role: 'alert' }),
+    balance: el('p', { id: 'broker-balance' }),
+    lost: el('ol', { id: 'broker-lost' }),
+    lostMore: el('p', { id: 'broker-lost-more', className: 'hint' }),
+    lanes: el('ol', { id: 'broker-lanes' }),
+    errors: el('ul', { id: 'broker-errors' }),
+    deaths: el('p', { id: 'broker-deaths', dataset: { deaths: '0' } }),
+    apply: settings.apply, readSettings: settings.readSettings, renderProblems: settings.renderProblems,
+  };
+  doc.body.append(el('main', { id: 'broker-view' },
+    settings.section,
     el('section', {},
       el('h2', { i18n: 'broker.producer' }),
-      el('div', { className: 'row' }, labelled('broker.count', count), publish),
-      el('div', { className: 'row' }, killBroker),
-      brokerState,
+      el('div', { className: 'row' }, labelled('broker.count', ui.count), ui.publish),
+      el('div', { className: 'row' }, ui.killBroker),
+      ui.brokerState,
       el('p', { className: 'hint', i18n: 'broker.killHint' })),
     el('section', {},
       el('h2', { i18n: 'broker.ledger' }),
-      ledger, balance, alarm,
-      el('h3', { i18n: 'broker.lostTitle' }), lost, lostMore),
+      ui.ledger, ui.balance, ui.alarm,
+      el('h3', { i18n: 'broker.lostTitle' }), ui.lost, ui.lostMore),
     el('section', { className: 'wide' },
       el('h2', { i18n: 'broker.consumers' }),
       el('p', { className: 'hint', i18n: 'broker.lanesHint' }),
-      lanes),
+      ui.lanes),
     el('section', { className: 'wide' },
-      el('h2', { i18n: 'broker.errors' }), deaths, errors));
-  doc.body.append(main);
-
-  const renderProblems = (t) => urlProblems.replaceChildren(...problems.map((p) => el('li', { textContent: t(p.key, p.vars) })));
-  renderProblems(t);
-  const readSettings = () => ({
-    consumers: consumers.value, ack: ack.value, prefetch: prefetch.value, work: work.value,
-    durable: durable.checked, idempotent: idempotent.checked, broker: broker.value.trim() || 'local',
-  });
-  return { count, publish, killBroker, brokerState, ledger, alarm, balance, lost, lostMore, lanes, errors, deaths, apply, readSettings, renderProblems };
+      el('h2', { i18n: 'broker.errors' }), ui.deaths, ui.errors)));
+  ui.renderProblems(t);
+  return ui;
 }
 
 const LEDGER_KEYS = [
