@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { serve } from '../../scripts/serve.mjs';
 import { CHROMIUM_ARGS } from './harness.mjs';
 
@@ -407,6 +408,44 @@ describe('in a cross-origin iframe: simulated threads, said plainly', () => {
     assert.match(death.text, /^simulator worker .*: it was terminated/);
     await assertCut(frame, 'simulator worker');
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('words', () => {
+  test('each view\'s strings have the same keys in English and Chinese, and word every key src/web/threads.rs throws', async () => {
+    for (const view of ['threads', 'broker']) {
+      const en = (await import(`../../www/${view}/strings/en.js`)).default;
+      const zh = (await import(`../../www/${view}/strings/zh.js`)).default;
+      assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort(), view);
+    }
+    const en = (await import('../../www/threads/strings/en.js')).default;
+    const rust = readFileSync(resolve(ROOT, 'src/web/threads.rs'), 'utf8');
+    const keys = [...new Set(rust.match(/"core\.[A-Za-z.]+"/g).map((k) => k.slice(1, -1)))];
+    assert.ok(keys.length >= 11, keys.join());
+    assert.deepEqual(keys.filter((k) => !(k in en)), [], 'every typed error has its words');
+  });
+
+  test('the threads wasm throws typed errors: a key and its fields, worded by the page', async () => {
+    const { page, context } = await open(`${base('isolated')}/index.html?view=threads`);
+    await waitMode(page);
+    const got = await page.evaluate(async () => {
+      const { loadModule } = await import('/www/threads/real.js');
+      const { module, limits } = await loadModule();
+      const memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum, shared: true });
+      const ask = (msg) => new Promise((ok) => {
+        const w = new Worker('/www/threads/thread-worker.js', { type: 'module' });
+        w.onmessage = ({ data }) => { if (data.type === 'error' || data.type === 'created') { w.terminate(); ok(data); } };
+        w.postMessage(msg);
+      });
+      const noRun = await ask({ type: 'start', role: 'producer', id: 0, module, memory, ptr: 8 });
+      const created = await ask({ type: 'start', role: 'observer', id: 0, module, memory, query: 'producers=x&consumers=1' });
+      const noSuch = await ask({ type: 'start', role: 'consumer', id: 5, module, memory, ptr: created.ptr });
+      return { noRun: noRun.error, errors: created.errors, noSuch: noSuch.error };
+    });
+    assert.deepEqual(got.noRun, { key: 'core.noRun' });
+    assert.deepEqual(got.errors, [{ key: 'core.param.notANumber', param: 'producers', value: 'x', used: 2 }]);
+    assert.deepEqual(got.noSuch, { key: 'core.noSuchThread', role: 'consumer', id: 5, count: 1 });
     await context.close();
   });
 });
