@@ -18,6 +18,7 @@ export function startConsumer(S, slot) {
     create: () => new Worker(WORKER, { type: 'module', name: `consumer ${slot.n}` }),
     ping: (w) => w.postMessage({ type: 'ping' }),
     lifeline: true,
+    hearTerminate: true,
     onStart: (w) => started(S, slot, w),
     onMessage: ({ data }) => fromConsumer(S, slot, data),
     onDeath: (death) => consumerDied(S, slot, death),

@@ -13,6 +13,7 @@ export function startBroker(S) {
     create: () => new Worker(WORKER, { type: 'module', name: 'broker' }),
     ping: (w) => w.postMessage({ type: 'ping' }),
     lifeline: true,
+    hearTerminate: true,
     autoRestart: true, // 250 ms after a death; it gives up after 3 deaths in a row before ready
     onStart: (w) => {
       const recovering = b.sup.deaths > 0;

@@ -16,8 +16,10 @@
 //   silence is. Without a `ping` there is no silence check: a worker that blocks for as long as
 //   it likes (a thread of the threads view, asleep on a condition variable on shared memory,
 //   answers nothing and is not dead) is watched by the signs below only;
-// - `terminate()` on the worker, by anyone on the page: it fires no event, so the supervisor
-//   wraps the method of each worker it creates and hears the call itself (cause 'terminated');
+// - `terminate()` on the worker, by anyone on the page (`hearTerminate: true`): it fires no
+//   event, so the supervisor wraps the method of each worker it creates and hears the call
+//   itself (cause 'terminated'). Without it, a terminated worker is seen by its silence (or its
+//   lifeline), as the playground teaches;
 // - its lifeline (`lifeline: true`): a heartbeat the supervisor hears without posting for it.
 //   The worker calls `holdLifeline(name)` (below) with the name the view passes on from
 //   `sup.lifeline`: it takes a Web Lock of that name and holds it for its whole life, then says
@@ -47,6 +49,7 @@
 //     onState: (state) => ...,     // 'starting' | 'alive' | 'busy' | 'late' | 'dead'
 //     intervalMs: 250, silenceMs: 1000, startMs: 15000, autoRestart: false, maxEarlyDeaths: 3,
 //     lifeline: false,             // true: sup.lifeline names the lock the worker must hold
+//     hearTerminate: false,        // true: terminate() on the worker is a death at once
 //   });
 //   sup.start();
 //   sup.ready();       // the worker said it is ready ('starting' → 'alive'; startMs no longer applies)
@@ -88,7 +91,7 @@ export class Supervisor {
   constructor(options) {
     this.o = {
       intervalMs: 250, silenceMs: 1000, startMs: 15000, autoRestart: false, maxEarlyDeaths: 3,
-      lifeline: false, onMessage() {}, onStart() {}, onDeath() {}, onState() {}, ...options,
+      lifeline: false, hearTerminate: false, onMessage() {}, onStart() {}, onDeath() {}, onState() {}, ...options,
     };
     this.lifeline = null; // the current worker's lock name
     this.lifelineWait = null; // the page's request for it, aborted when the worker is done with
@@ -122,13 +125,15 @@ export class Supervisor {
     const w = this.o.create();
     this.worker = w;
     const mine = () => gen === this.gen && this.state !== 'dead';
-    // terminate() fires no event: the supervisor hears the call itself.
     const terminate = w.terminate.bind(w);
     this.kill = terminate;
-    w.terminate = () => {
-      terminate();
-      if (mine()) this.die('terminated', '');
-    };
+    // terminate() fires no event: the supervisor hears the call itself, if asked to.
+    if (this.o.hearTerminate) {
+      w.terminate = () => {
+        terminate();
+        if (mine()) this.die('terminated', '');
+      };
+    }
     this.lifeline = this.o.lifeline && globalThis.navigator?.locks
       ? `qp-lifeline-${Math.random().toString(36).slice(2)}-${gen}` : null;
     w.addEventListener('message', (e) => {

@@ -87,6 +87,7 @@ export class RealRun {
       create: () => new Worker(WORKER, { type: 'module', name: `${role} ${id}` }),
       ping: role === 'observer' ? (w) => w.postMessage({ type: 'ping' }) : null,
       lifeline: true,
+      hearTerminate: true,
       onStart: (w) => w.postMessage({ type: 'start', role, id, lifeline: entry.sup.lifeline, ...start }),
       onMessage: ({ data }) => this.fromThread(entry, data),
       onDeath: (death) => this.died(entry, death),

@@ -26,6 +26,7 @@ export class SimulatedRun {
       create: () => new Worker(WORKER, { type: 'module', name: 'simulator' }),
       ping: (w) => w.postMessage({ type: 'ping' }),
       lifeline: true,
+      hearTerminate: true,
       onStart: (w) => w.postMessage({ type: 'start', query: this.query, seed: this.seed, lifeline: this.sup.lifeline }),
       onMessage: ({ data }) => this.fromWorker(data),
       onDeath: (death) => this.died(death),
