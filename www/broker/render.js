@@ -235,7 +235,9 @@ export class Lanes {
       li.dataset.ready = String(slot.ready);
       li.dataset.consumer = slot.current ?? '';
       li.querySelector('b').textContent = t('broker.consumer', { n: slot.n });
-      li.querySelector('.state').textContent = t(`broker.lane.${slot.state}`);
+      // The common words of a supervised worker where they say it; the lane's own for a kill or a crash.
+      const common = { starting: 'worker.starting', running: 'worker.alive', dead: 'worker.dead', silent: 'worker.dead' }[slot.state];
+      li.querySelector('.state').textContent = t(common ?? `broker.lane.${slot.state}`);
       li.querySelector('.detail').textContent = slot.detail ? slot.detail(t) : slot.current !== null ? t('broker.lane.id', { id: slot.current }) : '';
       const held = this.held.get(slot.n);
       li.dataset.held = String(held.size);

@@ -20,12 +20,13 @@ export async function start(shell = {}) {
   const { settings, problems } = readParams(location.search);
   const ui = buildView(document, settings, problems, i18n.t);
   setUpHeader(i18n);
+  i18n.applyStatic(); // the page's language and labels before the wasm loads
   const mod = await import('../../pkg/broker.js');
   // Compiled once here and handed to every worker: one download of the wasm.
   const module = await WebAssembly.compileStreaming(fetch(WASM));
   await mod.default({ module_or_path: module });
   const S = state(i18n, ui, settings, mod, module);
-  i18n.applyStatic(); // the lanes' labels, built with the view
+  i18n.applyStatic(); // the lanes' labels, built with the view state
   i18n.onLang(() => relabel(S));
   begin(S);
   if (shell.embedded) (await import('../common/embed-frame.js')).startEmbed(i18n);

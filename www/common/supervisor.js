@@ -28,8 +28,10 @@
 //   whatever the thread was doing, even blocked in a wasm loop (cause 'vanished'). Measured in
 //   headless Chromium 156: granted ~5 ms after the thread ends; a thread busy in a loop when
 //   terminated runs on for Chromium's 2 s forcible-termination delay, then it is granted (the
-//   wrapped `terminate()` has said so at once). Without Web Locks (not a secure context) the
-//   worker holds nothing and the other signs remain;
+//   wrapped `terminate()` has said so at once). A counter the thread bumps in shared memory
+//   would tell no more: a thread asleep on a condition variable bumps nothing, and a terminated
+//   busy thread runs on, bumping, for those 2 s (measured too). Without Web Locks (not a secure
+//   context) the worker holds nothing and the other signs remain;
 // - the view's own word, `fail(cause, detail)`: e.g. a worker that reports it failed to load.
 // A dead worker is terminated (a trapped wasm instance is never reused) and nothing it posted
 // afterwards is delivered, so what the view counted as lost can never come back.

@@ -131,7 +131,7 @@ export function renderThreads(t, list, helper, threads, workerStates) {
     li.dataset.state = state;
     const name = th.role === 'observer' || th.role === 'simulator' ? t(`threads.${th.role}`) : t(`role.${th.role}`, { id: th.id });
     li.children[0].textContent = name;
-    li.children[1].textContent = t(`state.${state}`);
+    li.children[1].textContent = t(state === 'dead' ? 'worker.dead' : `state.${state}`); // a death: the common word
     li.children[2].textContent = th.items === undefined ? '' : t(`items.${th.role}`, { n: fmt(th.items) });
   });
 }

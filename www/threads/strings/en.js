@@ -105,7 +105,6 @@ export default {
   'param.bad': 'URL parameter `{param}={value}` is not valid (expected {expected}): using {used}.',
   'nav.broker': 'The broker: acknowledgements, redelivery, durability →',
   'run.cut': 'cut short: {name} died, so the run was stopped. Start again for a fresh run with fresh workers.',
-  'state.dead': 'DEAD (see Supervision)',
   'supervision.none': 'No worker has died.',
   'error.worker': '{thread} reported an error: {e}',
   'core.wrongAddress': 'there is no run at address {ptr} in this memory',

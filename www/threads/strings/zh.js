@@ -104,7 +104,6 @@ export default {
   'param.bad': 'URL 参数 `{param}={value}` 无效（应为 {expected}）：改用 {used}。',
   'nav.broker': '消息代理：确认（ack）、重新投递、持久化 →',
   'run.cut': '已中断：{name} 已死亡，本轮运行因此停止。再按“开始”，用全新的 Worker 重新运行一轮。',
-  'state.dead': '已死亡（见“监督”）',
   'supervision.none': '没有 Worker 死亡。',
   'error.worker': '{thread} 报告错误：{e}',
   'core.wrongAddress': '这块内存中地址 {ptr} 处没有运行实例',
