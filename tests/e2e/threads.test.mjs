@@ -431,7 +431,7 @@ describe('words', () => {
     await waitMode(page);
     const got = await page.evaluate(async () => {
       const { loadModule } = await import('/www/threads/real.js');
-      const { module, limits } = await loadModule();
+      const { module, limits } = await loadModule({});
       const memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum, shared: true });
       const ask = (msg) => new Promise((ok) => {
         const w = new Worker('/www/threads/thread-worker.js', { type: 'module' });

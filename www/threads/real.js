@@ -19,13 +19,13 @@ const WORKER = new URL('./thread-worker.js', import.meta.url);
 const WASM = new URL('../../pkg/threads_bg.wasm', import.meta.url);
 /** How long stopped threads may take to return before they are terminated, and said so. */
 export const STOP_GRACE_MS = 5000;
-/** The compiled module, fetched and compiled once per page (one entry: a page-wide cache). */
-const compiled = new Map();
-
-/** The compiled module and its memory's limits. Throws `{ key, … }` for the page to word. */
-export function loadModule() {
-  if (!compiled.has(WASM.href)) {
-    const loading = (async () => {
+/**
+ * The compiled module and its memory's limits, fetched and compiled once per page: `cache` is
+ * the view's ({} in its state object), kept across runs. Throws `{ key, … }` for the page to word.
+ */
+export function loadModule(cache) {
+  if (!cache.loading) {
+    cache.loading = (async () => {
       const res = await fetch(WASM);
       if (!res.ok) throw { key: 'load.http', path: WASM.pathname, status: res.status };
       const bytes = await res.arrayBuffer();
@@ -33,10 +33,9 @@ export function loadModule() {
       if (!limits?.shared) throw { key: 'load.notShared', path: WASM.pathname };
       return { module: await WebAssembly.compile(bytes), limits };
     })();
-    compiled.set(WASM.href, loading);
-    loading.catch(() => compiled.delete(WASM.href));
+    cache.loading.catch(() => { cache.loading = null; });
   }
-  return compiled.get(WASM.href);
+  return cache.loading;
 }
 
 /**
@@ -48,7 +47,8 @@ export function loadModule() {
  *   ended()                  every thread returned by itself (all items put and taken)
  */
 export class RealRun {
-  constructor(scenario, query, on) {
+  constructor(scenario, query, on, seed, cache) {
+    this.cache = cache; // the view's, for the compiled module (the seed is the simulator's only)
     this.scenario = scenario;
     this.query = query;
     this.on = on;
@@ -63,7 +63,7 @@ export class RealRun {
    */
   async start() {
     const t0 = performance.now();
-    const { module, limits } = await loadModule();
+    const { module, limits } = await loadModule(this.cache);
     const memory = new WebAssembly.Memory({ initial: limits.initial, maximum: limits.maximum, shared: true });
     this.observer = this.spawn('observer', 0, { module, memory, query: this.query });
     const created = await this.ask(null, 'created');

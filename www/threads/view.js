@@ -43,6 +43,7 @@ export async function start(shell = {}) {
     dirty: true,
     renderedFailures: null,
     el: null,
+    wasm: {}, // the threads wasm, compiled once per page (real.js loadModule)
   };
   setUpPage(S);
   wireControls(S);
@@ -183,7 +184,7 @@ async function startRun(S) {
   const query = writeParams(S.scenario, false);
   const seed = (Math.random() * 2 ** 32) >>> 0; // the simulated scheduler's random seed
   const Run = S.mode === 'real' ? RealRun : SimulatedRun;
-  const mine = new Run(S.scenario, query, null, seed);
+  const mine = new Run(S.scenario, query, null, seed, S.wasm);
   mine.on = listener(S, mine);
   S.run = mine;
   try {
