@@ -63,7 +63,7 @@ export default {
   'balance.live': 'live: produced {produced} = consumed {consumed} + lost {lost} + queued {queued} holds once the run stops (items in flight now: {gap})',
   'balance.ok': '✓ exact: produced {produced} = consumed {consumed} + lost {lost} + queued {queued}; duplicated {duplicated} counted apart',
   'balance.bad': '✗ NOT conserved: produced {produced} ≠ consumed {consumed} + lost {lost} + queued {queued}',
-  'balance.unsettled': 'not final, so no balance is claimed: a thread died or was terminated inside its loop, and what it held cannot be seen',
+  'balance.unsettled': 'not final, so no balance is claimed: a worker died or was terminated mid-run, and what it held or would have settled cannot be seen',
   'threads.title': 'Threads — threading.enumerate()',
   'threads.observer': 'observer (reads the counters, never locks)',
   'threads.simulator': 'simulator worker (runs every simulated thread)',

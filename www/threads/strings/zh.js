@@ -62,7 +62,7 @@ export default {
   'balance.live': '运行中：停止后，已生产 {produced} = 已消费 {consumed} + 丢失 {lost} + 在队列中 {queued} 严格成立（此刻在途：{gap}）',
   'balance.ok': '✓ 精确：已生产 {produced} = 已消费 {consumed} + 丢失 {lost} + 在队列中 {queued}；重复消费 {duplicated} 另计',
   'balance.bad': '✗ 不守恒：已生产 {produced} ≠ 已消费 {consumed} + 丢失 {lost} + 在队列中 {queued}',
-  'balance.unsettled': '计数不是最终值，因此不声称账目平衡：有线程在循环中死亡或被终止，它手上的东西已无法看到',
+  'balance.unsettled': '计数不是最终值，因此不声称账目平衡：有 Worker 在运行中死亡或被终止，它手上的东西、它本该结清的计数都已无法看到',
   'threads.title': '线程——threading.enumerate()',
   'threads.observer': '观察者（读取计数，从不加锁）',
   'threads.simulator': '模拟器 Worker（运行所有模拟线程）',
