@@ -67,3 +67,18 @@ export const laneHeld = (page, n) => page.evaluate((n) => window.__qpBroker.held
 /** The lost list as rendered: [{ id, reason, text }]. */
 export const lostNamed = (page) => page.$$eval('#broker-lost li', (lis) =>
   lis.map((li) => ({ id: Number(li.dataset.id), reason: li.dataset.reason, text: li.textContent })));
+
+/**
+ * Ends a worker through the view's test hook (`hook`: terminateBroker, vanishBroker,
+ * terminateConsumer or vanishConsumer, with `n` for a consumer) and waits for the page to name
+ * its death; returns { cause, text, afterMs } (afterMs: from the end to the death shown, on
+ * the page's own clock).
+ */
+export async function killWorker(page, hook, worker, n) {
+  const at = await page.evaluate(([h, n]) => window.__qpBroker[h](n), [hook, n]);
+  if (typeof at !== 'number') throw new Error(`${hook}(${n ?? ''}): no such worker`);
+  const sel = `#broker-errors li[data-worker="${worker}"]`;
+  await page.waitForSelector(sel, { timeout: 10000 });
+  const death = await page.$eval(sel, (li) => ({ cause: li.dataset.death, at: Number(li.dataset.at), text: li.textContent }));
+  return { cause: death.cause, text: death.text, afterMs: death.at - at };
+}

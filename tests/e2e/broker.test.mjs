@@ -1,4 +1,4 @@
-// End-to-end: the broker view (index.html?view=broker, issue 9 §2/§5) in headless Chromium:
+// End-to-end: the broker view (index.html?view=broker) in headless Chromium:
 // the broker worker running the Rust broker, real consumer Web Workers on MessageChannels,
 // IndexedDB for the durable log. Every scenario has exact counts. Setups are deterministic: a
 // consumer given a long work time holds a known set of messages when it is killed; every wait
@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start } from './harness.mjs';
-import { openBroker, ledger, publish, setLane, waitLedger, laneHeld, lostNamed } from './broker-harness.mjs';
+import { openBroker, ledger, publish, setLane, waitLedger, laneHeld, lostNamed, killWorker } from './broker-harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -146,6 +146,61 @@ describe('the broker view, in-browser broker', () => {
   });
 });
 
+describe('the broker view\'s supervision: every worker\'s death is seen within 1.5 s, named, counted', () => {
+  for (const hook of ['terminateConsumer', 'vanishConsumer']) {
+    test(`a consumer ended mid-work (${hook}): named, counted, its unacked message redelivered`, async () => {
+      const { page, problems } = await openBroker(env, `consumers=2&ack=manual&prefetch=1&work=${SLOW}`);
+      await setLane(page, 1, { work: 0 }); // consumer 1 works at once; consumer 2 holds its message
+      await publish(page, 2);
+      await waitLedger(page, (l) => l.acked === 1 && l.unacked === 1);
+      assert.equal((await laneHeld(page, 2)).length, 1);
+      const death = await killWorker(page, hook, 'consumer 2', 2);
+      // terminate() on it is heard at once; ended behind the supervisor's back, the lifeline
+      // lock is granted as soon as its (idle) thread is gone.
+      assert.equal(death.cause, hook === 'terminateConsumer' ? 'terminated' : 'vanished');
+      assert.ok(death.afterMs <= 1500, `seen ${death.afterMs} ms after the end`);
+      assert.match(death.text, hook === 'terminateConsumer' ? /^consumer 2: it was terminated/ : /^consumer 2: it ended without a word/);
+      assert.equal(await page.getAttribute('#lane-2', 'data-state'), 'dead');
+      assert.equal(await page.getAttribute('#broker-deaths', 'data-deaths'), '1');
+      await waitLedger(page, (l) => l.acked === 2 && l.redelivered === 1 && l.lost === 0);
+      // Its lane's restart button starts a fresh consumer.
+      await page.click('#restart-consumer-2');
+      await page.waitForFunction(() => window.__qpBroker.slots()[1].ready);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  for (const hook of ['terminateBroker', 'vanishBroker']) {
+    test(`the broker worker ended (${hook}): named, counted, restarted from the ledger`, async () => {
+      const { page, problems } = await openBroker(env, `consumers=1&ack=manual&prefetch=1&work=${SLOW}&durable=0`);
+      await publish(page, 3);
+      await waitLedger(page, (l) => l.unacked === 1 && l.queued === 2);
+      const death = await killWorker(page, hook, 'broker');
+      assert.equal(death.cause, hook === 'terminateBroker' ? 'terminated' : 'vanished');
+      assert.ok(death.afterMs <= 1500, `seen ${death.afterMs} ms after the end`);
+      assert.match(death.text, /^the broker: /);
+      // In memory: what it held is lost, named; a new broker runs and takes new messages.
+      await waitLedger(page, (l) => l.kills === 1 && l.state === 'ready' && l.lost === 3);
+      assert.equal(await page.getAttribute('#broker-deaths', 'data-deaths'), '1');
+      await page.waitForFunction(() => window.__qpBroker.slots()[0].ids.length === 2);
+      await publish(page, 1);
+      await waitLedger(page, (l) => l.published === 4 && l.unacked === 1 && l.balanced === 'true');
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  test('in Chinese: a dead consumer is named in Chinese', async () => {
+    const { page } = await openBroker(env, 'consumers=2&ack=auto&work=0&lang=zh');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh');
+    const death = await killWorker(page, 'terminateConsumer', 'consumer 1', 1);
+    assert.match(death.text, /^消费者 1：它被终止了/);
+    assert.match(await page.textContent('#broker-deaths'), /1 次/);
+    await page.close();
+  });
+});
+
 describe('the broker view\'s interface', () => {
   test('bad URL values are reported and replaced by defaults', async () => {
     const { page } = await openBroker(env, 'consumers=99&ack=maybe&work=-1&durable=2&broker=http://x&foo=1', { problemsOk: true });
@@ -218,6 +273,25 @@ describe('the broker view\'s interface', () => {
     await waitLedger(page, (l) => l.lost === 2);
     assert.match(await page.textContent('#broker-lost li'), /消息 0：消费者 #0 在自动确认下带着它挂掉了/);
     assert.match(await page.textContent('#broker-balance'), /账目平衡/);
+    await page.close();
+  });
+
+  test('embedded with embed=1 and lang=zh: the view only, no warning about either, its height posted to the host', async () => {
+    const page = await env.browser.newPage();
+    const src = `${env.base}/index.html?view=broker&consumers=1&embed=1&lang=zh`;
+    await page.goto(`${env.base}/tests/e2e/threads-embed.html?src=${encodeURIComponent(src)}`);
+    let frame = null;
+    for (let i = 0; i < 400 && !frame; i++) {
+      frame = page.frames().find((f) => f.url().includes('view=broker')) ?? null;
+      if (!frame) await page.waitForTimeout(25);
+    }
+    assert.ok(frame, 'the embedded broker view appeared');
+    await frame.waitForFunction(() => window.__qpBroker?.slots().every((s) => s.ready) && document.querySelector('.embed-bar'));
+    assert.equal(await frame.getAttribute('html', 'lang'), 'zh');
+    assert.equal(await frame.isVisible('body > header'), false, 'the site header is hidden');
+    assert.equal(await frame.isVisible('#broker-view'), true);
+    assert.deepEqual(await frame.$$eval('#broker-url-problems li', (lis) => lis.map((li) => li.textContent)), [], 'no setting reported');
+    await page.waitForFunction(() => window.messages.some((m) => m?.context === 'iframe.resize' && m.height > 0 && m.src.includes('view=broker')));
     await page.close();
   });
 });

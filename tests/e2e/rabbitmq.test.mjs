@@ -1,6 +1,6 @@
 // Differential, end to end: the broker view's lessons against a real RabbitMQ (Web-STOMP at
 // ws://127.0.0.1:15674/ws, started by scripts/rabbitmq.sh) and against the in-browser broker,
-// the same clicks on the same page: the two ledgers must agree, count for count (issue 9 §3).
+// the same clicks on the same page: the two ledgers must agree, count for count.
 // Each RabbitMQ run uses a fresh queue (qp-<time>-<random>), so runs do not see each other.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { start } from './harness.mjs';
-import { openBroker, ledger, publish, setLane, waitLedger, laneHeld, lostNamed } from './broker-harness.mjs';
+import { openBroker, ledger, publish, setLane, waitLedger, laneHeld, lostNamed, killWorker } from './broker-harness.mjs';
 
 const SCRIPT = resolve(fileURLToPath(import.meta.url), '../../../scripts/rabbitmq.sh');
 const RABBITMQ = 'ws://127.0.0.1:15674/ws';
@@ -91,5 +91,22 @@ describe('the same lessons on RabbitMQ and on the in-browser broker', () => {
       assert.deepEqual(got.rabbitmq, got.local, `idempotent=${idempotent}`);
       assert.deepEqual([got.local.redelivered, got.local.duplicates, got.local.skipped], idempotent ? [1, 0, 1] : [1, 1, 0]);
     }
+  });
+
+  test('a consumer on RabbitMQ ended behind its supervisor\'s back: seen within 1.5 s, named, its in-flight counted lost', async () => {
+    const { page, problems } = await openBroker(env, `consumers=2&ack=auto&work=${SLOW}&broker=${encodeURIComponent(RABBITMQ)}`);
+    await publish(page, 4);
+    await waitLedger(page, (l) => l.confirmed === 4 && l.inFlight === 4);
+    const held = (await laneHeld(page, 1)).map((m) => m.id);
+    assert.ok(held.length > 0, 'consumer 1 holds messages');
+    const death = await killWorker(page, 'vanishConsumer', 'consumer 1', 1);
+    assert.equal(death.cause, 'vanished');
+    assert.ok(death.afterMs <= 1500, `seen ${death.afterMs} ms after the end`);
+    assert.match(death.text, /^consumer 1: it ended without a word/);
+    await waitLedger(page, (l, n) => l.lost === n, held.length);
+    assert.deepEqual((await lostNamed(page)).map((x) => x.id).sort((a, b) => a - b), [...held].sort((a, b) => a - b));
+    assert.equal(await page.getAttribute('#broker-deaths', 'data-deaths'), '1');
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 });

@@ -2,7 +2,7 @@
 // thread. Consumers talk to it over MessageChannel ports the page hands over; the page talks
 // to it over the worker's own channel. It never touches the DOM.
 //
-// Page -> worker:  { type: 'init', module, queue, durable, idempotent, snapshot }  (first)
+// Page -> worker:  { type: 'init', module, queue, durable, idempotent, snapshot, lifeline }  (first)
 //                  { type: 'attach', slot, port, mode, prefetch }  (port transferred)
 //                  { type: 'publish', n }      { type: 'died', consumers: [id] }
 //                  { type: 'ping', n }
@@ -15,14 +15,14 @@
 // Durable: the log records go to IndexedDB (database qp-broker, store `log`, key = sequence
 // number) in order, one transaction per batch; when a transaction completes the broker is told
 // (`persisted`), which confirms the publishes in it.
+//
+// It holds its lifeline (www/common/supervisor.js) from 'init' on, so the page hears when it
+// is gone even without an event.
 import init, { BrokerCore } from '../../pkg/broker.js';
+import { holdLifeline } from '../common/supervisor.js';
 
-let core = null;
-let durable = false;
-let db = null;
-const ports = new Map(); // consumer id -> port
-const early = [];
-let flushing = false;
+/** The worker's state: the core once started, the durable log, the consumers' ports. */
+const me = { core: null, durable: false, db: null, starting: false, flushing: false, ports: new Map(), early: [] };
 
 const post = (msg) => self.postMessage(msg);
 const fail = (key, text) => post({ type: 'error', error: { key, text: String(text) } });
@@ -34,30 +34,30 @@ const refusal = (err) => {
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg?.type === 'ping') return post({ type: 'pong', n: msg.n });
-  if (msg?.type === 'init' && core === null && !starting) return start(msg);
-  if (core === null) return early.push(msg);
+  if (msg?.type === 'init' && me.core === null && !me.starting) return start(msg);
+  if (me.core === null) return me.early.push(msg);
   handle(msg);
 };
 
-let starting = false;
 async function start(msg) {
-  starting = true;
+  me.starting = true;
+  holdLifeline(msg.lifeline);
   try {
     await init(msg.module instanceof WebAssembly.Module ? { module_or_path: msg.module } : undefined);
-    durable = msg.durable === true;
+    me.durable = msg.durable === true;
     let records = [];
-    if (durable) {
-      db = await openLog();
-      records = await readLog(db);
+    if (me.durable) {
+      me.db = await openLog();
+      records = await readLog(me.db);
     }
     const snapshot = typeof msg.snapshot === 'string' ? msg.snapshot : undefined;
-    core = new BrokerCore(String(msg.queue), durable, msg.idempotent === true, records, snapshot);
-    post({ type: 'ready', snapshot: core.snapshot(), recovered: snapshot !== undefined || records.length > 0, records: records.length });
+    me.core = new BrokerCore(String(msg.queue), me.durable, msg.idempotent === true, records, snapshot);
+    post({ type: 'ready', snapshot: me.core.snapshot(), recovered: snapshot !== undefined || records.length > 0, records: records.length });
   } catch (err) {
     const r = refusal(err);
     return fail(r.key === 'broker.err.crashed' ? 'broker.err.start' : r.key, r.text);
   }
-  for (const m of early.splice(0)) handle(m);
+  for (const m of me.early.splice(0)) handle(m);
   flush();
 }
 
@@ -68,25 +68,25 @@ function handle(msg) {
       if (!(msg.port instanceof MessagePort)) return fail('broker.err.bad_request', 'attach without a port');
       let consumer;
       try {
-        consumer = core.attach(String(msg.mode), clampInt(msg.prefetch, 0, 65535));
+        consumer = me.core.attach(String(msg.mode), clampInt(msg.prefetch, 0, 65535));
       } catch (err) {
         const r = refusal(err);
         return fail(r.key, r.text);
       }
-      ports.set(consumer, msg.port);
+      me.ports.set(consumer, msg.port);
       msg.port.onmessage = (e) => fromConsumer(e.data);
       msg.port.postMessage({ type: 'welcome', consumer });
       post({ type: 'attached', slot: msg.slot, consumer });
       break;
     }
     case 'publish':
-      core.publish(clampInt(msg.n, 0, 100000), 'msg ');
+      me.core.publish(clampInt(msg.n, 0, 100000), 'msg ');
       break;
     case 'died':
       for (const c of Array.isArray(msg.consumers) ? msg.consumers : []) {
-        if (Number.isInteger(c) && c >= 0) core.died(c);
-        ports.get(c)?.close();
-        ports.delete(c);
+        if (Number.isInteger(c) && c >= 0) me.core.died(c);
+        me.ports.get(c)?.close();
+        me.ports.delete(c);
       }
       break;
     default:
@@ -96,14 +96,14 @@ function handle(msg) {
 }
 
 function fromConsumer(msg) {
-  if (!core) return;
+  if (!me.core) return;
   if (msg?.type !== 'report' || !Array.isArray(msg.items)) return fail('broker.err.bad_request', 'port: ' + (JSON.stringify(msg?.type) ?? 'undefined'));
   for (const it of msg.items) {
     if (!it || !Number.isInteger(it.c) || it.c < 0 || typeof it.n !== 'number') {
       fail('broker.err.bad_request', 'report item');
       continue;
     }
-    core.report(it.c, String(it.k), it.n, it.requeue === true);
+    me.core.report(it.c, String(it.k), it.n, it.requeue === true);
   }
   flush();
 }
@@ -111,19 +111,19 @@ function fromConsumer(msg) {
 /** Drains the core once per task: deliveries to their consumers (one post each), events and
  * counts to the page (one post), records to storage. */
 function flush() {
-  if (flushing || !core) return;
-  flushing = true;
+  if (me.flushing || !me.core) return;
+  me.flushing = true;
   queueMicrotask(() => {
-    flushing = false;
-    const out = JSON.parse(core.drain());
+    me.flushing = false;
+    const out = JSON.parse(me.core.drain());
     const byConsumer = new Map();
     for (const d of out.deliveries) {
       if (!byConsumer.has(d.c)) byConsumer.set(d.c, []);
       byConsumer.get(d.c).push(d);
     }
-    for (const [c, items] of byConsumer) ports.get(c)?.postMessage({ type: 'deliver', items });
+    for (const [c, items] of byConsumer) me.ports.get(c)?.postMessage({ type: 'deliver', items });
     if (out.events.length || out.errors.length) post({ type: 'batch', events: out.events, counts: out.counts, errors: out.errors });
-    if (durable) persist(core.take_records());
+    if (me.durable) persist(me.core.take_records());
   });
 }
 
@@ -148,7 +148,7 @@ function readLog(db) {
 
 function persist(records) {
   if (!records.length) return;
-  const tx = db.transaction('log', 'readwrite');
+  const tx = me.db.transaction('log', 'readwrite');
   const store = tx.objectStore('log');
   let last = -1;
   for (const r of records) {
@@ -157,7 +157,7 @@ function persist(records) {
   }
   // Transactions on one store complete in the order they were created: confirming up to this
   // batch's last record confirms nothing that is not on disk.
-  tx.oncomplete = () => { core.persisted(last); flush(); };
+  tx.oncomplete = () => { me.core.persisted(last); flush(); };
   tx.onerror = () => fail('broker.err.storage', tx.error);
 }
 

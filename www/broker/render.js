@@ -1,6 +1,5 @@
 // The broker view's DOM: built once, then updated at most once per animation frame. Every
 // text from a message, a URL or a worker goes in as textContent.
-import { t, fill } from '../playground/strings.js';
 
 const LANE_CHIPS = 40; // chips drawn per lane; the rest are counted
 const LOST_SHOWN = 200; // lost messages named in the list; the rest are counted
@@ -18,12 +17,8 @@ function el(tag, props = {}, ...children) {
 }
 const labelled = (key, input) => el('label', {}, el('span', { i18n: key }), input);
 
-/** Replaces the playground with the broker view; returns its elements. */
-export function buildView(doc, s, problems) {
-  for (const old of doc.querySelectorAll('body > .intro, body > main')) old.hidden = true;
-  const css = el('link', { rel: 'stylesheet', href: new URL('./broker.css', import.meta.url).href });
-  doc.head.append(css);
-
+/** The settings section (applied by reloading the view with them); its inputs' values. */
+function settingsSection(s, problems) {
   const consumers = el('input', { id: 'set-consumers', type: 'number', min: 1, max: 8, value: s.consumers });
   const ack = el('select', { id: 'set-ack' },
     ...['auto', 'manual', 'reject'].map((v) => el('option', { value: v, i18n: `broker.ack.${v}`, selected: s.ack === v })));
@@ -34,54 +29,66 @@ export function buildView(doc, s, problems) {
   const broker = el('input', { id: 'set-broker', type: 'text', value: s.broker, size: 28 });
   const apply = el('button', { id: 'broker-apply', i18n: 'broker.apply' });
   const urlProblems = el('ul', { id: 'broker-url-problems', className: 'problems' });
-  for (const p of problems) urlProblems.append(el('li', { textContent: t(p.key, p.vars) }));
+  const section = el('section', { className: 'wide' },
+    el('h2', { i18n: 'broker.title' }),
+    el('p', { i18n: 'broker.intro' }),
+    urlProblems,
+    el('div', { className: 'row' }, labelled('broker.set.consumers', consumers), labelled('broker.set.ack', ack),
+      labelled('broker.set.prefetch', prefetch), labelled('broker.set.work', work)),
+    el('div', { className: 'row' }, labelled('broker.set.durable', durable), labelled('broker.set.idempotent', idempotent),
+      labelled('broker.set.broker', broker), apply),
+    el('p', { className: 'hint', i18n: 'broker.set.hint' }));
+  return {
+    section, apply,
+    renderProblems: (t) => urlProblems.replaceChildren(...problems.map((p) => el('li', { textContent: t(p.key, p.vars) }))),
+    readSettings: () => ({
+      consumers: consumers.value, ack: ack.value, prefetch: prefetch.value, work: work.value,
+      durable: durable.checked, idempotent: idempotent.checked, broker: broker.value.trim() || 'local',
+    }),
+  };
+}
 
-  const count = el('input', { id: 'publish-count', type: 'number', min: 1, max: 100000, value: 10 });
-  const publish = el('button', { id: 'publish', i18n: 'broker.publish' });
-  const killBroker = el('button', { id: 'kill-broker', className: 'danger', i18n: 'broker.killBroker' });
-  const brokerState = el('p', { id: 'broker-state' });
-
-  const ledger = el('dl', { id: 'broker-ledger' });
-  const alarm = el('p', { id: 'broker-alarm', hidden: true, role: 'alert' });
-  const balance = el('p', { id: 'broker-balance' });
-  const lost = el('ol', { id: 'broker-lost' });
-  const lostMore = el('p', { id: 'broker-lost-more', className: 'hint' });
-  const lanes = el('ol', { id: 'broker-lanes' });
-  const errors = el('ul', { id: 'broker-errors' });
-
-  const main = el('main', { id: 'broker-view' },
-    el('section', { className: 'wide' },
-      el('h2', { i18n: 'broker.title' }),
-      el('p', { i18n: 'broker.intro' }),
-      urlProblems,
-      el('div', { className: 'row' }, labelled('broker.set.consumers', consumers), labelled('broker.set.ack', ack),
-        labelled('broker.set.prefetch', prefetch), labelled('broker.set.work', work)),
-      el('div', { className: 'row' }, labelled('broker.set.durable', durable), labelled('broker.set.idempotent', idempotent),
-        labelled('broker.set.broker', broker), apply),
-      el('p', { className: 'hint', i18n: 'broker.set.hint' })),
+/** Replaces the playground with the broker view; returns its elements. */
+export function buildView(doc, s, problems, t) {
+  // This view owns the page: the playground's own parts go (its script never starts them).
+  for (const old of doc.querySelectorAll('body > .intro, body > main')) old.remove();
+  doc.head.append(el('link', { rel: 'stylesheet', href: new URL('./broker.css', import.meta.url).href }));
+  const settings = settingsSection(s, problems);
+  const ui = {
+    count: el('input', { id: 'publish-count', type: 'number', min: 1, max: 100000, value: 10 }),
+    publish: el('button', { id: 'publish', i18n: 'broker.publish' }),
+    killBroker: el('button', { id: 'kill-broker', className: 'danger', i18n: 'broker.killBroker' }),
+    brokerState: el('p', { id: 'broker-state' }),
+    ledger: el('dl', { id: 'broker-ledger' }),
+    alarm: el('p', { id: 'broker-alarm', hidden: true, role: 'alert' }),
+    balance: el('p', { id: 'broker-balance' }),
+    lost: el('ol', { id: 'broker-lost' }),
+    lostMore: el('p', { id: 'broker-lost-more', className: 'hint' }),
+    lanes: el('ol', { id: 'broker-lanes' }),
+    errors: el('ul', { id: 'broker-errors' }),
+    deaths: el('p', { id: 'broker-deaths', dataset: { deaths: '0' } }),
+    apply: settings.apply, readSettings: settings.readSettings, renderProblems: settings.renderProblems,
+  };
+  doc.body.append(el('main', { id: 'broker-view' },
+    settings.section,
     el('section', {},
       el('h2', { i18n: 'broker.producer' }),
-      el('div', { className: 'row' }, labelled('broker.count', count), publish),
-      el('div', { className: 'row' }, killBroker),
-      brokerState,
+      el('div', { className: 'row' }, labelled('broker.count', ui.count), ui.publish),
+      el('div', { className: 'row' }, ui.killBroker),
+      ui.brokerState,
       el('p', { className: 'hint', i18n: 'broker.killHint' })),
     el('section', {},
       el('h2', { i18n: 'broker.ledger' }),
-      ledger, balance, alarm,
-      el('h3', { i18n: 'broker.lostTitle' }), lost, lostMore),
+      ui.ledger, ui.balance, ui.alarm,
+      el('h3', { i18n: 'broker.lostTitle' }), ui.lost, ui.lostMore),
     el('section', { className: 'wide' },
       el('h2', { i18n: 'broker.consumers' }),
       el('p', { className: 'hint', i18n: 'broker.lanesHint' }),
-      lanes),
+      ui.lanes),
     el('section', { className: 'wide' },
-      el('h2', { i18n: 'broker.errors' }), errors));
-  doc.body.append(main);
-
-  const readSettings = () => ({
-    consumers: consumers.value, ack: ack.value, prefetch: prefetch.value, work: work.value,
-    durable: durable.checked, idempotent: idempotent.checked, broker: broker.value.trim() || 'local',
-  });
-  return { count, publish, killBroker, brokerState, ledger, alarm, balance, lost, lostMore, lanes, errors, apply, readSettings };
+      el('h2', { i18n: 'broker.errors' }), ui.deaths, ui.errors)));
+  ui.renderProblems(t);
+  return ui;
 }
 
 const LEDGER_KEYS = [
@@ -91,7 +98,7 @@ const LEDGER_KEYS = [
 ];
 
 /** The ledger tiles and their data-* attributes, the balance line, the alarm. */
-export function renderLedger(ui, c, info) {
+export function renderLedger(ui, c, info, t) {
   const d = ui.ledger.dataset;
   if (!ui.ledger.children.length) {
     for (const [name] of LEDGER_KEYS) {
@@ -121,7 +128,7 @@ export function renderLedger(ui, c, info) {
 }
 
 /** Appends lost messages not yet shown (named, capped); returns how many are shown. */
-export function renderLost(list, mirror, total, shown) {
+export function renderLost(list, mirror, total, shown, t) {
   if (total < shown) { list.replaceChildren(); shown = 0; }
   if (shown < LOST_SHOWN && total > shown) {
     for (const x of JSON.parse(mirror.lost(shown, LOST_SHOWN - shown))) {
@@ -133,11 +140,18 @@ export function renderLost(list, mirror, total, shown) {
   return shown;
 }
 
-export function renderErrors(list, errors) {
-  if (list.dataset.n === String(errors.length) && list.dataset.first === JSON.stringify(errors[0] ?? null)) return;
-  list.dataset.n = String(errors.length);
-  list.dataset.first = JSON.stringify(errors[0] ?? null);
-  list.replaceChildren(...errors.map((e) => el('li', { textContent: t(e.key, e.vars) })));
+/**
+ * The notes and errors, newest first (`stamp` changes when they or the language do); a death
+ * is worded by its own `word(t)` and marked with the worker and when it was seen.
+ */
+export function renderErrors(list, errors, t, stamp) {
+  if (list.dataset.stamp === stamp) return;
+  list.dataset.stamp = stamp;
+  list.replaceChildren(...errors.map((e) => {
+    const li = el('li', { textContent: e.word ? e.word(t) : t(e.key, e.vars) });
+    if (e.death) Object.assign(li.dataset, { death: e.death.cause, worker: e.worker, at: String(e.at) });
+    return li;
+  }));
 }
 
 /** Each consumer's lane: its state, its controls, and the messages it holds. */
@@ -160,17 +174,19 @@ export class Lanes {
       };
       const li = el('li', { id: `lane-${i}`, className: 'lane' },
         el('div', { className: 'row' },
-          el('b', { i18n: 'broker.consumerN', textContent: '' }), el('span', { className: 'state' }), el('span', { className: 'detail' }),
+          el('b'), el('span', { className: 'state' }), el('span', { className: 'detail' }),
           labelled('broker.lane.work', c.work), labelled('broker.lane.prefetch', c.prefetch), labelled('broker.lane.crash', c.crash),
           c.kill, c.restart),
         el('div', { className: 'chips' }));
-      li.querySelector('b').removeAttribute('data-i18n');
       this.items.push({ li, c });
       root.append(li);
     }
   }
 
   controls(n) { return this.items[n - 1].c; }
+
+  /** The language changed: every lane's chips are worded again. */
+  relabel() { for (let n = 1; n <= this.items.length; n++) this.dirty.add(n); }
 
   heldBy(n) { return [...this.held.get(n)].map(([id, h]) => ({ id, ...h })); }
 
@@ -212,15 +228,17 @@ export class Lanes {
     for (const id of [...this.holder.keys()]) if (!mirror.place(id).startsWith('f:')) this.drop(id);
   }
 
-  render(slots) {
+  render(slots, t) {
     for (const slot of slots) {
       const { li } = this.items[slot.n - 1];
       li.dataset.state = slot.state;
       li.dataset.ready = String(slot.ready);
       li.dataset.consumer = slot.current ?? '';
       li.querySelector('b').textContent = t('broker.consumer', { n: slot.n });
-      li.querySelector('.state').textContent = t(`broker.lane.${slot.state}`);
-      li.querySelector('.detail').textContent = slot.detail ? slot.detail : slot.current !== null ? t('broker.lane.id', { id: slot.current }) : '';
+      // The common words of a supervised worker where they say it; the lane's own for a kill or a crash.
+      const common = { starting: 'worker.starting', running: 'worker.alive', dead: 'worker.dead', silent: 'worker.dead' }[slot.state];
+      li.querySelector('.state').textContent = t(common ?? `broker.lane.${slot.state}`);
+      li.querySelector('.detail').textContent = slot.detail ? slot.detail(t) : slot.current !== null ? t('broker.lane.id', { id: slot.current }) : '';
       const held = this.held.get(slot.n);
       li.dataset.held = String(held.size);
       if (!this.dirty.has(slot.n)) continue;
@@ -238,4 +256,3 @@ export class Lanes {
   }
 }
 
-export { fill };

@@ -1,6 +1,6 @@
 // A supervisor for one Web Worker at a time: it notices the worker's death, says why, and
 // restarts it on request or by itself. Every view that starts a worker (the playground's
-// consumer, the lab's explorer, the threads, the broker) can use it; it knows nothing of their
+// consumer, the lab's explorer, the threads, the broker) uses it; it knows nothing of their
 // protocols.
 //
 // Death is any of, and is noticed within about `silenceMs` (1 s by default):
@@ -13,7 +13,25 @@
 //   worker answers from its event loop. Any message counts as an answer. A worker that is
 //   about to block (busy work it cannot interrupt) says so first, with its length, and the view
 //   passes that on with `busy(ms)`: a declared busy stretch is not a death, an undeclared
-//   silence is. `Worker.terminate()` fires no event at all: only the heartbeat sees it.
+//   silence is. Without a `ping` there is no silence check: a worker that blocks for as long as
+//   it likes (a thread of the threads view, asleep on a condition variable on shared memory,
+//   answers nothing and is not dead) is watched by the signs below only;
+// - `terminate()` on the worker, by anyone on the page (`hearTerminate: true`): it fires no
+//   event, so the supervisor wraps the method of each worker it creates and hears the call
+//   itself (cause 'terminated'). Without it, a terminated worker is seen by its silence (or its
+//   lifeline), as the playground teaches;
+// - its lifeline (`lifeline: true`): a heartbeat the supervisor hears without posting for it.
+//   The worker calls `holdLifeline(name)` (below) with the name the view passes on from
+//   `sup.lifeline`: it takes a Web Lock of that name and holds it for its whole life, then says
+//   so with one message the supervisor keeps to itself. The page then asks for the same lock:
+//   it is granted only when the worker's thread is gone (closed itself, torn down, terminated),
+//   whatever the thread was doing, even blocked in a wasm loop (cause 'vanished'). Measured in
+//   headless Chromium 156: granted ~5 ms after the thread ends; a thread busy in a loop when
+//   terminated runs on for Chromium's 2 s forcible-termination delay, then it is granted (the
+//   wrapped `terminate()` has said so at once). A counter the thread bumps in shared memory
+//   would tell no more: a thread asleep on a condition variable bumps nothing, and a terminated
+//   busy thread runs on, bumping, for those 2 s (measured too). Without Web Locks (not a secure
+//   context) the worker holds nothing and the other signs remain;
 // - the view's own word, `fail(cause, detail)`: e.g. a worker that reports it failed to load.
 // A dead worker is terminated (a trapped wasm instance is never reused) and nothing it posted
 // afterwards is delivered, so what the view counted as lost can never come back.
@@ -26,12 +44,14 @@
 //   import { Supervisor } from './common/supervisor.js';
 //   const sup = new Supervisor({
 //     create: () => new Worker(url, { type: 'module' }),  // a fresh worker, at start and restart
-//     ping: (worker) => worker.postMessage(PING),       // a request the worker answers
+//     ping: (worker) => worker.postMessage(PING),       // a request the worker answers (optional)
 //     onMessage: (event) => ...,   // each message from the current worker, never from a dead one
 //     onStart: (worker) => ...,    // after each start, before its first message: resend settings
 //     onDeath: (death) => ...,     // once per death: { cause, detail, silentMs, restartInMs, gaveUp }
 //     onState: (state) => ...,     // 'starting' | 'alive' | 'busy' | 'late' | 'dead'
 //     intervalMs: 250, silenceMs: 1000, startMs: 15000, autoRestart: false, maxEarlyDeaths: 3,
+//     lifeline: false,             // true: sup.lifeline names the lock the worker must hold
+//     hearTerminate: false,        // true: terminate() on the worker is a death at once
 //   });
 //   sup.start();
 //   sup.ready();       // the worker said it is ready ('starting' → 'alive'; startMs no longer applies)
@@ -41,8 +61,31 @@
 //   sup.setAuto(on);   // restart by itself after a death (with a growing delay; it gives up after
 //                      // `maxEarlyDeaths` deaths in a row before `ready`, and says so)
 //   sup.stop();        // terminate, stop the heartbeat, no restart
-//   sup.worker, sup.state, sup.deaths, sup.restarts, sup.answering (alive or declared busy)
-// Causes: 'error', 'messageerror', 'silent', 'start_timeout', 'restart', and the view's own.
+//   sup.worker, sup.state, sup.deaths, sup.restarts, sup.answering (alive or declared busy),
+//   sup.lifeline (the current worker's lock name, or null)
+// In the worker:
+//   import { holdLifeline } from '../common/supervisor.js';
+//   await holdLifeline(name);   // before any long blocking work
+// Causes: 'error', 'messageerror', 'silent', 'start_timeout', 'restart', 'terminated',
+// 'vanished', and the view's own.
+
+/** The one message a worker's `holdLifeline` posts; the supervisor keeps it to itself. */
+const LIFELINE_HELD = 'supervisor.lifeline';
+
+/**
+ * In a worker: takes the Web Lock `name` and holds it until the worker ends, then tells the
+ * supervisor. Resolves once it is held (at once, holding nothing, where Web Locks are missing).
+ */
+export function holdLifeline(name) {
+  if (!name || !globalThis.navigator?.locks) return Promise.resolve(false);
+  return new Promise((held) => {
+    navigator.locks.request(String(name), () => {
+      self.postMessage({ type: LIFELINE_HELD });
+      held(true);
+      return new Promise(() => {}); // never released: the lock goes when the worker does
+    }).catch(() => held(false));
+  });
+}
 
 export const STATES = ['starting', 'alive', 'busy', 'late', 'dead'];
 
@@ -50,8 +93,10 @@ export class Supervisor {
   constructor(options) {
     this.o = {
       intervalMs: 250, silenceMs: 1000, startMs: 15000, autoRestart: false, maxEarlyDeaths: 3,
-      onMessage() {}, onStart() {}, onDeath() {}, onState() {}, ...options,
+      lifeline: false, hearTerminate: false, onMessage() {}, onStart() {}, onDeath() {}, onState() {}, ...options,
     };
+    this.lifeline = null; // the current worker's lock name
+    this.lifelineWait = null; // the page's request for it, aborted when the worker is done with
     this.worker = null;
     this.state = 'dead';
     this.deaths = 0;
@@ -77,13 +122,26 @@ export class Supervisor {
 
   start() {
     clearTimeout(this.restartTimer);
+    this.dropLifeline();
     const gen = ++this.gen;
     const w = this.o.create();
     this.worker = w;
     const mine = () => gen === this.gen && this.state !== 'dead';
+    const terminate = w.terminate.bind(w);
+    this.kill = terminate;
+    // terminate() fires no event: the supervisor hears the call itself, if asked to.
+    if (this.o.hearTerminate) {
+      w.terminate = () => {
+        terminate();
+        if (mine()) this.die('terminated', '');
+      };
+    }
+    this.lifeline = this.o.lifeline && globalThis.navigator?.locks
+      ? `qp-lifeline-${Math.random().toString(36).slice(2)}-${gen}` : null;
     w.addEventListener('message', (e) => {
       if (!mine()) return;
       this.heard();
+      if (e.data?.type === LIFELINE_HELD) return this.watchLifeline(gen);
       this.o.onMessage(e);
     });
     w.addEventListener('error', (e) => {
@@ -138,11 +196,27 @@ export class Supervisor {
     clearInterval(this.timer);
     clearTimeout(this.restartTimer);
     this.gen++;
-    this.worker?.terminate();
+    this.dropLifeline();
+    this.kill?.();
     this.setState('dead');
   }
 
   // ---- inside
+
+  /** Asks for the worker's lifeline lock: granted only once the worker is gone. */
+  watchLifeline(gen) {
+    if (!this.lifeline || this.lifelineWait) return;
+    const abort = new AbortController();
+    this.lifelineWait = abort;
+    navigator.locks.request(this.lifeline, { signal: abort.signal }, () => {
+      if (gen === this.gen && this.state !== 'dead') this.die('vanished', '');
+    }).catch(() => {}); // aborted: the supervisor ended the worker itself
+  }
+
+  dropLifeline() {
+    this.lifelineWait?.abort();
+    this.lifelineWait = null;
+  }
 
   heard() {
     this.lastHeard = performance.now();
@@ -159,12 +233,14 @@ export class Supervisor {
     if (this.state === 'starting') {
       if (now - this.startedAt > this.o.startMs) return this.die('start_timeout', String(this.o.startMs));
     } else {
+      if (!this.o.ping) return; // no heartbeat asked for: silence says nothing
       const quietSince = Math.max(this.lastHeard, this.busyUntil);
       const silent = now - quietSince;
       if (silent > this.o.silenceMs) return this.die('silent', '', true, Math.round(now - this.lastHeard));
       if (this.state === 'busy' && now >= this.busyUntil) this.setState('alive');
       if (silent > 2 * this.o.intervalMs && this.state === 'alive') this.setState('late');
     }
+    if (!this.o.ping) return;
     try {
       this.o.ping(this.worker);
     } catch (err) {
@@ -176,7 +252,8 @@ export class Supervisor {
     if (this.state === 'dead') return;
     const early = this.state === 'starting';
     this.gen++; // nothing the dead worker posted is delivered any more
-    this.worker?.terminate();
+    this.dropLifeline();
+    this.kill?.();
     this.deaths++;
     if (early) this.earlyDeaths++;
     this.setState('dead');

@@ -1,6 +1,6 @@
 // The threads view's DOM: built once from code (text only through textContent and fill()),
 // then updated in place by render functions that the view calls at most once per frame.
-import { t, fill } from './strings.js';
+import { fill } from '../common/i18n.js';
 import { PARAMS } from './params.js';
 
 /** An element with attributes (`text` sets textContent, `tt` a string key) and children. */
@@ -71,20 +71,21 @@ export function build(root) {
       h('ul', { id: 'threads-failures' })),
     h('section', {},
       h('h2', { tt: 'errors.title' }),
+      h('p', { id: 'threads-deaths', 'data-deaths': '0' }),
       h('ul', { id: 'threads-errors' })));
   root.append(view);
   return { view, ledger };
 }
 
 /** Fills every element marked with a string key, in the current language. */
-export function applyStrings(root) {
+export function applyStrings(root, t) {
   for (const el of root.querySelectorAll('[data-tt]')) fill(el, t(el.dataset.tt));
 }
 
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 
-/** The ledger's numbers and its data attributes (issue 8 §5). */
-export function renderLedger(ledger, s, isolated, throughput, final) {
+/** The ledger's numbers and its data attributes (the e2e tests and the benchmark read them). */
+export function renderLedger(t, ledger, s, isolated, throughput, final) {
   const d = ledger.dataset;
   d.isolated = String(isolated);
   d.produced = s.produced;
@@ -115,7 +116,7 @@ export function renderLedger(ledger, s, isolated, throughput, final) {
 }
 
 /** The thread list: the helper worker, then every producer and consumer. */
-export function renderThreads(list, helper, threads, workerStates) {
+export function renderThreads(t, list, helper, threads, workerStates) {
   const rows = [helper, ...threads];
   while (list.children.length > rows.length) list.lastElementChild.remove();
   rows.forEach((th, i) => {
@@ -124,19 +125,19 @@ export function renderThreads(list, helper, threads, workerStates) {
       li = h('li', {}, h('b'), ' ', h('span', { class: 'state' }), ' ', h('span', { class: 'detail' }));
       list.append(li);
     }
-    // A worker that crashed or was terminated overrides what the shared memory last said.
+    // A worker that died or was terminated overrides what the shared memory last said.
     const state = workerStates.get(`${th.role} ${th.id}`) ?? th.state;
     li.dataset.role = th.role;
     li.dataset.state = state;
     const name = th.role === 'observer' || th.role === 'simulator' ? t(`threads.${th.role}`) : t(`role.${th.role}`, { id: th.id });
     li.children[0].textContent = name;
-    li.children[1].textContent = t(`state.${state}`);
+    li.children[1].textContent = t(state === 'dead' ? 'worker.dead' : `state.${state}`); // a death: the common word
     li.children[2].textContent = th.items === undefined ? '' : t(`items.${th.role}`, { n: fmt(th.items) });
   });
 }
 
 /** One explanation per failure that has happened, each with its lab link. */
-export function renderFailures(list, s, scenario) {
+export function renderFailures(t, list, s, scenario) {
   list.replaceChildren();
   for (const f of FAILURES) {
     const n = f.count(s, scenario);

@@ -16,7 +16,8 @@ function storage() {
 
 /**
  * Resolves to { mode: 'real' }, { mode: 'reloading' } (the page is about to reload once), or
- * { mode: 'simulated', reason: 'iframe' | 'noSw' | 'swFailed', detail }.
+ * { mode: 'simulated', reason: 'iframe' | 'noSw' | 'swFailed', detail } (detail: { key, … }, worded
+ * by the view).
  */
 export async function isolate() {
   const store = storage();
@@ -28,17 +29,17 @@ export async function isolate() {
   // inside someone else's page to try is not ours to do.
   if (window.top !== window.self) return { mode: 'simulated', reason: 'iframe' };
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return { mode: 'simulated', reason: 'noSw' };
-  if (!store) return { mode: 'simulated', reason: 'swFailed', detail: 'no session storage to reload only once' };
+  if (!store) return { mode: 'simulated', reason: 'swFailed', detail: { key: 'iso.detail.noStorage' } };
   if (store.getItem(RELOAD_KEY)) {
     store.removeItem(RELOAD_KEY); // a later visit may try again
-    const detail = navigator.serviceWorker.controller ? 'the service worker is active' : 'the service worker does not control the page';
+    const detail = { key: navigator.serviceWorker.controller ? 'iso.detail.active' : 'iso.detail.notControlling' };
     return { mode: 'simulated', reason: 'swFailed', detail };
   }
   try {
     await navigator.serviceWorker.register(SW, { scope: new URL('../../', import.meta.url).pathname });
     await navigator.serviceWorker.ready;
   } catch (err) {
-    return { mode: 'simulated', reason: 'swFailed', detail: String(err?.message ?? err) };
+    return { mode: 'simulated', reason: 'swFailed', detail: { key: 'js.error', e: String(err?.message ?? err) } };
   }
   store.setItem(RELOAD_KEY, '1');
   location.reload();

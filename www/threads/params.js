@@ -1,4 +1,4 @@
-// The threads view's URL parameters (issue 8 §5): each a known name with a range or a list of
+// The threads view's URL parameters: each a known name with a range or a list of
 // choices. A bad value is reported (param, value, and what was expected) and replaced by its
 // default, so a link always opens a working view and says what it ignored. The names, ranges and
 // defaults are the core's (`Scenario::from_query`, src/threads/scenario.rs), which parses the
@@ -20,8 +20,8 @@ export const PARAMS = {
   work: { def: 0, min: 0, max: 1000000 },
   items: { def: 1048576, min: 1, max: 16777216 },
 };
-/** Parameters read elsewhere (the page's router, the language switch) or below. */
-const OTHER = { view: null, lang: null, run: null };
+/** Parameters read elsewhere (the page's router, the language switch, embed mode) or below. */
+const OTHER = { view: null, lang: null, embed: null, run: null };
 
 /** The defaults, as a scenario. */
 export const defaults = () => Object.fromEntries(Object.entries(PARAMS).map(([k, p]) => [k, p.def]));

@@ -1,250 +1,256 @@
-// The threads view (issue 8), index.html?view=threads: N producer and M consumer threads on one
-// shared memory (real.js) or, where memory cannot be shared, simulated on one worker
-// (simulated.js), with the scenario's switches, the live ledger, the thread list, and every
-// failure explained with a link to the lab lesson that replays it. The page forwards settings
-// and renders; every count comes from the core (src/threads) through its workers.
-import { t, fill, getLang, setLang, onLang } from './strings.js';
+// The threads view, index.html?view=threads: N producer and M consumer threads on one shared
+// memory (real.js) or, where memory cannot be shared, simulated on one worker (simulated.js),
+// with the scenario's switches, the live ledger, the thread list, and every failure explained
+// with a link to the lab lesson that replays it. The page forwards settings and renders; every
+// count comes from the core (src/threads) through its workers. Every worker is supervised
+// (www/common/supervisor.js): a death is told, counted and named, and cuts the run short; the
+// learner starts a fresh run (fresh workers, fresh memory) with the start button.
+//
+// All of the view's state is the one object `S` that start() makes; the modules it uses hold none.
+import { loadI18n } from '../common/i18n.js';
 import { readParams, writeParams, parseValue, PARAMS } from './params.js';
-import { build, applyStrings, renderLedger, renderThreads, renderFailures, h } from './dom.js';
+import { build, applyStrings } from './dom.js';
+import { render } from './render.js';
 import { isolate } from './isolation.js';
 import { RealRun } from './real.js';
 import { SimulatedRun } from './simulated.js';
 
-const $ = (id) => document.getElementById(id);
 const ZERO = { produced: 0, consumed: 0, queued: 0, lost: 0, duplicated: 0, reordered: 0, counter: 0, trueCount: 0,
   consumersStarted: 0, contention: 0, emptyFailures: 0, stalls: 0, settled: false, threads: [] };
+/** Errors and deaths kept for the page (it shows the last 20). */
+const KEEP = 100;
 
-document.head.append(h('link', { rel: 'stylesheet', href: new URL('./threads.css', import.meta.url).href }));
-// This view owns the page: the playground's own parts go (its script never starts them).
-for (const el of document.querySelectorAll('body > .intro, body > main')) el.remove();
-// The header's links (their text comes from this view's strings): the lab, and back.
-const labLink = $('lab-link');
-if (labLink) labLink.dataset.tt = 'lab';
-const backLink = $('threads-link');
-if (backLink) { backLink.dataset.tt = 'back'; backLink.href = 'index.html'; }
-const { view, ledger } = build(document.body);
-
-const { scenario: fromUrl, run: autoRun, problems } = readParams(location.search);
-let scenario = fromUrl;
-let mode = null; // 'real' | 'simulated'
-let why = null; // { reason, detail } when simulated
-let run = null; // the RealRun or SimulatedRun in progress
-let runState = 'idle';
-let stats = ZERO;
-let helper = { role: 'observer', id: 0, state: 'not-started' };
-const workerStates = new Map(); // `${role} ${id}` -> crashed | terminated
-const errors = []; // [key, vars]
-const coreErrors = [];
-let allRunningMs = null;
-let runningSince = 0;
-let dirty = true;
-let rate = { t: 0, consumed: 0, perSec: 0 };
-
-// ---- language
-
-const langSelect = $('lang');
-if (langSelect) {
-  langSelect.value = getLang();
-  langSelect.onchange = () => setLang(langSelect.value);
+/** Starts the view in place of the playground (called by www/common/shell.js). */
+export async function start(shell = {}) {
+  const i18n = await loadI18n((lang) => import(`./strings/${lang}.js`), 'tt');
+  const { scenario, run: autoRun, problems } = readParams(location.search);
+  const S = {
+    i18n, scenario, problems,
+    mode: null, // 'real' | 'simulated'
+    why: null, // { reason, detail } when simulated
+    run: null, // the RealRun or SimulatedRun in progress
+    runState: 'idle', // idle | starting | running | stopping | stopped | ended | cut
+    cutBy: null, // { role, id } of the worker whose death cut the run short
+    stats: ZERO,
+    rate: { t: 0, consumed: 0, perSec: 0 },
+    helper: { role: 'observer', id: 0, state: 'not-started' },
+    workerStates: new Map(), // `${role} ${id}` -> dead | terminated
+    errors: [], // { key, vars } worded at render time, in the language then chosen
+    deaths: 0,
+    coreErrors: [],
+    allRunningMs: null,
+    runningSince: 0,
+    dirty: true,
+    renderedFailures: null,
+    el: null,
+    wasm: {}, // the threads wasm, compiled once per page (real.js loadModule)
+  };
+  setUpPage(S);
+  wireControls(S);
+  const frame = () => {
+    requestAnimationFrame(frame);
+    if (S.run && S.runState === 'running') S.run.poll();
+    if (S.dirty) render(S);
+  };
+  requestAnimationFrame(frame);
+  if (shell.embedded) (await import('../common/embed-frame.js')).startEmbed(i18n);
+  window.__qpThreads = testHooks(S);
+  addEventListener('pagehide', () => S.run?.close());
+  const iso = await isolate();
+  if (iso.mode === 'reloading') return;
+  S.mode = iso.mode;
+  if (iso.mode === 'simulated') {
+    S.why = { reason: iso.reason, detail: iso.detail };
+    S.helper = { role: 'simulator', id: 0, state: 'not-started' };
+  }
+  S.dirty = true;
+  if (autoRun) startRun(S);
 }
-onLang(() => { applyStrings(document.body); dirty = true; });
-applyStrings(document.body);
-document.title = t('title');
-const h1 = document.querySelector('header h1');
-if (h1) { h1.dataset.tt = 'title'; h1.textContent = t('title'); }
-for (const el of document.querySelectorAll('header [data-i18n="tagline"]')) el.hidden = true;
-for (const el of document.querySelectorAll('header [data-i18n="lang.label"]')) { el.dataset.tt = 'lang.label'; el.textContent = t('lang.label'); }
 
-// ---- controls
-
-function showScenario() {
-  for (const name of Object.keys(PARAMS)) $(`tc-${name}`).value = String(scenario[name]);
+/** The page around the view: its stylesheet, the header's links and language, the view's DOM. */
+function setUpPage(S) {
+  const { i18n } = S;
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = new URL('./threads.css', import.meta.url).href;
+  document.head.append(css);
+  // This view owns the page: the playground's own parts go (its script never starts them).
+  for (const el of document.querySelectorAll('body > .intro, body > main')) el.remove();
+  // The header's texts come from this view's strings (marked data-tt, filled by applyStatic).
+  const tag = (sel, key) => { const el = document.querySelector(sel); if (el) { delete el.dataset.i18n; el.dataset.tt = key; } return el; };
+  tag('header h1', 'title');
+  tag('#lab-link', 'lab');
+  const back = tag('#threads-link', 'back');
+  if (back) back.href = 'index.html';
+  tag('#broker-link', 'nav.broker');
+  tag('header [data-i18n="lang.label"]', 'lang.label');
+  for (const el of document.querySelectorAll('header [data-i18n="tagline"]')) el.hidden = true;
+  const { view, ledger } = build(document.body);
+  S.el = { view, ledger };
+  const relabel = () => { applyStrings(document.body, i18n.t); S.dirty = true; };
+  i18n.onLang(relabel);
+  i18n.applyStatic();
+  relabel();
+  const langSelect = document.getElementById('lang');
+  if (langSelect) {
+    langSelect.value = i18n.getLang();
+    langSelect.onchange = () => i18n.setLang(langSelect.value);
+  }
 }
-showScenario();
 
-for (const name of Object.keys(PARAMS)) {
-  $(`tc-${name}`).addEventListener('change', (e) => {
-    const v = parseValue(name, String(e.target.value).trim());
-    if (v === undefined) { showScenario(); return; } // out of range: keep what is in force
-    scenario = { ...scenario, [name]: v };
-    history.replaceState(null, '', writeParams(scenario, false));
-    if (run) restart();
-  });
+function wireControls(S) {
+  const $ = (id) => document.getElementById(id);
+  const show = () => { for (const name of Object.keys(PARAMS)) $(`tc-${name}`).value = String(S.scenario[name]); };
+  show();
+  for (const name of Object.keys(PARAMS)) {
+    $(`tc-${name}`).addEventListener('change', (e) => {
+      const v = parseValue(name, String(e.target.value).trim());
+      if (v === undefined) { show(); return; } // out of range: keep what is in force
+      S.scenario = { ...S.scenario, [name]: v };
+      history.replaceState(null, '', address(S.scenario));
+      if (S.run) restartRun(S);
+    });
+  }
+  $('threads-start').onclick = () => startRun(S);
+  $('threads-stop').onclick = () => stopRun(S);
 }
-$('threads-start').onclick = () => start();
-$('threads-stop').onclick = () => stop();
 
-// ---- runs
+/** The address for `scenario`, keeping the page's language and embed mode. */
+function address(scenario) {
+  const q = new URLSearchParams(writeParams(scenario, false));
+  const now = new URLSearchParams(location.search);
+  for (const k of ['lang', 'embed']) if (now.has(k)) q.set(k, now.get(k));
+  return `?${q}`;
+}
 
 /** What a run tells the view (RealRun and SimulatedRun alike). */
-const on = {
-  thread(role, id, state) {
-    if (role === 'observer' || role === 'simulator') helper = { role, id, state };
-    else if (state === 'crashed' || state === 'terminated') workerStates.set(`${role} ${id}`, state);
-    dirty = true;
-  },
-  stats(json) {
-    try {
-      stats = JSON.parse(json);
-    } catch {
-      return;
-    }
-    const now = performance.now();
-    if (now - rate.t >= 500) {
-      rate = { t: now, consumed: stats.consumed, perSec: rate.t ? ((stats.consumed - rate.consumed) * 1000) / (now - rate.t) : 0 };
-    }
-    dirty = true;
-  },
-  error(key, vars) {
-    errors.push([key, vars]);
-    if (errors.length > 100) errors.shift(); // the page shows the last 20
-    dirty = true;
-  },
-  ended() {
-    finish('ended');
-  },
-};
+function listener(S, mine) {
+  const current = () => S.run === mine;
+  return {
+    thread(role, id, state) {
+      if (!current()) return;
+      if (role === 'observer' || role === 'simulator') S.helper = { role, id, state };
+      else if (state === 'dead' || state === 'terminated') S.workerStates.set(`${role} ${id}`, state);
+      S.dirty = true;
+    },
+    stats(json) {
+      if (current()) takeStats(S, json);
+    },
+    error(key, vars) {
+      if (current()) note(S, key, vars);
+    },
+    death(role, id, death) {
+      if (!current()) return;
+      S.deaths++;
+      note(S, 'death.named', { role, id, death, at: performance.now() });
+      // A worker gone mid-run: the run cannot go on without it, and its counts cannot be seen.
+      if (S.runState === 'running') {
+        S.cutBy = { role, id };
+        finish(S, 'cut');
+      }
+    },
+    ended() {
+      if (current()) finish(S, 'ended');
+    },
+  };
+}
 
-async function start() {
-  if (run || !mode) return;
-  setRun('starting');
-  workerStates.clear();
-  coreErrors.length = 0;
-  stats = ZERO;
-  rate = { t: 0, consumed: 0, perSec: 0 };
-  allRunningMs = null;
-  const query = writeParams(scenario, false);
-  const seed = (Math.random() * 2 ** 32) >>> 0;
-  const Run = mode === 'real' ? RealRun : SimulatedRun;
-  const mine = new Run(scenario, query, on, seed);
-  run = mine;
+function note(S, key, vars) {
+  S.errors.push({ key, vars });
+  if (S.errors.length > KEEP) S.errors.shift();
+  S.dirty = true;
+}
+
+function takeStats(S, json) {
+  try {
+    S.stats = JSON.parse(json);
+  } catch {
+    return;
+  }
+  const now = performance.now();
+  const r = S.rate;
+  if (now - r.t >= 500) {
+    S.rate = { t: now, consumed: S.stats.consumed, perSec: r.t ? ((S.stats.consumed - r.consumed) * 1000) / (now - r.t) : 0 };
+  }
+  S.dirty = true;
+}
+
+async function startRun(S) {
+  if (S.run || !S.mode) return;
+  setRun(S, 'starting');
+  Object.assign(S, { cutBy: null, stats: ZERO, rate: { t: 0, consumed: 0, perSec: 0 }, allRunningMs: null });
+  S.workerStates.clear();
+  S.coreErrors.length = 0;
+  const query = writeParams(S.scenario, false);
+  const seed = (Math.random() * 2 ** 32) >>> 0; // the simulated scheduler's random seed
+  const Run = S.mode === 'real' ? RealRun : SimulatedRun;
+  const mine = new Run(S.scenario, query, null, seed, S.wasm);
+  mine.on = listener(S, mine);
+  S.run = mine;
   try {
     const { ms, created } = await mine.start();
-    if (run !== mine) return;
-    allRunningMs = Math.round(ms);
-    view.dataset.allRunningMs = String(allRunningMs);
-    runningSince = performance.now();
-    coreErrors.push(...(created.errors ?? []));
+    if (S.run !== mine || S.runState !== 'starting') return;
+    S.allRunningMs = Math.round(ms);
+    S.el.view.dataset.allRunningMs = String(S.allRunningMs);
+    S.runningSince = performance.now();
+    S.coreErrors.push(...(created.errors ?? []));
     // The core parses the same query (Scenario::from_query): both readings must agree.
-    const mineQuery = `${writeParams(scenario, false).replace(/^\?view=threads&/, '')}&run=0`;
-    if (created.scenario && created.scenario !== mineQuery) coreErrors.push(created.scenario);
-    if (runState === 'starting') setRun('running');
+    const ours = `${query.replace(/^\?view=threads&/, '')}&run=0`;
+    if (created.scenario && created.scenario !== ours) S.coreErrors.push({ key: 'error.core', e: created.scenario });
+    setRun(S, 'running');
   } catch (err) {
-    if (run !== mine) return;
-    errors.push(['error.start', { e: String(err?.message ?? err) }]);
+    if (S.run !== mine) return;
+    note(S, 'error.start', { err: err?.key ? err : { key: 'js.error', e: String(err?.message ?? err) } });
     mine.close();
-    run = null;
-    setRun('idle');
+    S.run = null;
+    setRun(S, 'idle');
   }
 }
 
-async function stop() {
-  if (!run || runState === 'stopping') return;
-  setRun('stopping');
-  await finish('stopped');
+async function stopRun(S) {
+  if (!S.run || S.runState === 'stopping') return;
+  await finish(S, 'stopped');
 }
 
-/** Ends the run (stopped by the learner, or ended by itself) and shows its final counts. */
-async function finish(end) {
-  const mine = run;
-  if (!mine) return;
-  if (end === 'ended') setRun('stopping');
+/** Ends the run (stopped by the learner, ended by itself, or cut short by a death) and shows its final counts. */
+async function finish(S, end) {
+  const mine = S.run;
+  if (!mine || S.runState === 'stopping') return;
+  setRun(S, 'stopping');
   // How long the threads ran (all running → the last one returned): the benchmark's clock.
-  if (end === 'ended') view.dataset.runMs = String(performance.now() - runningSince);
+  if (end === 'ended') S.el.view.dataset.runMs = String(performance.now() - S.runningSince);
   const final = await mine.stop();
-  if (final) on.stats(final);
-  if (run === mine) run = null;
-  setRun(end);
+  if (final) takeStats(S, final);
+  if (S.run === mine) S.run = null;
+  setRun(S, end);
 }
 
-async function restart() {
-  await stop();
-  await start();
+async function restartRun(S) {
+  await stopRun(S);
+  await startRun(S);
 }
 
-function setRun(state) {
-  runState = state;
-  dirty = true; // shown with the counts of the same moment, in the next frame
+function setRun(S, state) {
+  S.runState = state;
+  S.dirty = true; // shown with the counts of the same moment, in the next frame
 }
 
-// ---- rendering: at most once per animation frame
-
-function frame() {
-  requestAnimationFrame(frame);
-  if (run && runState === 'running') run.poll();
-  if (dirty) render();
+/**
+ * For the end-to-end tests: end a worker of the run as anyone on the page could (`terminate`),
+ * or behind its supervisor's back (`vanish`: the Worker method itself, unseen by the
+ * supervisor's wrapper, as a thread torn down by the browser); each returns the time it did.
+ */
+function testHooks(S) {
+  const end = (role, id, how) => {
+    const w = S.run?.worker(role, id);
+    if (!w) return null;
+    const at = performance.now();
+    how(w);
+    return at;
+  };
+  return {
+    terminate: (role, id = 0) => end(role, id, (w) => w.terminate()),
+    vanish: (role, id = 0) => end(role, id, (w) => Worker.prototype.terminate.call(w)),
+    deaths: () => S.deaths,
+  };
 }
-
-function render() {
-  dirty = false;
-  view.dataset.run = runState;
-  const isolated = mode === 'real';
-  renderLedger(ledger, stats, isolated, rate.perSec, ['stopped', 'ended'].includes(runState));
-  const threads = stats.threads ?? [];
-  renderThreads($('threads-list'), helper, threads, workerStates);
-  if (renderedFailures !== failureKey()) {
-    renderedFailures = failureKey();
-    renderFailures($('threads-failures'), stats, scenario);
-  }
-  const runText = [t(`run.${runState}`)];
-  if (allRunningMs !== null && runState === 'running') runText.push(t('run.allRunning', { n: scenario.producers + scenario.consumers, ms: allRunningMs }));
-  $('threads-run').textContent = runText.join(' — ');
-  $('threads-start').disabled = Boolean(run) || !mode;
-  $('threads-stop').disabled = !run || runState === 'stopping';
-  renderMode();
-  renderProblems();
-  const list = $('threads-errors');
-  list.replaceChildren(...errors.slice(-20).map(([key, vars]) => h('li', { text: t(key, { ...vars, thread: label(vars) }) })));
-  if (!errors.length) list.append(h('li', { class: 'hint', text: t('errors.none') }));
-}
-
-let renderedFailures = null;
-const failureKey = () => `${getLang()} ${stats.lost} ${stats.duplicated} ${stats.reordered} ${stats.trueCount - stats.counter} `
-  + `${stats.emptyFailures} ${stats.stalls} ${stats.consumersStarted} ${writeParams(scenario, false)}`;
-
-const label = (vars) => (vars.role === 'observer' || vars.role === 'simulator' ? t(`threads.${vars.role}`)
-  : vars.role ? t(`role.${vars.role}`, { id: vars.id }) : '');
-
-function renderMode() {
-  const el = $('threads-mode');
-  el.dataset.mode = mode ?? '';
-  if (mode === 'real') el.textContent = t('mode.real', { n: scenario.producers + scenario.consumers });
-  else if (mode === 'simulated') el.textContent = t('mode.simulated');
-  else el.textContent = t('iso.reloading');
-  const whyEl = $('threads-why');
-  whyEl.replaceChildren();
-  if (why) {
-    const text = h('span');
-    whyEl.append(text);
-    fill(text, t(`iso.${why.reason}`, { e: why.detail ?? '' }));
-    if (why.reason === 'iframe') {
-      whyEl.append(' ', h('a', { href: location.href, target: '_blank', rel: 'noopener', text: t('iso.openTab') }));
-    }
-  }
-}
-
-function renderProblems() {
-  const list = $('threads-params');
-  list.replaceChildren(
-    ...problems.map((p) => h('li', {
-      text: p.expected === null ? t('param.unknown', p)
-        : t('param.bad', { ...p, used: PARAMS[p.param] ? String(PARAMS[p.param].def) : '0' }),
-    })),
-    ...coreErrors.map((e) => h('li', { text: t('error.core', { e }) })));
-}
-
-// ---- start
-
-document.documentElement.dataset.view = 'threads';
-requestAnimationFrame(frame);
-const iso = await isolate();
-if (iso.mode !== 'reloading') {
-  mode = iso.mode;
-  if (iso.mode === 'simulated') {
-    why = { reason: iso.reason, detail: iso.detail };
-    helper = { role: 'simulator', id: 0, state: 'not-started' };
-  }
-  dirty = true;
-  if (autoRun) start();
-}
-addEventListener('pagehide', () => run?.close());
