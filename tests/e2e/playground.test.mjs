@@ -19,8 +19,12 @@ describe('the playground page', () => {
   test('is bilingual: every string has both languages, and ?lang=zh shows no raw key', async () => {
     const { page, problems } = await openPlayground(env, '/index.html?lang=zh');
     const { en, zh } = await page.evaluate(async () => {
-      const { STRINGS } = await import('./www/playground/strings.js');
-      return { en: Object.keys(STRINGS.en).sort(), zh: Object.keys(STRINGS.zh).sort() };
+      // The view's strings over the shared ones, as www/common/i18n.js loadI18n merges them.
+      const keys = async (l) => Object.keys({
+        ...(await import(`./www/common/strings/${l}.js`)).default,
+        ...(await import(`./www/playground/strings/${l}.js`)).default,
+      }).sort();
+      return { en: await keys('en'), zh: await keys('zh') };
     });
     assert.deepEqual(zh, en, 'the same keys in English and Chinese');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh');
@@ -326,7 +330,10 @@ describe('the playground page', () => {
 
     const errorTexts = () => page.evaluate(() => [...document.querySelectorAll('#errors .error-text')].map((e) => e.textContent));
     await page.waitForFunction((n) => window.__qp.stats().errors === n && document.querySelectorAll('#errors li').length === n, replies.sent.length);
-    const { STRINGS } = await page.evaluate(async () => ({ STRINGS: (await import('./www/playground/strings.js')).STRINGS }));
+    const STRINGS = await page.evaluate(async () => ({
+      en: (await import('./www/playground/strings/en.js')).default,
+      zh: (await import('./www/playground/strings/zh.js')).default,
+    }));
     for (const lang of ['en', 'zh']) {
       await page.selectOption('#lang', lang);
       await page.waitForFunction((l) => document.documentElement.lang === l, lang);

@@ -2,10 +2,9 @@
 // (src/pipeline/protocol.rs `ProtocolError`), never a sentence: this turns them into the
 // arguments of the `error.KEY` string, translating the fields that are words (kinds of JSON
 // value, why text is not JSON) and leaving code (field names, values sent) as it came.
-import { STRINGS, t } from './strings.js';
 
-/** The string key and variables for the `error` object of an error reply. */
-export function workerError(err) {
+/** The string key and variables for the `error` object of an error reply; `i18n` is the view's. */
+export function workerError(err, { t, has }) {
   const vars = { ...err };
   if (err.key === 'wrong_type' || err.key === 'not_an_object') {
     for (const k of ['expected', 'got']) if (k in err) vars[k] = t(`kind.${err[k]}`);
@@ -15,5 +14,5 @@ export function workerError(err) {
     vars.ended = err.ended ? t('json.ended') : '';
   }
   const key = `error.${err.key}`;
-  return Object.hasOwn(STRINGS.en, key) ? { key, vars } : { key: 'error.unknown', vars: { key: String(err.key) } };
+  return has(key) ? { key, vars } : { key: 'error.unknown', vars: { key: String(err.key) } };
 }
