@@ -1,4 +1,4 @@
-// End-to-end, the playground for keyboard, screen-reader and phone users (issue 10 §4): axe-core
+// End-to-end, the playground for keyboard, screen-reader and phone users: axe-core
 // finds no serious or critical violation in English or Chinese, at 1200 px or on a 375 px phone;
 // focus stays where the user was after every action; results are announced politely, at most
 // every few seconds, and every delivered message is counted in exactly one announcement; on a
