@@ -331,8 +331,8 @@ describe('the playground page', () => {
     const errorTexts = () => page.evaluate(() => [...document.querySelectorAll('#errors .error-text')].map((e) => e.textContent));
     await page.waitForFunction((n) => window.__qp.stats().errors === n && document.querySelectorAll('#errors li').length === n, replies.sent.length);
     const STRINGS = await page.evaluate(async () => ({
-      en: (await import('./www/playground/strings/en.js')).default,
-      zh: (await import('./www/playground/strings/zh.js')).default,
+      en: (await import('./www/playground/refusals/strings/en.js')).default,
+      zh: (await import('./www/playground/refusals/strings/zh.js')).default,
     }));
     for (const lang of ['en', 'zh']) {
       await page.selectOption('#lang', lang);

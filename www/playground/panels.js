@@ -3,7 +3,6 @@
 // render time, in the page's language, from keys and numbers kept in the state.
 import { renderStats } from './render.js';
 import { health, lateRow, renderHealth } from './consumer.js';
-import { workerError } from './errors.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -48,11 +47,13 @@ function renderFull(state) {
 }
 
 function renderErrors(state) {
-  const { i18n } = state;
+  const { i18n, refusals } = state;
+  // A worker's refusal is worded by refusals/words.js, loaded with its strings the first time.
+  if (!refusals.words && state.errors.log.some((entry) => entry.error)) return loadRefusals(state);
   state.errors.dirty = false;
   $('errors').replaceChildren(...state.errors.log.map((entry) => {
     // Worded now, in the language now: a worker's error is a key and fields until shown.
-    const { key, vars } = entry.error ? workerError(entry.error, i18n) : entry;
+    const { key, vars } = entry.error ? refusals.words.workerError(entry.error, i18n) : entry;
     const li = document.createElement('li');
     const text = document.createElement('span');
     text.className = 'error-text';
@@ -62,4 +63,19 @@ function renderErrors(state) {
     li.append(text, req);
     return li;
   }));
+}
+
+/** Loads the refusals' wording and strings once; the errors are drawn in the frame after. */
+function loadRefusals(state) {
+  const { refusals } = state;
+  refusals.loading ??= import('./refusals/words.js')
+    .then(async (words) => {
+      await state.i18n.extend(words.loadStrings);
+      refusals.words = words;
+    })
+    .catch((e) => {
+      // Not loaded (the network failed): the refusal is shown as its key and fields.
+      refusals.words = { workerError: (err) => ({ key: 'errors.unworded', vars: { e: String(e), json: JSON.stringify(err) } }) };
+    })
+    .finally(() => { state.errors.dirty = state.dirty = true; });
 }

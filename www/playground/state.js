@@ -21,6 +21,7 @@ export function createState(i18n) {
     // and the latest reset (until its ack says the old queue is gone).
     req: { lastId: 0, configs: new Set(), bounds: new Set(), resetId: null },
     errors: { count: 0, log: [], dirty: false }, // log: newest first, worded at render time
+    refusals: { loading: null, words: null }, // refusals/words.js, loaded at the first refusal
     dirty: true, // something to draw in the next frame
     shown: {}, // the stats as last rendered
     // Each row: `state` for styling, `key`/`vars` for its label, `detailKey` for its second line.

@@ -1,7 +1,11 @@
 // The worker's refusals, worded in the page's language. An error reply carries a key and fields
 // (src/pipeline/protocol.rs `ProtocolError`), never a sentence: this turns them into the
 // arguments of the `error.KEY` string, translating the fields that are words (kinds of JSON
-// value, why text is not JSON) and leaving code (field names, values sent) as it came.
+// value, why text is not JSON) and leaving code (field names, values sent) as it came. This
+// module and its strings load when the first refusal arrives (www/playground/panels.js).
+
+/** This module's strings in `lang`, for the view's i18n.extend. */
+export const loadStrings = (lang) => import(`./strings/${lang}.js`);
 
 /** The string key and variables for the `error` object of an error reply; `i18n` is the view's. */
 export function workerError(err, { t, has }) {
