@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { configure, send, start, stats } from './harness.mjs';
+import { chooseLang, configure, send, start, stats } from './harness.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const DESKTOP = { width: 1200, height: 900 };
@@ -185,7 +185,7 @@ describe('the playground, accessible and phone-sized', () => {
     assert.equal(total(said), N, 'every delivered message counted once across the summaries');
     assert.match(said.at(-1).text, /^Batch(es)? #\d+(–#40)?: .* 0 duplicates; queue length 0\.$/);
     // Worded in the page's language when it changes.
-    await page.selectOption('#lang', 'zh');
+    await chooseLang(page, 'zh');
     assert.match(await page.textContent('#announce'), /^批次 #.*重复消费 0 条；队列长度 0。$/);
     assert.deepEqual(problems, []);
     await page.close();

@@ -2,7 +2,7 @@
 // served as plain static files without COOP/COEP headers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
+import { chooseLang, configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -157,10 +157,10 @@ describe('the playground page', () => {
     await page.click('#reference-btn');
     await page.waitForFunction(() => window.__qp.settings().max_batch === 4294967295);
     assert.equal(await page.inputValue('#max-batch'), '');
-    await page.selectOption('#lang', 'zh');
+    await chooseLang(page, 'zh');
     assert.equal(await page.getAttribute('#max-batch', 'placeholder'), '不限');
     assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /4294967295/, 'the number is shown nowhere');
-    await page.selectOption('#lang', 'en');
+    await chooseLang(page, 'en');
     // And the worker takes every message in one batch when nothing limits it.
     await page.click('#reference-btn');
     await page.waitForFunction(() => window.__qp.settings().max_batch === 5);
@@ -335,8 +335,7 @@ describe('the playground page', () => {
       zh: (await import('./www/playground/refusals/strings/zh.js')).default,
     }));
     for (const lang of ['en', 'zh']) {
-      await page.selectOption('#lang', lang);
-      await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      await chooseLang(page, lang);
       const texts = (await errorTexts()).reverse(); // oldest first, as sent
       assert.equal(texts.length, replies.sent.length);
       texts.forEach((text, i) => {
@@ -355,7 +354,7 @@ describe('the playground page', () => {
         assert.equal(byKey.wrong_type, 'type 必须是字符串，收到的是数字');
       }
     }
-    await page.selectOption('#lang', 'en');
+    await chooseLang(page, 'en');
 
     await send(page, 'still here');
     await page.waitForFunction(() => window.__qp.stats().delivered === 1);
