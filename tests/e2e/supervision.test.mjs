@@ -172,7 +172,7 @@ describe('supervision of the consumer worker', () => {
   // the way a wasm trap (`RuntimeError: unreachable`) escapes one.
   const misbehaving = (route) => route.fulfill({
     contentType: 'text/javascript',
-    body: `import init, { start_consumer_worker, busy_work } from '../pkg/queue_playground.js';
+    body: `import init, { start_consumer_worker, busy_work } from '../../pkg/queue_playground.js';
 const early = [];
 self.onmessage = (e) => early.push(e.data);
 await init();

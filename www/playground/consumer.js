@@ -4,7 +4,7 @@
 // (www/playground/replies.js). On a death, what the worker held (in flight, queued) is counted
 // lost, and no balance is claimed over it until a new worker answers.
 import { Supervisor } from '../common/supervisor.js';
-import { noteError, setThread } from './state.js';
+import { noteError, setThread } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -72,33 +72,4 @@ export function wireSupervision(state) {
   };
   $('auto-restart').onchange = () => sup.setAuto($('auto-restart').checked);
   sup.setAuto($('auto-restart').checked);
-}
-
-/** 'answering', 'starting' or 'silent' (not answering its heartbeat, or dead). */
-export function health({ sup }) {
-  return sup.answering ? 'answering' : sup.state === 'starting' ? 'starting' : 'silent';
-}
-
-/** The worker's row while it is silent but not yet dead, over what it last said; else null. */
-export function lateRow({ sup }) {
-  return sup.state === 'late' && { state: 'late', key: 'worker.late', detailKey: 'thread.lateDetail', vars: { ms: sup.o.silenceMs } };
-}
-
-/** The supervisor's line under the threads: what it knows, and after a death what was lost. */
-export function renderHealth(state) {
-  const { sup, lastDeath } = state;
-  const vars = {
-    interval: sup.o.intervalMs, silence: sup.o.silenceMs, deaths: sup.deaths, restarts: sup.restarts,
-    mb: (state.memoryBytes / 2 ** 20).toFixed(1), ...lastDeath,
-  };
-  let key = `health.${sup.state}`;
-  if (sup.state === 'dead') {
-    key = lastDeath?.restartInMs != null ? 'health.deadRestarting' : lastDeath?.gaveUp ? 'health.deadGaveUp' : 'health.deadPressRestart';
-  }
-  const text = state.i18n.t(key, { ...vars, ms: lastDeath?.restartInMs, n: sup.earlyDeaths });
-  const el = $('worker-health');
-  if (el.textContent !== text) el.textContent = text;
-  el.dataset.state = sup.state;
-  // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
-  $('restart-worker').setAttribute('aria-disabled', sup.state === 'starting');
 }

@@ -2,9 +2,8 @@
 // (changes go to the worker at once; the controls show what it confirms), the reference switch,
 // the reset, and the blocking-work demo (the same busy loop on the page thread or in the worker).
 import { sendBound, sendConfig } from './consumer.js';
-import { noteError, setThread } from './state.js';
+import { noteError, render, setThread } from './panels.js';
 import { pageWork } from './demo.js';
-import { render } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 /** "No limit" on a batch: u32::MAX, as `Settings::REFERENCE` has it; shown as an empty box. */

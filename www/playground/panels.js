@@ -2,9 +2,24 @@
 // two threads, the supervisor's line, the queue-full notice and the errors. Each is worded at
 // render time, in the page's language, from keys and numbers kept in the state.
 import { renderStats } from './render.js';
-import { health, lateRow, renderHealth } from './consumer.js';
 
 const $ = (id) => document.getElementById(id);
+/** The errors kept on the page, newest first. */
+const MAX_ERRORS = 20;
+
+/** Changes a thread's row (merged over what it had). */
+export function setThread(state, name, row) {
+  state.threads[name] = { ...state.threads[name], ...row };
+  state.dirty = true;
+}
+
+/** Counts and keeps an error: `{ key, vars }`, or a worker's `{ error, request }`, worded when shown. */
+export function noteError(state, entry) {
+  const e = state.errors;
+  e.count++;
+  e.log = [entry, ...e.log.slice(0, MAX_ERRORS - 1)];
+  e.dirty = state.dirty = true;
+}
 
 /** The numbers the accounting shows, by the key of their tile. */
 export function stats({ outbox, ledger, errors }) {
@@ -21,6 +36,35 @@ export function render(state) {
   renderHealth(state);
   renderFull(state);
   if (state.errors.dirty) renderErrors(state);
+}
+
+/** 'answering', 'starting' or 'silent' (not answering its heartbeat, or dead). */
+function health({ sup }) {
+  return sup.answering ? 'answering' : sup.state === 'starting' ? 'starting' : 'silent';
+}
+
+/** The worker's row while it is silent but not yet dead, over what it last said; else null. */
+function lateRow({ sup }) {
+  return sup.state === 'late' && { state: 'late', key: 'worker.late', detailKey: 'thread.lateDetail', vars: { ms: sup.o.silenceMs } };
+}
+
+/** The supervisor's line under the threads: what it knows, and after a death what was lost. */
+function renderHealth(state) {
+  const { sup, lastDeath } = state;
+  const vars = {
+    interval: sup.o.intervalMs, silence: sup.o.silenceMs, deaths: sup.deaths, restarts: sup.restarts,
+    mb: (state.memoryBytes / 2 ** 20).toFixed(1), ...lastDeath,
+  };
+  let key = `health.${sup.state}`;
+  if (sup.state === 'dead') {
+    key = lastDeath?.restartInMs != null ? 'health.deadRestarting' : lastDeath?.gaveUp ? 'health.deadGaveUp' : 'health.deadPressRestart';
+  }
+  const text = state.i18n.t(key, { ...vars, ms: lastDeath?.restartInMs, n: sup.earlyDeaths });
+  const el = $('worker-health');
+  if (el.textContent !== text) el.textContent = text;
+  el.dataset.state = sup.state;
+  // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
+  $('restart-worker').setAttribute('aria-disabled', sup.state === 'starting');
 }
 
 function renderThreads(state) {

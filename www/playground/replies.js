@@ -1,7 +1,7 @@
 // The consumer worker's replies (src/pipeline/protocol.rs), one handler per type. Replies to
 // requests carry the request's id back, which is how a refused config or bound is told from an
 // accepted one, and how replies about a queue that a reset emptied are told from new ones.
-import { noteError, setThread } from './state.js';
+import { noteError, setThread } from './panels.js';
 import { reflect } from './controls.js';
 import { SHOW_MESSAGES } from './render.js';
 

@@ -1,7 +1,7 @@
 // The queue playground (index.html): the page is the producer, the Rust queue and its consumer
 // run in a supervised Web Worker, and one animation-frame loop posts and renders. This page only
 // forwards and renders; it holds no queue logic. Everything the view knows is one state object
-// (state.js), handed to the module that reads or changes it:
+// (createState), handed to the module that reads or changes it:
 //   consumer.js  the worker under supervision: requests, death, what was lost, restarts
 //   replies.js   the worker's replies, matched to requests by id
 //   controls.js  the producer's and consumer's controls, the reset, the blocking-work demo
@@ -12,13 +12,36 @@ import { Ledger } from './ledger.js';
 import { BatchLog, Announcer, statTiles } from './render.js';
 import { Chart } from './chart.js';
 import { FrameMeter } from './demo.js';
-import { createState } from './state.js';
 import { superviseConsumer, wireSupervision } from './consumer.js';
 import { onReply } from './replies.js';
 import { relabelControls, wireControls } from './controls.js';
 import { render, stats } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** The view's one state object; the parts (sup, send, outbox, auto, ledger, …) are set by start(). */
+function createState(i18n) {
+  return {
+    i18n,
+    settings: null, // as the worker last confirmed them
+    beforeReference: null, // the confirmed settings the reference switch replaced, to restore
+    bound: null, // the queue's bound as the worker last confirmed it: { maxsize, max_bytes }
+    memoryBytes: 0, // the worker's wasm memory, from its latest pong
+    lastDeath: null, // the latest death, with what was lost
+    // Requests not yet answered, by id (a refusal puts the controls back), and the latest reset.
+    req: { lastId: 0, configs: new Set(), bounds: new Set(), resetId: null },
+    errors: { count: 0, log: [], dirty: false }, // log: newest first, worded when drawn
+    refusals: { loading: null, words: null }, // refusals/words.js, loaded at the first refusal
+    dirty: true, // something to draw in the next frame
+    shown: {}, // the stats as last drawn
+    // Each row: `state` for styling, `key`/`vars` for its label, `detailKey` for its second line.
+    threads: {
+      page: { state: 'running', key: 'thread.running' },
+      worker: { state: 'starting', key: 'worker.starting', detailKey: 'thread.loading' },
+    },
+    page: { busy: false, backToRunning: 0, work: null }, // the page thread's busy-work demo
+  };
+}
 
 /** Starts the view; `shell` is what www/common/shell.js knows of the page ({ view, embedded }). */
 export async function start(shell = {}) {
