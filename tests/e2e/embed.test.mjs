@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start } from './harness.mjs';
 import { startHost } from './host.mjs';
+import SHARED_EN from '../../www/common/strings/en.js';
 import SHARED_ZH from '../../www/common/strings/zh.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -207,7 +208,7 @@ test('copy link writes the playground link where the clipboard is allowed, and s
   await lab.click('.thread[data-thread="1"] button.stmt');
   await lab.waitForFunction(() => window.__lab.view().schedule !== '');
   await lab.click('.embed-copy');
-  await lab.waitForFunction((done) => document.querySelector('.embed-note').textContent === done, LAB_STRINGS.en['embed.copied']);
+  await lab.waitForFunction((done) => document.querySelector('.embed-note').textContent === done, SHARED_EN['embed.copied']);
   const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
   const here = new URL(await lab.evaluate(() => location.href));
   assert.equal(copied.origin + copied.pathname, `${env.base}/lab.html`);
