@@ -2,7 +2,7 @@
 // origin, with one line:
 //   <script src="https://HOST/PATH/www/embed.js" defer></script>
 //   <queue-playground lesson="counter_lost_update" lang="zh"></queue-playground>
-// Attributes: lesson, view (queue, lab, or a later view such as threads or broker), lang (en, zh),
+// Attributes: lesson, view (queue, lab, threads, broker), lang (en, zh),
 // model (sc, tso, ra), src (a lab program's text), params (extra URL parameters for a view),
 // height (the starting height), title (the frame's accessible name). docs/EMBED.md has the rest.
 //

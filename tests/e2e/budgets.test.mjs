@@ -1,7 +1,9 @@
-// Size budgets (issue 3), deterministic so they belong in tests: the release wasm at most 60 KB
-// gzipped, everything a first visit downloads at most 120 KB gzipped, each view's own wasm (the
-// lab's, the threads view's two, the broker's; loaded only by that view) within its budget, and
-// every served wasm is the wasm-opt build.
+// Size budgets, deterministic so they belong in tests: everything a first visit to index.html
+// downloads (the page, its styles, the shell, the playground's modules and one language's
+// strings, the consumer worker and its wasm) at most 40 KB gzipped, nothing of another view on
+// that visit, the playground's wasm at most 60 KB gzipped, each view's own wasm (the lab's, the
+// threads view's two, the broker's; loaded only by that view) within its budget, and every
+// served wasm the wasm-opt build.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -20,23 +22,36 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
-test('a first visit downloads at most 120 KB gzipped, the wasm at most 60 KB', async () => {
+/** The first visit's budget, gzipped: the page, its code, one language's strings and the wasm. */
+const FIRST_VISIT = 40 * KB;
+/** What belongs to other views: none of it may load on the playground's first visit. */
+const OTHER_VIEWS = /^\/(www\/(lab|threads|broker)\/|pkg\/(lab|threads|broker))/;
+
+test('a first visit downloads at most 40 KB gzipped, nothing of another view, the wasm at most 60 KB', async () => {
   const page = await env.browser.newPage();
   const bodies = [];
-  page.on('response', (res) => bodies.push(res.body().then((b) => ({ url: res.url(), body: b })).catch(() => null)));
+  // Every response is read; one that cannot be read is reported, never left out of the total.
+  page.on('response', (res) => bodies.push(res.body().then(
+    (body) => ({ url: res.url(), body }),
+    (err) => ({ url: res.url(), error: String(err?.message ?? err) }),
+  )));
   await page.goto(env.base + '/index.html');
   await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
   // Worker scripts and the wasm are fetched by the worker: wait for the network to go quiet.
   await page.waitForLoadState('networkidle');
-  const files = (await Promise.all(bodies)).filter(Boolean);
-  const sizes = files.map(({ url, body }) => ({ url: new URL(url).pathname, raw: body.length, gz: gzipSync(body, { level: 9 }).length }));
+  const files = await Promise.all(bodies);
+  assert.deepEqual(files.filter((f) => f.error).map((f) => `${f.url}: ${f.error}`), [], 'every downloaded body was read and counted');
+  const sizes = files.map(({ url, body }) => ({ url: new URL(url).pathname, raw: body.length, gz: gzipSync(body, { level: 9 }).length }))
+    .sort((a, b) => b.gz - a.gz);
   const total = sizes.reduce((sum, f) => sum + f.gz, 0);
   const wasm = sizes.filter((f) => f.url.endsWith('.wasm'));
-  console.log(sizes.map((f) => `${f.url}: ${f.raw} B, ${f.gz} B gzipped`).join('\n'));
-  console.log(`first visit: ${files.length} files, ${total} B gzipped`);
-  assert.deepEqual(wasm.map((f) => f.url), ['/pkg/queue_playground_bg.wasm'], 'one wasm, fetched once; the lab loads on demand');
+  console.log(sizes.map((f) => `${String(f.gz).padStart(6)} B gzipped ${String(f.raw).padStart(7)} B  ${f.url}`).join('\n'));
+  console.log(`first visit: ${files.length} files, ${total} B gzipped (${total - (wasm[0]?.gz ?? 0)} B without the wasm)`);
+  assert.ok(files.length > 5, `the visit was seen (${files.length} files)`);
+  assert.deepEqual(sizes.map((f) => f.url).filter((u) => OTHER_VIEWS.test(u)), [], 'nothing of the lab, threads or broker');
+  assert.deepEqual(wasm.map((f) => f.url), ['/pkg/queue_playground_bg.wasm'], 'one wasm, fetched once');
   assert.ok(wasm[0].gz <= 60 * KB, `the wasm is ${wasm[0].gz} B gzipped`);
-  assert.ok(total <= 120 * KB, `a first visit is ${total} B gzipped`);
+  assert.ok(total <= FIRST_VISIT, `a first visit is ${total} B gzipped, budget ${FIRST_VISIT}`);
   await page.close();
 });
 

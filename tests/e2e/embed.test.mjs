@@ -1,4 +1,4 @@
-// Embedding (issue 11), as a documentation author would: docs/embed-example.html served from a
+// Embedding, as a documentation author would: docs/embed-example.html served from a
 // second origin (another port) with its <script> pointed at the playground's origin. Each
 // embedded lesson loads when scrolled to and runs, its frame follows its content's height, the
 // links leave for new tabs with the same lesson and language, "copy link" gives the playground's
@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start } from './harness.mjs';
 import { startHost } from './host.mjs';
-import { LAB_STRINGS } from '../../www/lab/strings.js';
+import SHARED_EN from '../../www/common/strings/en.js';
+import SHARED_ZH from '../../www/common/strings/zh.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const AXE = resolve(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -119,6 +120,12 @@ test('each embedded lesson loads from another origin when scrolled to, runs, and
   assert.equal(new URL(queue.url()).origin, env.base);
   assert.equal(await queue.evaluate(() => document.documentElement.dataset.embed), '1');
   assert.equal(await queue.evaluate(() => getComputedStyle(document.querySelector('body > header')).display), 'none', 'no site chrome');
+  assert.equal(await queue.evaluate(() => getComputedStyle(document.querySelector('#intro')).display), 'none', 'no introduction');
+  // The view first: the producer and its batches above everything else in the frame.
+  const tops = await queue.evaluate(() => Object.fromEntries([...document.querySelectorAll('main > section')]
+    .map((s) => [s.id, s.getBoundingClientRect().top])));
+  const rest = Object.entries(tops).filter(([id]) => !['producer-box', 'batches-box'].includes(id)).map(([, top]) => top);
+  assert.ok(Math.max(tops['producer-box'], tops['batches-box']) < Math.min(...rest), `producer and batches first: ${JSON.stringify(tops)}`);
   const before = await heightsAgree(page, 0, queue);
   await queue.fill('#msg-input', 'hello from the docs');
   await queue.press('#msg-input', 'Enter');
@@ -160,7 +167,7 @@ test('links open in a new tab with the same lesson and language', async () => {
   const { context, page, problems } = await openHost('/embed-example.html', { lang: 'zh' });
   for (const [i, want] of EMBEDS.entries()) {
     const frame = await embedded(page, i);
-    const strings = LAB_STRINGS.zh; // the same embed.* texts are in both string tables
+    const strings = SHARED_ZH; // the embed bar's words are shared by every view
     assert.equal(await frame.evaluate(() => document.documentElement.lang), 'zh');
     const link = frame.locator('.embed-open');
     assert.equal(await link.textContent(), strings['embed.open']);
@@ -201,7 +208,7 @@ test('copy link writes the playground link where the clipboard is allowed, and s
   await lab.click('.thread[data-thread="1"] button.stmt');
   await lab.waitForFunction(() => window.__lab.view().schedule !== '');
   await lab.click('.embed-copy');
-  await lab.waitForFunction((done) => document.querySelector('.embed-note').textContent === done, LAB_STRINGS.en['embed.copied']);
+  await lab.waitForFunction((done) => document.querySelector('.embed-note').textContent === done, SHARED_EN['embed.copied']);
   const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
   const here = new URL(await lab.evaluate(() => location.href));
   assert.equal(copied.origin + copied.pathname, `${env.base}/lab.html`);

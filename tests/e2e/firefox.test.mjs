@@ -1,7 +1,7 @@
 // The same pages in a second engine: Debian's Firefox ESR driven through geckodriver by the
 // small WebDriver client in webdriver.mjs (playwright-core cannot drive Debian's Firefox).
 // A smoke pass over what differs most between engines: the Rust worker answering posts typed as
-// real key presses, and the lab's wasm explorer in its own worker.
+// real key presses, its strings loaded per language, and the lab's wasm explorer in its own worker.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,15 @@ test('Firefox: typed messages go through the Rust worker and come back in order,
     .flatMap((li) => [...li.querySelectorAll('.msg')].map((m) => m.textContent))`);
   assert.deepEqual(got, sent);
   assert.equal(await ff.run('return document.querySelectorAll("#batches b").length'), 0, 'markup stays text');
+  // The other language's strings load on the switch (one language per visit).
+  await ff.run(`
+    const lang = document.querySelector('#lang');
+    lang.value = 'zh';
+    lang.dispatchEvent(new Event('change', { bubbles: true }));`);
+  await ff.waitFor('return document.documentElement.lang === "zh"', { what: 'the page switched to Chinese' });
+  assert.match(await ff.run('return document.querySelector("h1").textContent'), /[\u4e00-\u9fff]/);
+  assert.match(await ff.run('return document.querySelector("#burst-btn").textContent'), /[\u4e00-\u9fff]/);
+  await ff.run(`localStorage.removeItem('queue-playground-lang')`); // the next page starts as before
 });
 
 test('Firefox: the lab explores every interleaving of the lost update in its worker', async () => {

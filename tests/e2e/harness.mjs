@@ -79,3 +79,9 @@ export async function send(page, text) {
 export const renderedMessages = (page) => page.evaluate(() =>
   [...document.querySelectorAll('#batches li.batch')].reverse().flatMap((li) =>
     [...li.querySelectorAll('.msg')].map((m) => ({ id: Number(m.dataset.id), text: m.textContent, seq: Number(li.dataset.seq) }))));
+
+/** Picks a language and waits until the page shows it (its strings load on the switch). */
+export async function chooseLang(page, lang) {
+  await page.selectOption('#lang', lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}

@@ -1,4 +1,4 @@
-// End-to-end, the playground for keyboard, screen-reader and phone users (issue 10 §4): axe-core
+// End-to-end, the playground for keyboard, screen-reader and phone users: axe-core
 // finds no serious or critical violation in English or Chinese, at 1200 px or on a 375 px phone;
 // focus stays where the user was after every action; results are announced politely, at most
 // every few seconds, and every delivered message is counted in exactly one announcement; on a
@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { configure, send, start, stats } from './harness.mjs';
+import { chooseLang, configure, send, start, stats } from './harness.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const DESKTOP = { width: 1200, height: 900 };
@@ -185,7 +185,7 @@ describe('the playground, accessible and phone-sized', () => {
     assert.equal(total(said), N, 'every delivered message counted once across the summaries');
     assert.match(said.at(-1).text, /^Batch(es)? #\d+(–#40)?: .* 0 duplicates; queue length 0\.$/);
     // Worded in the page's language when it changes.
-    await page.selectOption('#lang', 'zh');
+    await chooseLang(page, 'zh');
     assert.match(await page.textContent('#announce'), /^批次 #.*重复消费 0 条；队列长度 0。$/);
     assert.deepEqual(problems, []);
     await page.close();

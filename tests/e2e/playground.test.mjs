@@ -2,7 +2,7 @@
 // served as plain static files without COOP/COEP headers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
+import { chooseLang, configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -19,8 +19,12 @@ describe('the playground page', () => {
   test('is bilingual: every string has both languages, and ?lang=zh shows no raw key', async () => {
     const { page, problems } = await openPlayground(env, '/index.html?lang=zh');
     const { en, zh } = await page.evaluate(async () => {
-      const { STRINGS } = await import('./www/playground/strings.js');
-      return { en: Object.keys(STRINGS.en).sort(), zh: Object.keys(STRINGS.zh).sort() };
+      // The view's strings over the shared ones, as www/common/i18n.js loadI18n merges them.
+      const keys = async (l) => Object.keys({
+        ...(await import(`./www/common/strings/${l}.js`)).default,
+        ...(await import(`./www/playground/strings/${l}.js`)).default,
+      }).sort();
+      return { en: await keys('en'), zh: await keys('zh') };
     });
     assert.deepEqual(zh, en, 'the same keys in English and Chinese');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh');
@@ -153,10 +157,10 @@ describe('the playground page', () => {
     await page.click('#reference-btn');
     await page.waitForFunction(() => window.__qp.settings().max_batch === 4294967295);
     assert.equal(await page.inputValue('#max-batch'), '');
-    await page.selectOption('#lang', 'zh');
+    await chooseLang(page, 'zh');
     assert.equal(await page.getAttribute('#max-batch', 'placeholder'), '不限');
     assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /4294967295/, 'the number is shown nowhere');
-    await page.selectOption('#lang', 'en');
+    await chooseLang(page, 'en');
     // And the worker takes every message in one batch when nothing limits it.
     await page.click('#reference-btn');
     await page.waitForFunction(() => window.__qp.settings().max_batch === 5);
@@ -326,10 +330,12 @@ describe('the playground page', () => {
 
     const errorTexts = () => page.evaluate(() => [...document.querySelectorAll('#errors .error-text')].map((e) => e.textContent));
     await page.waitForFunction((n) => window.__qp.stats().errors === n && document.querySelectorAll('#errors li').length === n, replies.sent.length);
-    const { STRINGS } = await page.evaluate(async () => ({ STRINGS: (await import('./www/playground/strings.js')).STRINGS }));
+    const STRINGS = await page.evaluate(async () => ({
+      en: (await import('./www/playground/refusals/strings/en.js')).default,
+      zh: (await import('./www/playground/refusals/strings/zh.js')).default,
+    }));
     for (const lang of ['en', 'zh']) {
-      await page.selectOption('#lang', lang);
-      await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      await chooseLang(page, lang);
       const texts = (await errorTexts()).reverse(); // oldest first, as sent
       assert.equal(texts.length, replies.sent.length);
       texts.forEach((text, i) => {
@@ -348,7 +354,7 @@ describe('the playground page', () => {
         assert.equal(byKey.wrong_type, 'type 必须是字符串，收到的是数字');
       }
     }
-    await page.selectOption('#lang', 'en');
+    await chooseLang(page, 'en');
 
     await send(page, 'still here');
     await page.waitForFunction(() => window.__qp.stats().delivered === 1);

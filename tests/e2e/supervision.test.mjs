@@ -7,7 +7,7 @@
 // script through page.route (no hook in the product).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
+import { chooseLang, configure, openPlayground, renderedMessages, send, start, stats } from './harness.mjs';
 import { MAX_PER_POST, Outbox } from '../../www/playground/producer.js';
 
 let env;
@@ -79,15 +79,14 @@ describe('supervision of the consumer worker', () => {
       '1005 messages lost with the worker: 1000 in flight, 5 queued. Press “restart the worker” to start a new one.');
     assert.match(await text(page, '#errors .error-text'), /^it stopped answering/);
     // In Chinese too, with no key or placeholder left.
-    await page.selectOption('#lang', 'zh');
-    await page.waitForFunction(() => document.documentElement.lang === 'zh');
+    await chooseLang(page, 'zh');
     for (const sel of ['#stat-balance', '#thread-worker .state', '#thread-worker .detail', '#worker-health']) {
       const zh = await text(page, sel);
       assert.match(zh, /[\u4e00-\u9fff]/, `${sel} is in Chinese: ${zh}`);
       assert.doesNotMatch(zh, /\{\w+\}|\b(death|health|stats|thread)\.\w+/, `${sel}: ${zh}`);
     }
     assert.match(await text(page, '#stat-balance'), /1005/);
-    await page.selectOption('#lang', 'en');
+    await chooseLang(page, 'en');
 
     // Typed while it is dead: kept on the page (the outbox), not posted into the void.
     await send(page, 'while dead');
@@ -173,7 +172,7 @@ describe('supervision of the consumer worker', () => {
   // the way a wasm trap (`RuntimeError: unreachable`) escapes one.
   const misbehaving = (route) => route.fulfill({
     contentType: 'text/javascript',
-    body: `import init, { start_consumer_worker, busy_work } from '../pkg/queue_playground.js';
+    body: `import init, { start_consumer_worker, busy_work } from '../../pkg/queue_playground.js';
 const early = [];
 self.onmessage = (e) => early.push(e.data);
 await init();

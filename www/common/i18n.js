@@ -70,24 +70,42 @@ export function chosenLang() {
 }
 
 /**
+ * Each language's table, merged and kept once loaded: the shared strings (./strings/LANG.js),
+ * the view's (`loadView(lang)`), and the tables added later with `add(load)`; `version` counts
+ * the additions (a table merged before one was added is merged again).
+ */
+function tableCache(loadView) {
+  const cache = new Map();
+  const more = [];
+  return {
+    version: 0,
+    get(l) {
+      if (!cache.has(l)) {
+        cache.set(l, Promise.all([import(`./strings/${l}.js`), loadView(l), ...more.map((load) => load(l))])
+          .then((parts) => Object.assign({}, ...parts.map((m) => m.default))));
+      }
+      return cache.get(l);
+    },
+    add(load) {
+      more.push(load);
+      this.version++;
+      cache.clear(); // modules already imported are not fetched again: only the merge is redone
+    },
+  };
+}
+
+/**
  * A view's language functions, loading only the chosen language's strings: the shared ones
  * (./strings/LANG.js) and the view's own, `loadView(lang)` (the view's
  * `(lang) => import(\`./strings/${lang}.js\`)`, so the import resolves next to the view).
  * Switching language loads the other tables once, then fills the page and tells the listeners.
- * A key missing from a table shows as the key itself (the e2e tests check that both languages
- * have the same keys), so English is never downloaded for a Chinese visit.
+ * A key missing from a table shows as the key itself (tests/e2e/strings.test.mjs checks that
+ * both languages have the same keys), so English is never downloaded for a Chinese visit.
  */
 export async function loadI18n(loadView, attr = 'i18n') {
-  const cache = new Map();
-  const tables = (l) => {
-    if (!cache.has(l)) {
-      cache.set(l, Promise.all([import(`./strings/${l}.js`), loadView(l)])
-        .then(([shared, own]) => ({ ...shared.default, ...own.default })));
-    }
-    return cache.get(l);
-  };
+  const tables = tableCache(loadView);
   let lang = chosenLang();
-  let table = await tables(lang);
+  let table = await tables.get(lang);
   const listeners = [];
   const data = (suffix) => attr + suffix.replace(/-(\w)/g, (m, c) => c.toUpperCase());
 
@@ -109,7 +127,11 @@ export async function loadI18n(loadView, attr = 'i18n') {
   /** Switches language (loading its strings), remembers it if the user chose it, tells every listener. */
   async function setLang(next, remember = true) {
     if (!LANGS.includes(next)) return;
-    const loaded = await tables(next);
+    let loaded;
+    for (let v = -1; v !== tables.version;) {
+      v = tables.version;
+      loaded = await tables.get(next); // again if a table was added while this one loaded
+    }
     lang = next;
     table = loaded;
     try { if (remember) localStorage.setItem(KEY, next); } catch { /* storage may be blocked */ }
@@ -117,5 +139,19 @@ export async function loadI18n(loadView, attr = 'i18n') {
     for (const f of listeners) f();
   }
 
-  return { t, getLang: () => lang, setLang, onLang: (f) => listeners.push(f), applyStatic, fill, has: (key) => Object.hasOwn(table, key) };
+  /**
+   * Adds a table the view loads only when it first needs it (`load(lang)`, like `loadView`),
+   * in this language now and in any language switched to later. Resolves once its keys are in.
+   */
+  async function extend(load) {
+    tables.add(load);
+    for (;;) {
+      const [v, l] = [tables.version, lang];
+      const loaded = await tables.get(l);
+      // Switched language or added another table while loading: merge again.
+      if (v === tables.version && l === lang) return void (table = loaded);
+    }
+  }
+
+  return { t, getLang: () => lang, setLang, onLang: (f) => listeners.push(f), applyStatic, fill, extend, has: (key) => Object.hasOwn(table, key) };
 }

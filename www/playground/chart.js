@@ -1,13 +1,14 @@
 // The queue's length over the last 60 s: buckets of 250 ms holding the largest length seen,
 // drawn on a device-pixel-ratio aware canvas at most once per frame, only when it changed.
-import { t } from './strings.js';
 
 const STEP = 250;
 const N = 240; // 60 s
 
 export class Chart {
-  constructor(canvas) {
+  /** `t` words the axis labels in the page's language (www/common/i18n.js). */
+  constructor(canvas, t) {
     this.canvas = canvas;
+    this.t = t;
     this.vals = new Float64Array(N);
     this.slot = Math.floor(performance.now() / STEP); // the newest bucket
     this.last = 0;
@@ -72,8 +73,8 @@ export class Chart {
     g.font = `${11 * dpr}px system-ui, sans-serif`;
     g.textBaseline = 'top';
     g.textAlign = 'left';
-    g.fillText(t('chart.max', { n: max }), 3 * dpr, 2 * dpr);
+    g.fillText(this.t('chart.max', { n: max }), 3 * dpr, 2 * dpr);
     g.textAlign = 'right';
-    g.fillText(t('chart.now', { n: this.last }), w - 3 * dpr, 2 * dpr);
+    g.fillText(this.t('chart.now', { n: this.last }), w - 3 * dpr, 2 * dpr);
   }
 }

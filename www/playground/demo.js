@@ -1,14 +1,15 @@
 // The blocking-work demonstration: a dot that JavaScript moves every frame (a CSS animation
 // would keep running on the compositor and hide the stall), a meter of the longest gap between
 // frames, and the same Rust busy loop the worker runs, here on the page thread.
-import { t } from './strings.js';
 
 const WINDOW = 5000; // ms of frame gaps the meter looks back over
 
 export class FrameMeter {
-  constructor(track, out) {
+  /** `t` words the meter in the page's language (www/common/i18n.js). */
+  constructor(track, out, t) {
     const dot = (this.dot = track.firstElementChild);
     this.out = out;
+    this.t = t;
     this.gaps = []; // [time, gap] of recent frames, oldest first
     this.prev = 0;
     this.shown = -1;
@@ -34,26 +35,31 @@ export class FrameMeter {
 
   render() {
     this.out.dataset.maxGapMs = this.shown;
-    this.out.textContent = t('demo.gap', { ms: this.shown });
+    this.out.textContent = this.t('demo.gap', { ms: this.shown });
   }
 }
 
-let wasm = null;
-
-/** Loads the wasm on first use, lets `before` paint, then blocks the page for `ms`. */
-export async function busyOnPage(ms, before) {
-  wasm ??= import('../../pkg/queue_playground.js').then(async (m) => {
-    await m.default();
-    return m;
-  });
-  const m = await wasm.catch((e) => {
-    wasm = null;
-    throw e;
-  });
-  before();
-  // Wait for a frame to be painted, so the page shows its state before it freezes.
-  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-  const start = performance.now();
-  m.busy_work(ms);
-  return performance.now() - start;
+/**
+ * The page thread's busy work: `run(ms, before)` loads the wasm on first use, lets `before`
+ * paint, then blocks the page for `ms` and returns how long it was blocked. Each instance keeps
+ * its own load (the wasm is fetched only when the demo is first used, never on a first visit).
+ */
+export function pageWork() {
+  let wasm = null;
+  return async function run(ms, before) {
+    wasm ??= import('../../pkg/queue_playground.js').then(async (m) => {
+      await m.default();
+      return m;
+    });
+    const m = await wasm.catch((e) => {
+      wasm = null;
+      throw e;
+    });
+    before();
+    // Wait for a frame to be painted, so the page shows its state before it freezes.
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    const start = performance.now();
+    m.busy_work(ms);
+    return performance.now() - start;
+  };
 }

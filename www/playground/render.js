@@ -1,5 +1,5 @@
-// Rendering of the batch log and the stats; called at most once per animation frame.
-import { t } from './strings.js';
+// Rendering of the batch log and the stats; called at most once per animation frame. Each part
+// is given the view's `t` (www/common/i18n.js), so it words what it shows in the page's language.
 
 // Each kept batch costs layout and paint in every frame the log changes (about 0.6 ms a
 // batch on a 2-CPU machine): 12 are about a screenful and keep a frame within budget.
@@ -16,9 +16,10 @@ const ms = (x) => Math.max(0, Math.round(x));
 
 /** The newest batches, newest first, each showing at most SHOW_MESSAGES messages. */
 export class BatchLog {
-  constructor(list, empty) {
+  constructor(list, empty, t) {
     this.list = list;
     this.empty = empty;
+    this.t = t;
     this.kept = []; // summaries of the rendered batches, oldest first
     this.fresh = []; // summaries not yet rendered
   }
@@ -48,7 +49,7 @@ export class BatchLog {
     const frag = document.createDocumentFragment();
     for (let i = this.fresh.length - 1; i >= 0; i--) {
       this.fresh[i].shownAt = at;
-      frag.append(item(this.fresh[i]));
+      frag.append(item(this.fresh[i], this.t));
     }
     this.list.prepend(frag);
     this.kept.push(...this.fresh);
@@ -64,11 +65,11 @@ export class BatchLog {
 
   /** Rebuilds the kept batches, for a language change. */
   redraw() {
-    this.list.replaceChildren(...this.kept.map(item).reverse());
+    this.list.replaceChildren(...this.kept.map((s) => item(s, this.t)).reverse());
   }
 }
 
-function item(s) {
+function item(s, t) {
   const li = el('li', 'batch');
   li.dataset.seq = s.seq;
   li.dataset.size = s.size;
@@ -110,7 +111,7 @@ export function statTiles(dl, keys) {
  * claimed only while the worker answers (`health` 'answering'): counts from a worker that is
  * starting, silent or dead cannot be checked, and the page says so instead.
  */
-export function renderStats(values, last, health) {
+export function renderStats(values, last, health, t) {
   for (const k in values) {
     if (values[k] === last[k]) continue;
     last[k] = values[k];
@@ -134,7 +135,7 @@ export function renderStats(values, last, health) {
 export const ANNOUNCE_MS = 4000;
 // The supervisor's states worth telling a screen-reader user about, as the thread row words them
 // (alive and busy are both "it answers": a change between them is not news).
-const HEALTH = { starting: 'starting', alive: 'ready', busy: 'ready', late: 'late', dead: 'dead' };
+const HEALTH = { starting: 'worker.starting', alive: 'thread.ready', busy: 'thread.ready', late: 'worker.late', dead: 'worker.dead' };
 
 /**
  * Announces results politely (aria-live) without flooding: what the batches since the last
@@ -142,11 +143,12 @@ const HEALTH = { starting: 'starting', alive: 'ready', busy: 'ready', late: 'lat
  * Worded when spoken, in the page's language; `relabel` rewords the last one.
  */
 export class Announcer {
-  constructor(el, ledger) {
+  constructor(el, ledger, t) {
     this.el = el;
     this.ledger = ledger;
+    this.t = t;
     this.last = -Infinity; // when the region last changed
-    this.health = 'starting'; // as last announced
+    this.health = HEALTH.starting; // as last announced
     this.newHealth = null;
     this.said = null; // { key, vars } of each part announced last
     this.reset();
@@ -173,7 +175,7 @@ export class Announcer {
     if (!this.pending && !this.newHealth) return;
     if (now - this.last < ANNOUNCE_MS) return;
     const parts = [];
-    if (this.newHealth) parts.push({ key: 'announce.worker', vars: { state: `thread.${this.newHealth}` } });
+    if (this.newHealth) parts.push({ key: 'announce.worker', vars: { state: this.newHealth } });
     if (this.pending) {
       const { delivered, repeats, dupes } = this.ledger;
       const p = this.pending;
@@ -197,7 +199,7 @@ export class Announcer {
   relabel() {
     if (!this.said) return;
     this.el.textContent = this.said
-      .map(({ key, vars }) => t(key, vars.state ? { state: t(vars.state) } : vars))
+      .map(({ key, vars }) => this.t(key, vars.state ? { state: this.t(vars.state) } : vars))
       .join(' ');
   }
 }
