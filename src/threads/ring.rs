@@ -18,7 +18,7 @@
 //! instructions are sequentially consistent is the hardware's behaviour, not a promise of the
 //! Rust memory model, which is what the compiler honours: tests/loom_threads.rs has loom find
 //! the stale slot. The cure for one producer and one consumer is a Release store of each index
-//! and an Acquire load of it (that model passes the same loom test); several producers or
+//! and an Acquire load of it (a model of that ring passes loom there); several producers or
 //! consumers need more (a compare-exchange per index, or the lock of the real queue).
 //!
 //! It stays all Relaxed on purpose: it is the queue with *no* synchronisation, beside the

@@ -297,7 +297,11 @@ impl Shared {
                 std::thread::sleep(Duration::from_secs_f64(wait_ms.min(2.0) / 1000.0));
                 continue;
             }
-            match self.put(slot, Item::new(id, seq), &mut suspects[seq as usize % SUSPECT_DELAY]) {
+            match self.put(
+                slot,
+                Item::new(id, seq),
+                &mut suspects[seq as usize % SUSPECT_DELAY],
+            ) {
                 Put::Done => {}
                 Put::Full => {
                     slot.set(ThreadState::Idle);

@@ -176,7 +176,9 @@ impl SimulatedRun {
         match (s.queue, s.consumer) {
             (QueueKind::Locked, ConsumerKind::Get | ConsumerKind::Drain) => Pc::Lock(Locked::Get),
             (QueueKind::Locked, _) => Pc::Lock(Locked::Check),
-            (QueueKind::Unlocked, ConsumerKind::Get | ConsumerKind::Drain) => Pc::Get(RingGet::Head),
+            (QueueKind::Unlocked, ConsumerKind::Get | ConsumerKind::Drain) => {
+                Pc::Get(RingGet::Head)
+            }
             (QueueKind::Unlocked, _) => Pc::Get(RingGet::Check),
         }
     }
