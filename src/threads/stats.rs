@@ -143,6 +143,8 @@ impl Probe for ThreadSlot {
             Place::Lock => ThreadState::BlockedOnLock,
             Place::NotEmpty => ThreadState::WaitingNotEmpty,
             Place::NotFull => ThreadState::WaitingNotFull,
+            // The threads view's threads never join the queue.
+            Place::AllTasksDone => return,
         });
     }
 }
