@@ -47,7 +47,6 @@ impl Sleepers {
     /// Waits until `n` threads are asleep at `place`, or [`BLOCK_WITHIN`] has passed: then
     /// says how many were. Tests check the answer only once they have released the threads
     /// (were the threads to poll instead of blocking, failing at once would hang the test).
-    #[must_use]
     fn wait_for(&self, place: Place, n: usize) -> Result<(), String> {
         let count =
             |asleep: &HashMap<ThreadId, Place>| asleep.values().filter(|p| **p == place).count();
