@@ -331,6 +331,8 @@ pub enum Place {
     NotEmpty,
     /// Waiting for `not_full` (spinning briefly, then asleep): a put waiting for room.
     NotFull,
+    /// Asleep on `all_tasks_done`: a [`join`](BaseQueue::join) waiting for every task.
+    AllTasksDone,
 }
 
 /// Hears where a thread waits inside a [`probed`](BaseQueue::probed) call.
@@ -340,6 +342,15 @@ pub enum Place {
 pub trait Probe {
     /// The calling thread is now at `place`.
     fn at(&self, place: Place);
+
+    /// The calling thread, waiting at `place`, goes to sleep on that place's condition
+    /// variable now. Heard under the queue's lock, which the sleep releases: a call that takes
+    /// the lock after this was heard finds the thread asleep (and a put or get wakes it).
+    /// `at(Place::Running)` follows when it wakes. Ignored unless a probe wants it (tests wait
+    /// on it to know a thread really blocked).
+    fn asleep(&self, place: Place) {
+        let _ = place;
+    }
 }
 
 /// The probe of the plain calls: hears nothing, and compiles to nothing.
@@ -383,9 +394,22 @@ impl<T, S: Store<T>, P: Probe> Probed<'_, T, S, P> {
     pub fn try_put(&self, item: T) -> Result<(), PutError<T>> {
         self.queue.put_inner(item, Wait::Never, self.probe)
     }
+    /// [`BaseQueue::put_timeout`], reporting waits.
+    pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutError<T>> {
+        self.queue
+            .put_inner(item, Wait::timeout(timeout), self.probe)
+    }
     /// [`BaseQueue::get`], reporting waits.
     pub fn get(&self) -> Result<T, GetError> {
         self.queue.get_inner(Wait::Forever, self.probe)
+    }
+    /// [`BaseQueue::get_timeout`], reporting waits.
+    pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
+        self.queue.get_inner(Wait::timeout(timeout), self.probe)
+    }
+    /// [`BaseQueue::join`], reporting its wait.
+    pub fn join(&self) {
+        self.queue.join_inner(self.probe)
     }
     /// [`BaseQueue::try_get`], reporting waits for the lock.
     pub fn try_get(&self) -> Result<T, GetError> {
@@ -581,6 +605,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         }
         let mut state = state;
         *side.asleep(&mut state) += 1;
+        probe.asleep(place);
         let (mut state, waited) = wait_on(cv, state, wait);
         probe.at(Place::Running);
         *side.asleep(&mut state) -= 1;
@@ -738,12 +763,23 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// });
     /// ```
     pub fn join(&self) {
-        let state = self.lock();
-        drop(
-            self.all_tasks_done
-                .wait_while(state, |state| state.unfinished_tasks > 0)
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        self.join_inner(&NoProbe);
+    }
+
+    fn join_inner<P: Probe>(&self, probe: &P) {
+        let mut state = self.lock_with(probe);
+        if state.unfinished_tasks == 0 {
+            return;
+        }
+        probe.at(Place::AllTasksDone);
+        while state.unfinished_tasks > 0 {
+            probe.asleep(Place::AllTasksDone);
+            state = self
+                .all_tasks_done
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        probe.at(Place::Running);
     }
 
     /// Shuts the queue down and wakes every blocked caller.

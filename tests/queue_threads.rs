@@ -2,23 +2,65 @@
 //! The queue under real threads: ordering, blocking and waking, timeouts, `join`, shutdown,
 //! and many producers with many consumers losing and duplicating nothing.
 //!
-//! Some tests sleep briefly so that spawned threads reach their blocking call first, but no
-//! assertion depends on it: each holds whichever thread happens to run first.
+//! A test about waking blocked threads first waits, through the queue's [`Probe`], until they
+//! are asleep in the queue (not merely started, nor still spinning): were they never to
+//! block, the test fails instead of passing on threads that were never woken.
 
 use queue_playground::queue::{
-    BaseQueue, GetError, LifoQueue, PriorityQueue, PutError, Queue, Store, TaskDoneError,
+    BaseQueue, GetError, LifoQueue, Place, PriorityQueue, Probe, PutError, Queue, Store,
+    TaskDoneError,
 };
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
-
-/// Long enough that a waiting thread is very likely blocked; never needed for correctness.
-fn let_threads_block() {
-    thread::sleep(Duration::from_millis(50));
-}
 
 /// A bound so generous that only a hung test would reach it.
 const NEVER: Duration = Duration::from_secs(30);
+/// How long [`Sleepers::wait_for`] waits for threads to fall asleep before giving up.
+const BLOCK_WITHIN: Duration = Duration::from_secs(10);
+
+/// Hears which threads sleep in the queue, and where: the queue tells it under its lock just
+/// before each sleep, so a thread counted here is found asleep by the next call that locks.
+#[derive(Default)]
+struct Sleepers {
+    asleep: Mutex<HashMap<ThreadId, Place>>,
+    changed: Condvar,
+}
+
+impl Probe for Sleepers {
+    fn at(&self, place: Place) {
+        if place == Place::Running {
+            let mut asleep = self.asleep.lock().unwrap_or_else(PoisonError::into_inner);
+            asleep.remove(&thread::current().id());
+        }
+    }
+    fn asleep(&self, place: Place) {
+        let mut asleep = self.asleep.lock().unwrap_or_else(PoisonError::into_inner);
+        asleep.insert(thread::current().id(), place);
+        self.changed.notify_all();
+    }
+}
+
+impl Sleepers {
+    /// Waits until `n` threads are asleep at `place`, or [`BLOCK_WITHIN`] has passed: then
+    /// says how many were. Tests check the answer only once they have released the threads
+    /// (were the threads to poll instead of blocking, failing at once would hang the test).
+    fn wait_for(&self, place: Place, n: usize) -> Result<(), String> {
+        let count =
+            |asleep: &HashMap<ThreadId, Place>| asleep.values().filter(|p| **p == place).count();
+        let asleep = self.asleep.lock().unwrap_or_else(PoisonError::into_inner);
+        let (asleep, _) = self
+            .changed
+            .wait_timeout_while(asleep, BLOCK_WITHIN, |a| count(a) < n)
+            .unwrap_or_else(PoisonError::into_inner);
+        match count(&asleep) {
+            k if k >= n => Ok(()),
+            k => Err(format!("only {k} of {n} threads asleep at {place:?}")),
+        }
+    }
+}
 
 #[test]
 fn fifo_lifo_priority_order() {
@@ -107,17 +149,20 @@ fn get_timeout_returns_empty_after_the_timeout() {
 #[test]
 fn timed_calls_succeed_when_woken_in_time() {
     let q = Queue::new(1);
+    let sleepers = Sleepers::default();
     thread::scope(|s| {
-        let consumer = s.spawn(|| q.get_timeout(NEVER));
-        let_threads_block();
+        let consumer = s.spawn(|| q.probed(&sleepers).get_timeout(NEVER));
+        let blocked = sleepers.wait_for(Place::NotEmpty, 1);
         q.put(1).unwrap();
         assert_eq!(consumer.join().unwrap(), Ok(1));
+        assert_eq!(blocked, Ok(()));
 
         q.put(2).unwrap();
-        let producer = s.spawn(|| q.put_timeout(3, NEVER));
-        let_threads_block();
+        let producer = s.spawn(|| q.probed(&sleepers).put_timeout(3, NEVER));
+        let blocked = sleepers.wait_for(Place::NotFull, 1);
         assert_eq!(q.get(), Ok(2));
         assert_eq!(producer.join().unwrap(), Ok(()));
+        assert_eq!(blocked, Ok(()));
     });
     assert_eq!(q.snapshot(), [3]);
 }
@@ -126,19 +171,21 @@ fn timed_calls_succeed_when_woken_in_time() {
 fn blocked_producers_are_woken_in_turn_by_gets() {
     let q = Queue::new(1);
     q.put(0).unwrap();
+    let sleepers = Sleepers::default();
     let mut got = Vec::new();
     thread::scope(|s| {
         for n in 1..=3 {
-            let q = &q;
-            s.spawn(move || q.put(n).unwrap());
+            let (q, sleepers) = (&q, &sleepers);
+            s.spawn(move || q.probed(sleepers).put(n).unwrap());
         }
-        let_threads_block();
+        let blocked = sleepers.wait_for(Place::NotFull, 3);
         // Full: no producer can have put anything yet.
         assert_eq!(q.len(), 1);
         for _ in 0..4 {
             got.push(q.get().unwrap());
             assert!(q.len() <= 1);
         }
+        assert_eq!(blocked, Ok(()));
     });
     assert_eq!(got[0], 0);
     got.sort_unstable();
@@ -149,13 +196,18 @@ fn blocked_producers_are_woken_in_turn_by_gets() {
 #[test]
 fn blocked_consumers_are_woken_by_puts() {
     let q = Queue::new(0);
+    let sleepers = Sleepers::default();
     let mut got: Vec<i32> = thread::scope(|s| {
-        let consumers: Vec<_> = (0..3).map(|_| s.spawn(|| q.get().unwrap())).collect();
-        let_threads_block();
+        let consumers: Vec<_> = (0..3)
+            .map(|_| s.spawn(|| q.probed(&sleepers).get().unwrap()))
+            .collect();
+        let blocked = sleepers.wait_for(Place::NotEmpty, 3);
         for n in 0..3 {
             q.put(n).unwrap();
         }
-        consumers.into_iter().map(|c| c.join().unwrap()).collect()
+        let got = consumers.into_iter().map(|c| c.join().unwrap()).collect();
+        assert_eq!(blocked, Ok(()));
+        got
     });
     got.sort_unstable();
     assert_eq!(got, [0, 1, 2]);
@@ -212,17 +264,22 @@ fn shutdown_wakes_every_blocked_getter_and_putter() {
         let empty = Queue::<u32>::new(0);
         let full = Queue::new(1);
         full.put(0).unwrap();
+        let sleepers = Sleepers::default();
         thread::scope(|s| {
-            let getters: Vec<_> = (0..3).map(|_| s.spawn(|| empty.get())).collect();
-            let timed_getter = s.spawn(|| empty.get_timeout(NEVER));
+            let (empty, sleepers) = (&empty, &sleepers);
+            let getters: Vec<_> = (0..3)
+                .map(|_| s.spawn(move || empty.probed(sleepers).get()))
+                .collect();
+            let timed_getter = s.spawn(move || empty.probed(sleepers).get_timeout(NEVER));
             let putters: Vec<_> = (1..=3)
                 .map(|n| {
                     let full = &full;
-                    s.spawn(move || full.put(n))
+                    s.spawn(move || full.probed(sleepers).put(n))
                 })
                 .collect();
-            let timed_putter = s.spawn(|| full.put_timeout(4, NEVER));
-            let_threads_block();
+            let timed_putter = s.spawn(|| full.probed(sleepers).put_timeout(4, NEVER));
+            let getters_blocked = sleepers.wait_for(Place::NotEmpty, 4);
+            let putters_blocked = sleepers.wait_for(Place::NotFull, 4);
             empty.shutdown(immediate);
             full.shutdown(immediate);
             for getter in getters {
@@ -233,6 +290,7 @@ fn shutdown_wakes_every_blocked_getter_and_putter() {
                 assert_eq!(putter.join().unwrap(), Err(PutError::ShutDown(n)));
             }
             assert_eq!(timed_putter.join().unwrap(), Err(PutError::ShutDown(4)));
+            assert_eq!((getters_blocked, putters_blocked), (Ok(()), Ok(())));
         });
         assert!(empty.is_shut_down() && full.is_shut_down());
         assert_eq!(full.len(), if immediate { 0 } else { 1 });
@@ -264,11 +322,13 @@ fn shutdown_immediate_empties_the_queue_and_releases_join() {
     for n in 0..3 {
         q.put(n).unwrap();
     }
+    let sleepers = Sleepers::default();
     thread::scope(|s| {
-        let joiner = s.spawn(|| q.join());
-        let_threads_block();
+        let joiner = s.spawn(|| q.probed(&sleepers).join());
+        let blocked = sleepers.wait_for(Place::AllTasksDone, 1);
         q.shutdown(true);
         joiner.join().unwrap();
+        assert_eq!(blocked, Ok(()));
     });
     assert!(q.is_empty());
     assert_eq!(q.unfinished_tasks(), 0);
@@ -283,15 +343,18 @@ fn shutdown_immediate_still_waits_for_items_already_taken() {
         q.put(n).unwrap();
     }
     let taken = q.get().unwrap();
+    let sleepers = Sleepers::default();
     thread::scope(|s| {
-        let joiner = s.spawn(|| q.join());
+        let joiner = s.spawn(|| q.probed(&sleepers).join());
         q.shutdown(true);
         // Two items discarded and counted done; the one taken is still being processed.
         assert_eq!(q.unfinished_tasks(), 1);
-        let_threads_block();
+        // So join sleeps (it may have begun before or after the shutdown) and stays asleep.
+        let blocked = sleepers.wait_for(Place::AllTasksDone, 1);
         assert!(!joiner.is_finished());
         q.task_done().unwrap(); // done with `taken`
         joiner.join().unwrap();
+        assert_eq!(blocked, Ok(()));
     });
     assert_eq!(taken, 0);
 }
@@ -324,18 +387,20 @@ fn drain_wakes_blocked_producers() {
     let q = Queue::new(2);
     q.put(0).unwrap();
     q.put(1).unwrap();
+    let sleepers = Sleepers::default();
     thread::scope(|s| {
         let producers: Vec<_> = (10..12)
             .map(|n| {
-                let q = &q;
-                s.spawn(move || q.put(n))
+                let (q, sleepers) = (&q, &sleepers);
+                s.spawn(move || q.probed(sleepers).put(n))
             })
             .collect();
-        let_threads_block();
+        let blocked = sleepers.wait_for(Place::NotFull, 2);
         assert_eq!(q.drain(2), [0, 1]);
         for producer in producers {
             assert_eq!(producer.join().unwrap(), Ok(()));
         }
+        assert_eq!(blocked, Ok(()));
     });
     let mut left = q.snapshot();
     left.sort_unstable();

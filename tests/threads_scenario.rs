@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The threads view's URL parameters (issue 8 §5) and the stats' JSON.
+//! The threads view's URL parameters and the stats' JSON.
 
 use queue_playground::json::ToJson;
 use queue_playground::threads::{
@@ -7,7 +7,7 @@ use queue_playground::threads::{
 };
 
 #[test]
-fn the_issue_example_parses() {
+fn a_link_with_every_unsafe_switch_parses() {
     let (s, errors) = Scenario::from_query(
         "?view=threads&producers=2&consumers=2&queue=unlocked&consumer=check-then-act\
          &counter=racy&guard=racy&maxsize=0&run=1",

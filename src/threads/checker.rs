@@ -18,12 +18,18 @@
 //! While threads run, `lost` is the live `GONE`-and-not-`SEEN` count: the unlocked ring's
 //! overwrites as they happen (the locked queue never overwrites, so it stays 0); a few losses
 //! can be missed (two producers overwriting one slot) until `settle` finds them.
+//! `settle` publishes its counts with a Release store of one flag, and every reader takes them
+//! through one Acquire load of it ([`Checker::settled`]): the page reads them from another
+//! thread, with no join in between, while the last thread out settles.
 //! **Reordered** counts items a consumer took after it had already taken a later item of the
 //! same producer: a FIFO queue never does that (one producer's puts are in order, one
 //! consumer's gets are in order), whereas comparing across consumers would blame the queue for
 //! the order in which consumers happen to record.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
+use super::atomic::{
+    AtomicBool, AtomicI64, AtomicU64,
+    Ordering::{Acquire, Relaxed, Release},
+};
 
 use super::scenario::MAX_THREADS_PER_ROLE;
 
@@ -113,14 +119,16 @@ pub struct Checker {
     reordered: AtomicU64,
     lost_live: AtomicI64,
     settled: AtomicBool,
+    consumed_final: AtomicU64,
     lost_final: AtomicU64,
     queued_final: AtomicU64,
 }
 
-// Relaxed everywhere: each count is a statistic read on its own, each item's two bits change
-// by one read-modify-write on one word (totally ordered by itself), and `settle` runs after
-// every thread has stopped, ordered by the caller's own synchronisation (a join, or the run
-// gate's AcqRel count in `Shared`).
+// Relaxed everywhere but `settled` (each site says so): each count is a statistic read on its own, each item's two
+// bits change by one read-modify-write on one word (totally ordered by itself), and `settle`
+// runs after every thread has stopped, ordered by the caller's own synchronisation (a join, or
+// the run gate's AcqRel count in `Shared`). The one thing published from one thread to another
+// is the settled counts: `settled` is stored Release and loaded Acquire (see `settle`).
 impl Checker {
     /// A checker for `producers` producers of at most `items` items each.
     pub fn new(producers: u32, items: u64) -> Checker {
@@ -136,6 +144,7 @@ impl Checker {
             reordered: AtomicU64::new(0),
             lost_live: AtomicI64::new(0),
             settled: AtomicBool::new(false),
+            consumed_final: AtomicU64::new(0),
             lost_final: AtomicU64::new(0),
             queued_final: AtomicU64::new(0),
         }
@@ -155,6 +164,7 @@ impl Checker {
 
     /// A consumer took `item`: counts it as consumed, a duplicate or a phantom.
     pub fn record(&self, item: Item) -> Seen {
+        // Relaxed: statistics, and one read-modify-write on the item's word decides first/again.
         self.recorded.fetch_add(1, Relaxed);
         let Some((word, shift)) = self.locate(item) else {
             self.phantoms.fetch_add(1, Relaxed);
@@ -175,12 +185,14 @@ impl Checker {
 
     /// A consumer took an item out of its producer's order.
     pub fn reordered(&self) {
+        // Relaxed: a statistic.
         self.reordered.fetch_add(1, Relaxed);
     }
 
     /// A producer of the unlocked ring overwrote a slot that held `item`.
     pub fn overwritten(&self, item: Item) {
         if let Some((word, shift)) = self.locate(item) {
+            // Relaxed: one read-modify-write on the item's word orders it against `record`'s.
             if word.fetch_or(GONE << shift, Relaxed) >> shift & (SEEN | GONE) == 0 {
                 self.lost_live.fetch_add(1, Relaxed);
             }
@@ -189,6 +201,7 @@ impl Checker {
 
     /// Whether `item` has been recorded.
     pub fn is_seen(&self, item: Item) -> bool {
+        // Relaxed: exact once the threads have stopped (the caller's join or gate orders it).
         self.locate(item)
             .is_some_and(|(word, shift)| word.load(Relaxed) >> shift & SEEN != 0)
     }
@@ -230,14 +243,37 @@ impl Checker {
                 }
             }
         }
+        // Relaxed: published by the Release store of `settled` just below.
+        self.consumed_final.store(settled.consumed, Relaxed);
         self.lost_final.store(settled.lost, Relaxed);
         self.queued_final.store(settled.queued, Relaxed);
-        self.settled.store(true, Relaxed);
+        // Release: whoever loads `settled == true` (Acquire) sees the two counts above and every
+        // count the stopped threads left. Relaxed here let the page see `settled` with a stale
+        // `lost_final` (the message-passing bug of lessons/message_passing_relaxed.lab); loom
+        // finds that in tests/loom_threads.rs.
+        self.settled.store(true, Release);
         settled
+    }
+
+    /// The exact counts once [`settle`](Self::settle) has run, else `None`; from any thread.
+    ///
+    /// Read this first when reading several counts at once: once it is `Some`, every count
+    /// read after it on the same thread is final too.
+    pub fn settled(&self) -> Option<Settled> {
+        // Acquire: pairs with settle's Release store; the counts below are then the final ones.
+        if !self.settled.load(Acquire) {
+            return None;
+        }
+        Some(Settled {
+            consumed: self.consumed_final.load(Relaxed),
+            queued: self.queued_final.load(Relaxed),
+            lost: self.lost_final.load(Relaxed),
+        })
     }
 
     /// Items recorded, duplicates and phantoms included.
     pub fn recorded(&self) -> u64 {
+        // Relaxed, here and in the four below: statistics, each read on its own.
         self.recorded.load(Relaxed)
     }
     /// Items recorded for the first time.
@@ -258,17 +294,8 @@ impl Checker {
     }
     /// Lost items: exact after [`settle`](Self::settle), the live count before.
     pub fn lost(&self) -> u64 {
-        if self.settled.load(Relaxed) {
-            self.lost_final.load(Relaxed)
-        } else {
-            self.lost_live.load(Relaxed).max(0) as u64
-        }
-    }
-    /// The queued count [`settle`](Self::settle) found, once it has run.
-    pub fn settled_queued(&self) -> Option<u64> {
-        self.settled
-            .load(Relaxed)
-            .then(|| self.queued_final.load(Relaxed))
+        self.settled()
+            .map_or_else(|| self.lost_live.load(Relaxed).max(0) as u64, |s| s.lost)
     }
 }
 
@@ -286,6 +313,10 @@ mod tests {
 
     #[test]
     fn one_thread_ledger() {
+        super::super::atomic::model(one_thread_ledger_body);
+    }
+
+    fn one_thread_ledger_body() {
         let c = Checker::new(2, 100);
         assert_eq!(c.record(Item::new(0, 0)), Seen::First);
         assert_eq!(c.record(Item::new(0, 0)), Seen::Again);

@@ -1,5 +1,6 @@
-//! Real threads, real races (issue 8): producer and consumer threads sharing one queue, the
-//! queue's unsafe twin, the seed's races, and an exact checker — the core of the threads view.
+//! Real threads, real races: producer and consumer threads sharing one queue, the queue's
+//! unsafe twin, the reference program's races, and an exact checker — the core of the threads
+//! view.
 //!
 //! Plain Rust with no web dependency: natively the threads are `std::thread`s
 //! (tests/threads_*.rs); in the browser each is a Web Worker on one shared wasm memory,
@@ -11,7 +12,8 @@
 //! - [`checker`]: items as `(producer, seq)`; counts lost, duplicated and reordered items
 //!   exactly, by its documented rule.
 //! - [`ring`]: the unsafe twin, a ring shared with relaxed atomics and no lock.
-//! - [`races`]: the racy processed counter and the seed's racy start guard, beside their fixes.
+//! - [`races`]: the racy processed counter and the reference program's racy start guard,
+//!   beside their fixes.
 //! - [`stats`]: what the page shows, read lock-free.
 //! - [`shared`]: one run's shared state, and the producer and consumer loops.
 //! - [`simulated`]: the same run on one thread, its steps interleaved by a seeded scheduler
@@ -36,6 +38,18 @@
 //! assert_eq!((stats.produced, stats.consumed, stats.lost, stats.duplicated), (2000, 2000, 0, 0));
 //! ```
 
+/// The atomics of [`checker`] and [`ring`], named in one place so that tests/loom_threads.rs
+/// can compile those two files against loom's model-checked atomics instead of std's.
+mod atomic {
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+
+    /// Runs a unit test of `checker` or `ring` once: with loom's atomics the same test runs
+    /// inside `loom::model`, outside which loom's atomics cannot be made.
+    #[cfg(test)]
+    pub(crate) fn model(test: impl Fn() + Sync + Send + 'static) {
+        test();
+    }
+}
 pub mod checker;
 pub mod english;
 pub mod races;

@@ -1,10 +1,11 @@
-//! The seed's two small races on shared state, each beside its fix.
+//! The reference program's two small races on shared state, each beside its fix.
 //!
 //! - The processed-items counter: `count += 1` as a load then a store (two threads read the
 //!   same value and one increment vanishes) against one `fetch_add`.
-//! - The start guard of the seed's `start_message_thread`: `if app.message_queue_id == 0:
-//!   start a consumer; app.message_queue_id = its id`, a check-then-act (two requests both see
-//!   0 and start two consumers) against `compare_exchange`, which lets exactly one win.
+//! - The start guard of the reference program's `start_message_thread`:
+//!   `if app.message_queue_id == 0: start a consumer; app.message_queue_id = its id`, a
+//!   check-then-act (two requests both see 0 and start two consumers) against
+//!   `compare_exchange`, which lets exactly one win.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
@@ -41,13 +42,13 @@ impl ProcessedCounter {
 
     /// The count now.
     pub fn get(&self) -> u64 {
-        self.value.load(Relaxed)
+        self.value.load(Relaxed) // Relaxed: a statistic, read on its own
     }
 }
 
-/// Steps of make-work between the racy guard's check and its act: the seed creates and starts
-/// a thread there (`threading.Thread(...).start()`, a fraction of a millisecond to a few). About
-/// 1–3 ms here: long enough to overlap with the other consumers even when a loaded 2-core
+/// Steps of make-work between the racy guard's check and its act: the reference program
+/// creates and starts a thread there (`threading.Thread(...).start()`, a fraction of a
+/// millisecond to a few). About 1–3 ms here: long enough to overlap with the other consumers even when a loaded 2-core
 /// machine deschedules one of them for a time slice (20,000 steps, ~30 µs, lost that race in
 /// most browser runs under load), short enough that nobody waits for it.
 const STARTING_A_THREAD: u32 = 2_000_000;
@@ -61,7 +62,7 @@ pub(crate) fn make_work(steps: u32) {
     }
 }
 
-/// The seed's `app.message_queue_id`: which consumer was started, 0 for none yet.
+/// The reference program's `app.message_queue_id`: which consumer was started, 0 for none yet.
 pub struct StartGuard {
     kind: GuardKind,
     started_id: AtomicU32,
@@ -109,13 +110,13 @@ impl StartGuard {
             }
         };
         if won {
-            self.started.fetch_add(1, Relaxed);
+            self.started.fetch_add(1, Relaxed); // Relaxed: a statistic
         }
         won
     }
 
     /// How many callers started a consumer.
     pub fn started(&self) -> u32 {
-        self.started.load(Relaxed)
+        self.started.load(Relaxed) // Relaxed: a statistic
     }
 }

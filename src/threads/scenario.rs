@@ -1,4 +1,5 @@
-//! What a threads run does: every switch of issue 8, and the URL parameters that choose them.
+//! What a threads run does: every switch of the threads view, and the URL parameters that
+//! choose them.
 //!
 //! `from_query` never fails: a value it cannot use becomes a [`ParamError`] (said in English in
 //! one place, its `Display`) and the default stays, so a bad link still opens a working view.
@@ -40,7 +41,7 @@ pub enum CounterKind {
     Racy,
 }
 
-/// How consumers are started (the seed's `app.message_queue_id` guard).
+/// How consumers are started (the reference program's `app.message_queue_id` guard).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GuardKind {
     /// No guard: every consumer thread runs.
@@ -48,7 +49,7 @@ pub enum GuardKind {
     /// Every consumer thread races to start "the" consumer through `compare_exchange`:
     /// exactly one wins.
     Once,
-    /// The seed's check-then-act: `if id == 0 { start(); id = me }`; two can both see 0.
+    /// The reference program's check-then-act: `if id == 0 { start(); id = me }`; two can both see 0.
     Racy,
 }
 
@@ -302,7 +303,7 @@ fn number(
 }
 
 impl Scenario {
-    /// Reads the URL parameters of issue 8 §5 from a query string (with or without its `?`).
+    /// Reads the threads view's URL parameters from a query string (with or without its `?`).
     ///
     /// Names it does not own (`view`, `lang`, ...) are left to the page and ignored. A value
     /// it cannot use keeps the default and adds a [`ParamError`]; when a name repeats, the

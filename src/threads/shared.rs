@@ -19,10 +19,10 @@ use super::checker::{Checker, Item, OrderWatch, Seen, Settled};
 use super::races::{make_work, ProcessedCounter, StartGuard};
 use super::ring::RacyRing;
 use super::scenario::{ConsumerKind, GuardKind, QueueKind, Scenario};
-use super::stats::{Role, Stats, ThreadSlot, ThreadStat, ThreadState, MAX_THREADS};
+use super::stats::{thread_table, Role, Stats, ThreadSlot, ThreadState};
 use crate::queue::{GetError, Place, Probe, Queue};
 
-use Ordering::{AcqRel, Acquire, Relaxed};
+use Ordering::{AcqRel, Acquire, Relaxed, Release};
 
 /// The most items a draining consumer takes at once.
 pub const BATCH: usize = 64;
@@ -59,6 +59,53 @@ pub enum RunError {
 }
 
 impl std::error::Error for RunError {}
+
+/// What one attempt to put did.
+enum Put {
+    Done,
+    /// The unlocked ring looked full: try again.
+    Full,
+    /// The locked queue shut down: the run is over.
+    ShutDown,
+}
+
+/// A producer's rate: when its next put is due, in the caller's milliseconds.
+struct Pace {
+    /// Milliseconds between puts; 0 for as fast as it can.
+    interval: f64,
+    due: f64,
+}
+
+impl Pace {
+    /// Reads the clock only if there is a rate.
+    fn new(rate: u32, now: &mut dyn FnMut() -> f64) -> Pace {
+        match rate {
+            0 => Pace {
+                interval: 0.0,
+                due: 0.0,
+            },
+            _ => Pace {
+                interval: 1000.0 / f64::from(rate),
+                due: now(),
+            },
+        }
+    }
+
+    /// How long to wait before the next put, or `None` if it is due (and then the one after
+    /// is scheduled).
+    fn wait(&mut self, now: &mut dyn FnMut() -> f64) -> Option<f64> {
+        if self.interval == 0.0 {
+            return None;
+        }
+        let t = now();
+        if t < self.due {
+            return Some(self.due - t);
+        }
+        // After a long stall, start the rate afresh rather than burst to catch up.
+        self.due = if t - self.due > 100.0 { t } else { self.due } + self.interval;
+        None
+    }
+}
 
 /// What one attempt to take found.
 enum Take {
@@ -172,7 +219,8 @@ impl Shared {
     }
 
     fn all_produced(&self) -> bool {
-        // Acquire: pairs with the producers' AcqRel count, so their last puts are visible.
+        // Acquire: pairs with each producer's Release count, so its last puts are visible:
+        // done, then empty, means empty for good.
         self.producers_done.load(Acquire) == self.scenario.producers
     }
 
@@ -189,8 +237,10 @@ impl Shared {
         if !slot.claim() {
             return Err(RunError::AlreadyRan { role, id });
         }
-        // AcqRel: entering must not overlap the settle that closes the gate.
-        let entered = self.gate.fetch_update(AcqRel, Acquire, |g| {
+        // Relaxed: read-modify-writes of one atomic are totally ordered, so this comes either
+        // before settle's compare-exchange (which then fails) or after it (and sees CLOSED);
+        // what this thread writes is published by its Release decrement in `leave`.
+        let entered = self.gate.fetch_update(Relaxed, Relaxed, |g| {
             if g & CLOSED != 0 {
                 None
             } else {
@@ -201,9 +251,11 @@ impl Shared {
             slot.set(ThreadState::Stopped);
             return Err(RunError::Settled);
         }
-        self.arrived.fetch_add(1, AcqRel);
+        // Relaxed: a start line publishes nothing (what threads share after it has its own
+        // ordering); `leave` reads it behind the gate's AcqRel decrement.
+        self.arrived.fetch_add(1, Relaxed);
         let mut backoff = Backoff::default();
-        while self.arrived.load(Acquire) < self.threads() && !self.stopping() {
+        while self.arrived.load(Relaxed) < self.threads() && !self.stopping() {
             backoff.pause();
         }
         slot.set(ThreadState::Running);
@@ -219,8 +271,12 @@ impl Shared {
             // Wake whoever sleeps in a put or a get: they see the stop and leave too.
             self.queue.shutdown(false);
         }
+        // AcqRel: Release publishes this thread's writes to the settle; Acquire (the other
+        // threads' decrements form one release sequence) makes every arrival of a thread that
+        // already left visible to the `arrived` load below, so the last one out knows it.
         let before = self.gate.fetch_sub(1, AcqRel);
-        if before == 1 && self.arrived.load(Acquire) == self.threads() {
+        // Relaxed: ordered by the Acquire just above.
+        if before == 1 && self.arrived.load(Relaxed) == self.threads() {
             self.settle();
         }
     }
@@ -231,67 +287,70 @@ impl Shared {
     pub fn run_producer(&self, id: u32, now: &mut dyn FnMut() -> f64) -> Result<(), RunError> {
         let slot = self.enter(Role::Producer, id)?;
         let s = self.scenario;
-        let interval = if s.rate > 0 {
-            1000.0 / f64::from(s.rate)
-        } else {
-            0.0
-        };
-        let mut due = if s.rate > 0 { now() } else { 0.0 };
-        let mut overwritten = [Item::from_bits(0); SUSPECT_DELAY];
+        let mut pace = Pace::new(s.rate, now);
+        let mut suspects = [Item::from_bits(0); SUSPECT_DELAY];
         let mut backoff = Backoff::default();
         let mut seq = 0;
         while seq < s.items && !self.stopping() {
-            if s.rate > 0 {
-                let t = now();
-                if t < due {
+            if let Some(wait_ms) = pace.wait(now) {
+                slot.set(ThreadState::Idle);
+                std::thread::sleep(Duration::from_secs_f64(wait_ms.min(2.0) / 1000.0));
+                continue;
+            }
+            match self.put(
+                slot,
+                Item::new(id, seq),
+                &mut suspects[seq as usize % SUSPECT_DELAY],
+            ) {
+                Put::Done => {}
+                Put::Full => {
                     slot.set(ThreadState::Idle);
-                    std::thread::sleep(Duration::from_secs_f64((due - t).min(2.0) / 1000.0));
+                    backoff.pause();
                     continue;
                 }
-                // After a long stall, start the rate afresh rather than burst to catch up.
-                due = if t - due > 100.0 { t } else { due } + interval;
-            }
-            let item = Item::new(id, seq);
-            match s.queue {
-                QueueKind::Locked => {
-                    // put blocks rather than fail Full: an error means the queue shut down.
-                    if self.queue.probed(slot).put(item).is_err() {
-                        break;
-                    }
-                }
-                QueueKind::Unlocked => match self.ring.try_put(item) {
-                    Ok(before) => {
-                        // Checked SUSPECT_DELAY puts later, when a consumer that read it
-                        // just before this store has had time to record it.
-                        let k = seq as usize % SUSPECT_DELAY;
-                        let suspect = std::mem::replace(&mut overwritten[k], before);
-                        self.checker.overwritten(suspect);
-                    }
-                    Err(_) => {
-                        slot.set(ThreadState::Idle);
-                        backoff.pause();
-                        continue;
-                    }
-                },
+                Put::ShutDown => break,
             }
             backoff.reset();
             slot.set(ThreadState::Running);
             seq += 1;
+            // Relaxed: a statistic; the settle reads it behind the gate's Acquire.
             self.produced[id as usize].store(seq, Relaxed);
             slot.count(1);
         }
-        for suspect in overwritten {
+        for suspect in suspects {
             self.checker.overwritten(suspect);
         }
         if seq == s.items {
             slot.set(ThreadState::Finished);
         }
-        if self.producers_done.fetch_add(1, AcqRel) + 1 == s.producers {
+        // Release: publishes this producer's puts to consumers' Acquire in `all_produced`.
+        if self.producers_done.fetch_add(1, Release) + 1 == s.producers {
             // The last producer out ends the run: consumers take what is left, then stop.
             self.queue.shutdown(false);
         }
         self.leave(slot);
         Ok(())
+    }
+
+    /// One put of `item` the scenario's way. For the unlocked ring, `suspect` is the slot of
+    /// this put in the producer's list of overwritten items: the item this store destroyed
+    /// goes in, and the one put there `SUSPECT_DELAY` puts ago goes to the checker, now that a
+    /// consumer that read it just before its slot was overwritten has had time to record it.
+    fn put(&self, slot: &ThreadSlot, item: Item, suspect: &mut Item) -> Put {
+        match self.scenario.queue {
+            // put blocks rather than fail Full: an error means the queue shut down.
+            QueueKind::Locked => match self.queue.probed(slot).put(item) {
+                Ok(()) => Put::Done,
+                Err(_) => Put::ShutDown,
+            },
+            QueueKind::Unlocked => match self.ring.try_put(item) {
+                Ok(before) => {
+                    self.checker.overwritten(std::mem::replace(suspect, before));
+                    Put::Done
+                }
+                Err(_) => Put::Full,
+            },
+        }
     }
 
     /// Runs consumer `id` (`0..consumers`): takes items the scenario's way and processes
@@ -302,9 +361,10 @@ impl Shared {
         let slot = self.enter(Role::Consumer, id)?;
         if self.scenario.guard != GuardKind::None {
             // A second start line, spun rather than slept, so the consumers reach the guard
-            // together, as the seed's two requests do.
-            self.at_guard.fetch_add(1, AcqRel);
-            while self.at_guard.load(Acquire) < self.scenario.consumers && !self.stopping() {
+            // together, as the reference program's two requests do. Relaxed: it publishes
+            // nothing; the guard's own atomic decides who starts.
+            self.at_guard.fetch_add(1, Relaxed);
+            while self.at_guard.load(Relaxed) < self.scenario.consumers && !self.stopping() {
                 std::hint::spin_loop();
             }
             if !self.guard.try_start(id) {
@@ -313,6 +373,7 @@ impl Shared {
                 return Ok(());
             }
         }
+        // Relaxed: a statistic.
         self.consumers_started.fetch_add(1, Relaxed);
         let mut order = OrderWatch::default();
         let mut backoff = Backoff::default();
@@ -373,14 +434,14 @@ impl Shared {
                     let got = q.get();
                     if watch.waited.get() {
                         // The check said an item was there; another consumer took it first.
-                        self.stalls.fetch_add(1, Relaxed);
+                        self.stalls.fetch_add(1, Relaxed); // Relaxed: a statistic
                     }
                     got
                 };
                 match got {
                     Ok(item) => batch.push(item),
                     Err(GetError::Empty) => {
-                        self.empty_failures.fetch_add(1, Relaxed);
+                        self.empty_failures.fetch_add(1, Relaxed); // Relaxed: a statistic
                         return Take::Nothing;
                     }
                     Err(GetError::ShutDown) => return Take::End,
@@ -402,7 +463,7 @@ impl Shared {
                     match ring.try_get() {
                         Some(item) => batch.push(item),
                         None => {
-                            self.empty_failures.fetch_add(1, Relaxed);
+                            self.empty_failures.fetch_add(1, Relaxed); // Relaxed: a statistic
                             return Take::Nothing;
                         }
                     }
@@ -437,12 +498,13 @@ impl Shared {
             slot.set(ThreadState::Running);
         }
         self.counter.increment();
-        self.true_count.fetch_add(1, Relaxed);
+        self.true_count.fetch_add(1, Relaxed); // Relaxed: a statistic
     }
 
     /// Asks every thread to stop soon. Lock-free (only an atomic store), so the page's main
     /// thread may call it; the first thread to notice wakes those asleep in the queue.
     pub fn stop(&self) {
+        // Relaxed: a request to stop soon; it publishes no data.
         self.stop.store(true, Relaxed);
     }
 
@@ -458,10 +520,13 @@ impl Shared {
     /// are still running or the run is already settled. Takes the queue's lock: call it from
     /// a worker, never from the page's main thread.
     pub fn settle(&self) -> Option<Settled> {
-        // AcqRel: sees every write of the threads that left (their AcqRel gate decrement).
+        // Acquire: sees every write of the threads that left (their Release decrements form
+        // one release sequence up to this 0). No Release: a thread that then finds the gate
+        // closed reads nothing of the settle. Relaxed on failure: nothing is read then.
         self.gate
-            .compare_exchange(0, CLOSED, AcqRel, Acquire)
+            .compare_exchange(0, CLOSED, Acquire, Relaxed)
             .ok()?;
+        // Relaxed: ordered by the gate's Acquire above.
         let produced: Vec<u64> = self.produced.iter().map(|p| p.load(Relaxed)).collect();
         Some(match self.scenario.queue {
             QueueKind::Locked => self.checker.settle(&produced, self.queue.snapshot()),
@@ -470,55 +535,37 @@ impl Shared {
     }
 
     /// Every count now, read with atomic loads only: never blocks, never takes a lock, so the
-    /// page's main thread may call it.
+    /// page's main thread may call it. Once `settled`, the counts are final and conserved.
     pub fn stats(&self) -> Stats {
+        // First: once this is Some (an Acquire load), every count read after it is final.
+        let settled = self.checker.settled();
         let s = &self.scenario;
+        // Relaxed, here and below: statistics, each read on its own.
         let produced: u64 = self.produced.iter().map(|p| p.load(Relaxed)).sum();
         let taken = self.checker.recorded();
-        let queued = self
-            .checker
-            .settled_queued()
-            .unwrap_or_else(|| match s.queue {
-                QueueKind::Locked => produced.saturating_sub(taken),
-                QueueKind::Unlocked => self.ring.len() as u64,
-            });
-        let mut thread_table = [ThreadStat {
-            role: Role::Producer,
-            id: 0,
-            state: ThreadState::NotStarted,
-            items: 0,
-        }; MAX_THREADS];
-        for (i, slot) in self.slots.iter().enumerate() {
-            let i = i as u32;
-            let (role, id) = if i < s.producers {
-                (Role::Producer, i)
-            } else {
-                (Role::Consumer, i - s.producers)
-            };
-            thread_table[i as usize] = ThreadStat {
-                role,
-                id,
-                state: slot.state(),
-                items: slot.items(),
-            };
-        }
+        let live_queued = || match s.queue {
+            QueueKind::Locked => produced.saturating_sub(taken),
+            QueueKind::Unlocked => self.ring.len() as u64,
+        };
+        let rows = self.slots.iter().map(|slot| (slot.state(), slot.items()));
+        let (thread_table, thread_count) = thread_table(s.producers, rows);
         Stats {
             produced,
-            consumed: self.checker.consumed(),
+            consumed: settled.map_or_else(|| self.checker.consumed(), |f| f.consumed),
             taken,
-            lost: self.checker.lost(),
+            lost: settled.map_or_else(|| self.checker.lost(), |f| f.lost),
             duplicated: self.checker.duplicated(),
             reordered: self.checker.reorders(),
             phantoms: self.checker.phantoms(),
-            queued,
+            queued: settled.map_or_else(live_queued, |f| f.queued),
             counter: self.counter.get(),
             true_count: self.true_count.load(Relaxed),
             empty_failures: self.empty_failures.load(Relaxed),
             stalls: self.stalls.load(Relaxed),
             consumers_started: self.consumers_started.load(Relaxed),
             contention: self.queue.contention(),
-            settled: self.checker.settled_queued().is_some(),
-            thread_count: self.slots.len(),
+            settled: settled.is_some(),
+            thread_count,
             thread_table,
         }
     }

@@ -33,10 +33,9 @@ use std::collections::VecDeque;
 
 use super::checker::{Checker, Item, OrderWatch, Seen, Settled};
 use super::scenario::{ConsumerKind, CounterKind, GuardKind, QueueKind, Scenario};
-use super::stats::{Role, Stats, ThreadStat, ThreadState, MAX_THREADS};
-
-/// Items a draining consumer takes at once (as [`Shared`](super::Shared) does).
-const BATCH: usize = 64;
+use super::shared::BATCH;
+use super::stats::{thread_table, Role, Stats, ThreadState};
+use crate::rng::SplitMix64;
 
 /// Where a thread is in its loop: the next step it takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,18 +48,10 @@ enum Pc {
     Lock(Locked),
     /// Locked queue: the step under the lock.
     Under(Locked),
-    /// Unlocked ring, put: read `tail`, read `head`, write the slot, write `tail`.
-    PutTail,
-    PutHead,
-    PutSlot,
-    PutPublish,
-    /// Unlocked ring, check-then-act's check (reads `head` and `tail`).
-    RingCheck,
-    /// Unlocked ring, get: read `head`, read `tail`, read the slot, write `head`.
-    GetHead,
-    GetTail,
-    GetSlot,
-    GetPublish,
+    /// Unlocked ring: a step of a put.
+    Put(RingPut),
+    /// Unlocked ring: a step of a get.
+    Get(RingGet),
     /// Consumer: record the next item of its batch.
     Record,
     /// Racy counter: the store after the load.
@@ -69,6 +60,26 @@ enum Pc {
     Parked,
     /// Out of the run.
     Ended,
+}
+
+/// A put on the unlocked ring: read `tail`, read `head`, write the slot, write `tail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RingPut {
+    Tail,
+    Head,
+    Slot,
+    Publish,
+}
+
+/// A get on the unlocked ring: check-then-act's check (reads `head` and `tail`), then read
+/// `head`, read `tail`, read the slot, write `head`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RingGet {
+    Check,
+    Head,
+    Tail,
+    Slot,
+    Publish,
 }
 
 /// What a locked-queue step does under the lock.
@@ -99,7 +110,7 @@ struct Thread {
 /// One simulated run (see the module comment).
 pub struct SimulatedRun {
     scenario: Scenario,
-    rng: u64,
+    rng: SplitMix64,
     threads: Vec<Thread>,
     checker: Checker,
     produced: Vec<u64>,
@@ -123,53 +134,29 @@ impl SimulatedRun {
     /// A run of `scenario` (clamped into range), scheduled by a generator seeded with `seed`.
     pub fn new(scenario: Scenario, seed: u64) -> SimulatedRun {
         let s = scenario.clamped();
-        let thread = |role, id, pc| Thread {
-            role,
-            id,
-            state: ThreadState::Running,
-            items: 0,
-            pc,
-            seq: 0,
-            head: 0,
-            tail: 0,
-            value: 0,
-            batch: VecDeque::new(),
-            order: OrderWatch::default(),
-        };
         let put = match s.queue {
             QueueKind::Locked => Pc::Lock(Locked::Put),
-            QueueKind::Unlocked => Pc::PutTail,
+            QueueKind::Unlocked => Pc::Put(RingPut::Tail),
         };
-        let mut threads: Vec<Thread> = (0..s.producers)
-            .map(|id| thread(Role::Producer, id, put))
-            .collect();
-        let take = if s.guard == GuardKind::None {
-            Self::take_pc(&s)
-        } else {
-            Pc::GuardCheck
+        let (take, consumers_started) = match s.guard {
+            GuardKind::None => (Self::take_pc(&s), s.consumers),
+            GuardKind::Once | GuardKind::Racy => (Pc::GuardCheck, 0),
         };
-        threads.extend((0..s.consumers).map(|id| thread(Role::Consumer, id, take)));
-        let consumers_started = if s.guard == GuardKind::None {
-            s.consumers
-        } else {
-            0
+        let producers = (0..s.producers).map(|id| Thread::new(Role::Producer, id, put));
+        let consumers = (0..s.consumers).map(|id| Thread::new(Role::Consumer, id, take));
+        let ring_slots = match s.queue {
+            QueueKind::Unlocked => s.ring_slots(),
+            QueueKind::Locked => 1,
         };
         SimulatedRun {
-            rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
-            threads,
+            rng: SplitMix64::new(seed),
+            threads: producers.chain(consumers).collect(),
             checker: Checker::new(s.producers, s.items),
             produced: vec![0; s.producers as usize],
             producers_done: 0,
             queue: VecDeque::new(),
             lock: None,
-            ring: vec![
-                0;
-                if s.queue == QueueKind::Unlocked {
-                    s.ring_slots()
-                } else {
-                    1
-                }
-            ],
+            ring: vec![0; ring_slots],
             head: 0,
             tail: 0,
             counter: 0,
@@ -189,17 +176,11 @@ impl SimulatedRun {
         match (s.queue, s.consumer) {
             (QueueKind::Locked, ConsumerKind::Get | ConsumerKind::Drain) => Pc::Lock(Locked::Get),
             (QueueKind::Locked, _) => Pc::Lock(Locked::Check),
-            (QueueKind::Unlocked, ConsumerKind::Get | ConsumerKind::Drain) => Pc::GetHead,
-            (QueueKind::Unlocked, _) => Pc::RingCheck,
+            (QueueKind::Unlocked, ConsumerKind::Get | ConsumerKind::Drain) => {
+                Pc::Get(RingGet::Head)
+            }
+            (QueueKind::Unlocked, _) => Pc::Get(RingGet::Check),
         }
-    }
-
-    /// xorshift64*: small, fast and plenty for picking threads.
-    fn next_random(&mut self) -> u64 {
-        self.rng ^= self.rng >> 12;
-        self.rng ^= self.rng << 25;
-        self.rng ^= self.rng >> 27;
-        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
     /// Takes up to `steps` steps, each of a thread the scheduler picks among those that can
@@ -216,7 +197,7 @@ impl SimulatedRun {
                 self.stop();
                 return false;
             }
-            let pick = ready[(self.next_random() % ready.len() as u64) as usize];
+            let pick = ready[self.rng.below(ready.len())];
             self.step(pick);
         }
         self.settled.is_none()
@@ -294,97 +275,113 @@ impl SimulatedRun {
     }
 
     fn step(&mut self, i: usize) {
-        let pc = self.threads[i].pc;
-        match pc {
+        match self.threads[i].pc {
             Pc::GuardCheck => self.guard_check(i),
             Pc::GuardAct => {
                 self.guard = self.threads[i].id + 1;
                 self.start_consumer(i);
             }
-            Pc::Lock(then) => match self.lock {
-                None => {
-                    self.lock = Some(i);
-                    self.threads[i].pc = Pc::Under(then);
-                    self.threads[i].state = ThreadState::Running;
-                }
-                Some(_) => {
-                    self.contention += 1;
-                    self.threads[i].state = ThreadState::BlockedOnLock;
-                }
-            },
+            Pc::Lock(then) => self.lock_step(i, then),
             Pc::Under(what) => {
                 self.under_lock(i, what);
                 self.lock = None;
             }
-            Pc::PutTail => {
-                self.threads[i].tail = self.tail;
-                self.threads[i].pc = Pc::PutHead;
-            }
-            Pc::PutHead => {
-                let t = &mut self.threads[i];
-                t.head = self.head;
-                if t.tail.wrapping_sub(t.head) as i64 >= self.ring.len() as i64 {
-                    t.state = ThreadState::Idle; // looks full: try again
-                    t.pc = Pc::PutTail;
-                } else {
-                    t.pc = Pc::PutSlot;
-                }
-            }
-            Pc::PutSlot => {
-                let slot = self.slot(self.threads[i].tail);
-                let item = Item::new(self.threads[i].id, self.threads[i].seq);
-                let before = std::mem::replace(&mut self.ring[slot], item.bits());
-                self.checker.overwritten(Item::from_bits(before));
-                self.threads[i].pc = Pc::PutPublish;
-            }
-            Pc::PutPublish => {
-                self.tail = self.threads[i].tail.wrapping_add(1);
-                self.put_done(i, Pc::PutTail);
-            }
-            Pc::RingCheck => {
-                if self.ring_len() > 0 {
-                    self.threads[i].pc = Pc::GetHead;
-                } else {
-                    self.nothing_to_take(i, Pc::RingCheck);
-                }
-            }
-            Pc::GetHead => {
-                self.threads[i].head = self.head;
-                self.threads[i].pc = Pc::GetTail;
-            }
-            Pc::GetTail => {
-                let t = &mut self.threads[i];
-                t.tail = self.tail;
-                if t.tail.wrapping_sub(t.head) as i64 > 0 {
-                    t.pc = Pc::GetSlot;
-                } else if matches!(
-                    self.scenario.consumer,
-                    ConsumerKind::CheckThenAct | ConsumerKind::CheckThenActBlocking
-                ) {
-                    // The check said not empty; the act found it empty.
-                    self.empty_failures += 1;
-                    self.threads[i].pc = Pc::RingCheck;
-                } else {
-                    self.nothing_to_take(i, Pc::GetHead);
-                }
-            }
-            Pc::GetSlot => {
-                let bits = self.ring[self.slot(self.threads[i].head)];
-                self.threads[i].value = bits;
-                self.threads[i].pc = Pc::GetPublish;
-            }
-            Pc::GetPublish => {
-                let t = &mut self.threads[i];
-                self.head = t.head.wrapping_add(1);
-                t.batch.push_back(Item::from_bits(t.value));
-                t.pc = Pc::Record;
-            }
+            Pc::Put(step) => self.ring_put(i, step),
+            Pc::Get(step) => self.ring_get(i, step),
             Pc::Record => self.record(i),
             Pc::CounterStore => {
                 self.counter = self.threads[i].value + 1;
                 self.after_count(i);
             }
             Pc::Parked | Pc::Ended => {}
+        }
+    }
+
+    /// Takes the queue's lock, or finds it held (contention) and stays blocked.
+    fn lock_step(&mut self, i: usize, then: Locked) {
+        match self.lock {
+            None => {
+                self.lock = Some(i);
+                self.threads[i].pc = Pc::Under(then);
+                self.threads[i].state = ThreadState::Running;
+            }
+            Some(_) => {
+                self.contention += 1;
+                self.threads[i].state = ThreadState::BlockedOnLock;
+            }
+        }
+    }
+
+    /// One step of a put on the unlocked ring: one read or write of the shared ring.
+    fn ring_put(&mut self, i: usize, step: RingPut) {
+        match step {
+            RingPut::Tail => {
+                self.threads[i].tail = self.tail;
+                self.threads[i].pc = Pc::Put(RingPut::Head);
+            }
+            RingPut::Head => {
+                let t = &mut self.threads[i];
+                t.head = self.head;
+                if t.tail.wrapping_sub(t.head) as i64 >= self.ring.len() as i64 {
+                    t.state = ThreadState::Idle; // looks full: try again
+                    t.pc = Pc::Put(RingPut::Tail);
+                } else {
+                    t.pc = Pc::Put(RingPut::Slot);
+                }
+            }
+            RingPut::Slot => {
+                let slot = self.slot(self.threads[i].tail);
+                let item = Item::new(self.threads[i].id, self.threads[i].seq);
+                let before = std::mem::replace(&mut self.ring[slot], item.bits());
+                self.checker.overwritten(Item::from_bits(before));
+                self.threads[i].pc = Pc::Put(RingPut::Publish);
+            }
+            RingPut::Publish => {
+                self.tail = self.threads[i].tail.wrapping_add(1);
+                self.put_done(i, Pc::Put(RingPut::Tail));
+            }
+        }
+    }
+
+    /// One step of a get on the unlocked ring: one read or write of the shared ring.
+    fn ring_get(&mut self, i: usize, step: RingGet) {
+        match step {
+            RingGet::Check if self.ring_len() > 0 => self.threads[i].pc = Pc::Get(RingGet::Head),
+            RingGet::Check => self.nothing_to_take(i, Pc::Get(RingGet::Check)),
+            RingGet::Head => {
+                self.threads[i].head = self.head;
+                self.threads[i].pc = Pc::Get(RingGet::Tail);
+            }
+            RingGet::Tail => self.ring_get_tail(i),
+            RingGet::Slot => {
+                let bits = self.ring[self.slot(self.threads[i].head)];
+                self.threads[i].value = bits;
+                self.threads[i].pc = Pc::Get(RingGet::Publish);
+            }
+            RingGet::Publish => {
+                let t = &mut self.threads[i];
+                self.head = t.head.wrapping_add(1);
+                t.batch.push_back(Item::from_bits(t.value));
+                t.pc = Pc::Record;
+            }
+        }
+    }
+
+    /// A get reads `tail`: goes on to the slot if the ring looks not empty.
+    fn ring_get_tail(&mut self, i: usize) {
+        let t = &mut self.threads[i];
+        t.tail = self.tail;
+        if t.tail.wrapping_sub(t.head) as i64 > 0 {
+            t.pc = Pc::Get(RingGet::Slot);
+        } else if matches!(
+            self.scenario.consumer,
+            ConsumerKind::CheckThenAct | ConsumerKind::CheckThenActBlocking
+        ) {
+            // The check said not empty; the act found it empty.
+            self.empty_failures += 1;
+            self.threads[i].pc = Pc::Get(RingGet::Check);
+        } else {
+            self.nothing_to_take(i, Pc::Get(RingGet::Head));
         }
     }
 
@@ -544,20 +541,8 @@ impl SimulatedRun {
 
     /// Every count now, in the same form as real threads' (`settled` once the run is over).
     pub fn stats(&self) -> Stats {
-        let mut thread_table = [ThreadStat {
-            role: Role::Producer,
-            id: 0,
-            state: ThreadState::NotStarted,
-            items: 0,
-        }; MAX_THREADS];
-        for (row, t) in thread_table.iter_mut().zip(&self.threads) {
-            *row = ThreadStat {
-                role: t.role,
-                id: t.id,
-                state: t.state,
-                items: t.items,
-            };
-        }
+        let rows = self.threads.iter().map(|t| (t.state, t.items));
+        let (thread_table, thread_count) = thread_table(self.scenario.producers, rows);
         let produced = self.produced.iter().sum();
         let live_queued = match self.scenario.queue {
             QueueKind::Locked => self.queue.len() as u64,
@@ -579,13 +564,30 @@ impl SimulatedRun {
             consumers_started: self.consumers_started,
             contention: self.contention,
             settled: self.settled.is_some(),
-            thread_count: self.threads.len(),
+            thread_count,
             thread_table,
         }
     }
 }
 
 impl Thread {
+    /// A thread about to take step `pc`.
+    fn new(role: Role, id: u32, pc: Pc) -> Thread {
+        Thread {
+            role,
+            id,
+            state: ThreadState::Running,
+            items: 0,
+            pc,
+            seq: 0,
+            head: 0,
+            tail: 0,
+            value: 0,
+            batch: VecDeque::new(),
+            order: OrderWatch::default(),
+        }
+    }
+
     /// The locked step a parked consumer retries when woken.
     fn value_as_locked(&self) -> Locked {
         match self.value {

@@ -102,7 +102,8 @@ pub(crate) struct ThreadSlot {
     items: AtomicU64,
 }
 
-// Relaxed: each field is a statistic read on its own by the page.
+// Relaxed, at every site below: each field is a statistic read on its own by the page, and
+// the slot's claim guards only itself (it publishes nothing else).
 impl ThreadSlot {
     pub(crate) fn new() -> ThreadSlot {
         ThreadSlot {
@@ -142,6 +143,8 @@ impl Probe for ThreadSlot {
             Place::Lock => ThreadState::BlockedOnLock,
             Place::NotEmpty => ThreadState::WaitingNotEmpty,
             Place::NotFull => ThreadState::WaitingNotFull,
+            // The threads view's threads never join the queue.
+            Place::AllTasksDone => return,
         });
     }
 }
@@ -159,7 +162,39 @@ pub struct ThreadStat {
     pub items: u64,
 }
 
-/// Every count of a run at one moment (issue 8 §5's `threads-ledger`, and more).
+/// The per-thread table of [`Stats`], for real and simulated runs alike: one `(state, items)`
+/// row per thread, producers `0..producers` first, then consumers; rows past [`MAX_THREADS`]
+/// are dropped. Returns the table and how many rows it uses.
+pub(crate) fn thread_table(
+    producers: u32,
+    rows: impl IntoIterator<Item = (ThreadState, u64)>,
+) -> ([ThreadStat; MAX_THREADS], usize) {
+    let mut table = [ThreadStat {
+        role: Role::Producer,
+        id: 0,
+        state: ThreadState::NotStarted,
+        items: 0,
+    }; MAX_THREADS];
+    let mut used = 0;
+    for (row, (state, items)) in table.iter_mut().zip(rows) {
+        let index = used as u32;
+        let (role, id) = if index < producers {
+            (Role::Producer, index)
+        } else {
+            (Role::Consumer, index - producers)
+        };
+        *row = ThreadStat {
+            role,
+            id,
+            state,
+            items,
+        };
+        used += 1;
+    }
+    (table, used)
+}
+
+/// Every count of a run at one moment (the page's `threads-ledger`, and more).
 ///
 /// Read with atomic loads only, so the counts are each exact but not one snapshot: while
 /// threads run they may disagree by the few items in flight. Once [`settled`](Self::settled)
