@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start } from './harness.mjs';
 import { startHost } from './host.mjs';
-import { LAB_STRINGS } from '../../www/lab/strings.js';
+import { STRINGS as LAB_STRINGS } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const AXE = resolve(ROOT, 'node_modules/axe-core/axe.min.js');

@@ -1,22 +1,25 @@
-// The lab worker: runs the interleaving lab's explorers (Rust, pkg/lab_bg.wasm) off the page
-// thread and posts progress at most every 100 ms, then the result. It never touches the DOM.
+// The explorer's worker: runs the interleaving lab's explorers (Rust, pkg/lab_bg.wasm) off the
+// page thread and posts progress every 100 ms or so (at most that often, whenever the core calls
+// back: every 1,024 states or 64 runs), then the result. It never touches the DOM.
 //
 // Page -> worker: first, if named 'lab:module', { type: 'module', module } (pkg/lab_bg.wasm compiled)
-//                 { type: 'hold', lock }: hold the Web Lock `lock` for life, so that the page,
-//                   queued behind it, is told when this worker dies (terminated, crashed)
+//                 { type: 'ping' }: the supervisor's heartbeat (www/common/supervisor.js)
 //                 { id, kind: 'exhaustive' | 'random' | 'pct', src, model, options }
 //   options: exhaustive { max_states }; random { runs, seed }; pct { runs, seed, depth }.
 // Worker -> page: { type: 'ready' }
+//                 { type: 'pong' }: the answer to a ping, from the event loop (an idle worker)
 //                 { id, type: 'progress', states | runs, rate, elapsed_ms }
 //                 { id, type: 'result', result }   (the core's report as JSON, see src/web/lab.rs)
-//                 { type: 'held', lock }
 //                 { id, type: 'error', error, line?, col?, fatal? }
 //   `fatal: true` when the wasm trapped: its instance may be corrupt (a trap can leave Rust's
 //   stack pointer or a lock mid-update), so the page replaces this worker.
 //   Every reply to a request carries its id (null when the request had none we could read);
-//   `error` is a message {key, ...fields} that the page words in its language (lab-strings.js).
-// Cancelling: an exploration runs synchronously, so this worker cannot read a cancel message
-// while it works; the page terminates the worker and starts a fresh one instead.
+//   `error` is a message {key, ...fields} that the page words in its language (strings/).
+// Liveness: an exploration is one synchronous wasm call, during which no ping is answered; the
+// progress it posts is what tells the page's supervisor (www/common/supervisor.js) that this
+// worker is alive. A worker that posts nothing for about a second is taken for dead.
+// Cancelling: for the same reason this worker cannot read a cancel message while it works; the
+// page terminates the worker and starts a fresh one instead.
 import init, { explore_json, sample_json } from '../../pkg/lab.js';
 
 const PROGRESS_MS = 100;
@@ -26,7 +29,8 @@ const KINDS = new Set(['exhaustive', 'random', 'pct']);
 // already compiled, as its first message { type: 'module', module }, so that a worker
 // restarted after a cancel neither downloads nor compiles it again. Any other worker fetches
 // the wasm itself at once.
-let ready = self.name === 'lab:module' ? null : load(null);
+/** This worker's one piece of state: its wasm's loading (a promise of true when it loaded). */
+const worker = { ready: self.name === 'lab:module' ? null : load(null) };
 function load(module) {
   return init(module ? { module_or_path: module } : undefined).then(
     () => { self.postMessage({ type: 'ready' }); return true; },
@@ -36,13 +40,13 @@ function load(module) {
 
 self.onmessage = async (event) => {
   const msg = event.data;
-  if (msg?.type === 'hold' && typeof msg.lock === 'string') return hold(msg.lock);
-  if (ready === null) {
+  if (msg?.type === 'ping') return self.postMessage({ type: 'pong' });
+  if (worker.ready === null) {
     const module = msg?.type === 'module' && msg.module instanceof WebAssembly.Module ? msg.module : null;
-    ready = load(module);
+    worker.ready = load(module);
     if (module) return;
   }
-  if (!(await ready)) return;
+  if (!(await worker.ready)) return;
   const id = msg && typeof msg === 'object' && (typeof msg.id === 'number' || typeof msg.id === 'string') ? msg.id : null;
   const fail = (key, fields = {}) => self.postMessage({ id, type: 'error', error: { key, ...fields } });
   if (!msg || typeof msg !== 'object') return fail('worker.not_object');
@@ -58,15 +62,6 @@ self.onmessage = async (event) => {
     self.postMessage({ id, type: 'error', fatal: true, error: { key: 'worker.crashed', e: String(err) } });
   }
 };
-
-/** Holds `lock` until this worker ends; the page asks for it next, and gets it only then. */
-function hold(lock) {
-  if (!self.navigator?.locks) return;
-  self.navigator.locks.request(lock, () => {
-    self.postMessage({ type: 'held', lock });
-    return new Promise(() => {});
-  });
-}
 
 function run(id, kind, src, model, options) {
   const start = performance.now();

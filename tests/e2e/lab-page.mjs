@@ -1,0 +1,30 @@
+// Shared by the lab's end-to-end tests (lab, course, hostile, lab-embed): opening the lab and
+// the strings it shows.
+import sharedEn from '../../www/common/strings/en.js';
+import sharedZh from '../../www/common/strings/zh.js';
+import labEn from '../../www/lab/strings/en.js';
+import labZh from '../../www/lab/strings/zh.js';
+
+/** Every string the lab page can show, per language: the shared ones and the lab's own, as
+ * www/common/i18n.js's loadI18n merges them. */
+export const STRINGS = { en: { ...sharedEn, ...labEn }, zh: { ...sharedZh, ...labZh } };
+/** The lab's own tables, and the shared ones, as their files hold them. */
+export const LAB_TABLES = { en: labEn, zh: labZh };
+export const SHARED_TABLES = { en: sharedEn, zh: sharedZh };
+
+/**
+ * Opens `path` (default the lab) in a fresh page of `env`'s browser and waits until the lab's
+ * wasm and program are loaded (`html[data-lab=ready]`). Every page error, crash and console
+ * error is collected in `problems`, which each test expects empty at its end.
+ * Options: `viewport` ({ width, height }, default 1280 x 900), `timeout` (ms, for the load).
+ */
+export async function openLab(env, path = '/lab.html', { viewport = { width: 1280, height: 900 }, timeout } = {}) {
+  const page = await env.browser.newPage({ viewport });
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('crash', () => problems.push('the page crashed'));
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  await page.goto(env.base + path);
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready', null, timeout ? { timeout } : {});
+  return { page, problems };
+}
