@@ -177,6 +177,35 @@ test('a long exploration is never taken for a death', { timeout: 180_000 }, asyn
   await page.close();
 });
 
+test('a link that fails to open says what failed and why, and the lab goes on', { timeout: 60_000 }, async () => {
+  const page = await env.browser.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  // Safari refuses history.replaceState after 100 calls in 30 s: here the first call is refused.
+  await page.addInitScript(() => {
+    const replace = history.replaceState.bind(history);
+    let refused = false;
+    history.replaceState = (...args) => {
+      if (!refused) {
+        refused = true;
+        throw new DOMException('Attempt to use history.replaceState() more than 100 times per 30 seconds', 'SecurityError');
+      }
+      return replace(...args);
+    };
+  });
+  await page.goto(`${env.base}/lab.html#p=store_buffering`);
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready', null, WAIT);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.link), 'failed');
+  assert.equal(await page.isVisible('#lab-status'), true, 'the learner is told');
+  assert.equal(await page.getAttribute('#lab-status', 'data-key'), 'link.failed');
+  assert.equal(await page.textContent('#lab-status'),
+    STRINGS.en['link.failed'].replace('{e}', 'Attempt to use history.replaceState() more than 100 times per 30 seconds'));
+  assert.equal(await page.getAttribute('#level', 'data-level'), 'counter_lost_update', 'the first lesson instead');
+  await trivialRuns(page);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a real trap in the page\'s wasm replaces the instance instead of poisoning the next run', { timeout: 120_000 }, async () => {
   const { page, problems } = await openLab();
   await page.waitForFunction(() => window.__lab.view()?.schedule === '', null, WAIT);
