@@ -168,8 +168,16 @@ test('an explorer that throws is noticed at once, named in Chinese, and replaced
 
 test('a long exploration is never taken for a death', { timeout: 180_000 }, async () => {
   const { page, problems } = await openLab();
+  // Every state the explorer's supervisor shows, as it changes.
+  await page.evaluate(() => {
+    window.__states = [];
+    new MutationObserver(() => window.__states.push(document.documentElement.dataset.explorer))
+      .observe(document.documentElement, { attributes: true, attributeFilter: ['data-explorer'] });
+  });
   await startBig(page, 400_000);
   await page.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.explore), null, { timeout: 150_000 });
+  // The report after the last state is written in one wasm call: the worker declared it.
+  assert.ok((await page.evaluate(() => window.__states)).includes('busy'), 'the report was declared as blocking work');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.explore), 'done', await page.textContent('#progress'));
   assert.match(await page.textContent('#result-notes'), /400,000/, 'it ran to its state limit');
   assert.deepEqual(await page.evaluate(() => window.__lab.deaths()), { engine: 0, explorer: 0 });

@@ -256,6 +256,31 @@ test('the lab worker answers a malformed message with an error and keeps working
   await page.close();
 });
 
+test('the explorer declares its report, the one stretch it cannot post in, as blocking work', async () => {
+  const { page, problems } = await openLab();
+  const progress = await page.evaluate(async () => {
+    const w = new Worker(new URL('www/lab/explore-worker.js', location.href), { type: 'module' });
+    const got = [];
+    const done = new Promise((ok) => w.addEventListener('message', (e) => {
+      if (e.data.type === 'progress') got.push(e.data);
+      if (e.data.type === 'result' || e.data.type === 'error') ok(e.data.type);
+    }));
+    const body = (n) => `thread T${n} {\n  i = 0\n  while i < 20 {\n    x = x + 1\n    i = i + 1\n  }\n}\n`;
+    w.postMessage({ id: 1, kind: 'exhaustive', src: `shared x = 0\n${[1, 2, 3].map(body).join('')}`, model: 'sc', options: { max_states: 50_000 } });
+    const end = await done;
+    w.terminate();
+    return { end, quiet: got.map((p) => p.quiet_ms ?? null), states: got.map((p) => p.states) };
+  });
+  assert.equal(progress.end, 'result');
+  // The last progress, before the report, says how long the worker may be silent; none before.
+  const last = progress.quiet.at(-1);
+  assert.ok(last > 250, `the last progress declares ${last} ms`);
+  assert.deepEqual(progress.quiet.slice(0, -1).filter((q) => q !== null), []);
+  assert.ok(progress.states.at(-1) >= 50_000, 'it ran to its bound');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('random and PCT runs count every run; a replay survives a shared link', async () => {
   const { page, problems } = await openLab();
   await choosePreset(page, 'counter_lost_update', 'sc');

@@ -1,7 +1,8 @@
 // The explorer: the exhaustive, random and PCT explorations run in a Web Worker
 // (explore-worker.js), supervised by www/common/supervisor.js like every worker of the site. The
-// worker answers pings when idle and posts progress every 100 ms or so while it explores, so a
-// live explorer is never silent for long; a worker that stops answering (terminated, killed by
+// worker answers pings when idle and posts progress every 100 ms or so while it explores, and
+// declares the one stretch it cannot speak in (the explorer's report) as blocking work, so a
+// live explorer is never taken for dead; a worker that stops answering (terminated, killed by
 // the browser), throws, or traps is noticed within about a second, counted, named in the page
 // and replaced by a fresh one. Cancelling replaces the worker too (an exploration is one wasm
 // call that cannot read a message), without counting a death.
@@ -105,9 +106,14 @@ function onWorker(lab, msg) {
     if (msg.type === 'error' && msg.id === null) $('progress').textContent = t('explore.workerError', { e: say(msg.error) });
     return;
   }
-  if (msg.type === 'progress') showProgress(msg);
-  else if (msg.type === 'result') onResult(lab, msg.result);
-  else if (msg.type === 'error') {
+  if (msg.type === 'progress') {
+    if (msg.quiet_ms > 0) ex.sup.busy(msg.quiet_ms); // the report ahead: silence, but not a death
+    showProgress(msg);
+  } else if (msg.type === 'result') {
+    ex.sup.busy(0);
+    onResult(lab, msg.result);
+  } else if (msg.type === 'error') {
+    ex.sup.busy(0);
     $('progress').textContent = t('explore.error', { message: say(msg.error) });
     $('progress').dataset.key = msg.error?.key ?? '';
     finish(lab, 'error');
