@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { STRINGS, openLab as open } from './lab-page.mjs';
+import { STRINGS, axe, openLab as open } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
@@ -149,15 +149,6 @@ test('keyboard-only stepping keeps the focus in the thread’s column', async ()
   assert.deepEqual(problems, []);
   await page.close();
 });
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axe(page) {
-  await page.addScriptTag({ path: resolve(ROOT, 'node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 for (const [lang, viewport] of [['en', { width: 1280, height: 900 }], ['zh', { width: 1280, height: 900 }], ['en', { width: 375, height: 812 }], ['zh', { width: 375, height: 812 }]]) {
   test(`axe-core: no serious or critical violations (${lang}, ${viewport.width} px)`, { timeout: 60_000 }, async () => {

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start } from './harness.mjs';
-import { STRINGS, openLab } from './lab-page.mjs';
+import { STRINGS, axe, openLab } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 /** The tallest an embedded lesson may be at 760 px wide, before any interaction. */
@@ -97,3 +97,17 @@ test('without embed=1 the full lab keeps its course, path, pickers, glossary and
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+for (const [lang, width] of [['en', 760], ['zh', 760], ['en', 375], ['zh', 375]]) {
+  test(`axe-core: the embedded lesson has no serious or critical violations (${lang}, ${width} px)`, { timeout: 60_000 }, async () => {
+    const { page, problems } = await openLab(env, `/lab.html?embed=1&lang=${lang}#p=counter_lost_update`, { viewport: { width, height: 800 } });
+    // With the goal reached, a hint shown and results showing, too.
+    for (const ti of [0, 1, 0, 1]) await page.click(`.thread[data-thread="${ti}"] button.step`);
+    await page.click('#hint-next');
+    await page.click('#run-exhaustive');
+    await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
+    assert.deepEqual(await axe(page), []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}

@@ -1,5 +1,7 @@
-// Shared by the lab's end-to-end tests (lab, course, hostile, lab-embed): opening the lab and
-// the strings it shows.
+// Shared by the lab's end-to-end tests (lab, course, hostile, lab-embed): opening the lab, the
+// strings it shows, and axe-core's verdict on it.
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import sharedEn from '../../www/common/strings/en.js';
 import sharedZh from '../../www/common/strings/zh.js';
 import labEn from '../../www/lab/strings/en.js';
@@ -27,4 +29,15 @@ export async function openLab(env, path = '/lab.html', { viewport = { width: 128
   await page.goto(env.base + path);
   await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready', null, timeout ? { timeout } : {});
   return { page, problems };
+}
+
+const AXE = resolve(fileURLToPath(import.meta.url), '../../../node_modules/axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
