@@ -1,4 +1,4 @@
-// The course (issue 10) in Chromium: a learner plays two levels to the win by stepping,
+// The course in Chromium: a learner plays two levels to the win by stepping,
 // through the fix, to the next level, in English and in Chinese; progress survives a reload;
 // keyboard-only stepping keeps the focus; and axe-core finds no serious or critical
 // accessibility violation on the lab in either language or on a 375 px phone.
@@ -8,22 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { LAB_STRINGS } from '../../www/lab/strings.js';
+import { STRINGS, axe, openLab as open } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
-async function openLab(path = '/lab.html', viewport = { width: 1280, height: 900 }) {
-  const page = await env.browser.newPage({ viewport });
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-  await page.goto(env.base + path);
-  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
-  return { page, problems };
-}
+const openLab = (path, viewport) => open(env, path, { viewport });
 
 const thread = (i) => `.thread[data-thread="${i}"]`;
 const stage = (page) => page.getAttribute('#level', 'data-stage');
@@ -50,7 +42,7 @@ async function fixWith(page, file) {
 
 /** Plays levels 1 and 2 by stepping, fixes each, and arrives at level 3. */
 async function playTwoLevels(page, lang) {
-  const S = LAB_STRINGS[lang];
+  const S = STRINGS[lang];
   assert.equal(await page.getAttribute('#level', 'data-level'), 'counter_lost_update');
   assert.equal(await stage(page), 'goal');
   // The explorer waits for a first try.
@@ -97,7 +89,7 @@ async function playTwoLevels(page, lang) {
 for (const lang of ['en', 'zh']) {
   test(`a learner plays two levels, fixes each and moves on (${lang}); progress survives a reload`, { timeout: 120_000 }, async () => {
     const { page, problems } = await openLab(`/lab.html?lang=${lang}`);
-    const S = LAB_STRINGS[lang];
+    const S = STRINGS[lang];
     assert.equal(await page.textContent('#level-concept'), S['level.chapter'].replace('{n}', '1').replace('{total}', String(await page.$$eval('#path li', (l) => l.length))).replace('{concept}', S['concept.atomicity']));
     await playTwoLevels(page, lang);
     if (lang === 'zh') {
@@ -157,15 +149,6 @@ test('keyboard-only stepping keeps the focus in the thread’s column', async ()
   assert.deepEqual(problems, []);
   await page.close();
 });
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axe(page) {
-  await page.addScriptTag({ path: resolve(ROOT, 'node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 for (const [lang, viewport] of [['en', { width: 1280, height: 900 }], ['zh', { width: 1280, height: 900 }], ['en', { width: 375, height: 812 }], ['zh', { width: 375, height: 812 }]]) {
   test(`axe-core: no serious or critical violations (${lang}, ${viewport.width} px)`, { timeout: 60_000 }, async () => {

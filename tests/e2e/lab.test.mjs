@@ -1,4 +1,4 @@
-// The interleaving lab in Chromium (issue 4): stepping a preset by hand to a lost update, the
+// The interleaving lab in Chromium: stepping a preset by hand to a lost update, the
 // worker's exhaustive explorer agreeing with the native command, a shared link restoring the
 // same state, parse errors in place, cancelling, and a worker that survives bad messages.
 import { after, before, test } from 'node:test';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { LAB_STRINGS } from '../../www/lab/strings.js';
+import { LAB_TABLES, SHARED_TABLES, STRINGS, openLab as open } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
@@ -17,15 +17,7 @@ before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
 /** Opens the lab (optionally at a URL suffix) and waits until its wasm and program are loaded. */
-async function openLab(path = '/lab.html') {
-  const page = await env.browser.newPage();
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-  await page.goto(env.base + path);
-  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
-  return { page, problems };
-}
+const openLab = (path) => open(env, path);
 
 async function choosePreset(page, name, model) {
   await page.selectOption('#preset', name);
@@ -264,6 +256,31 @@ test('the lab worker answers a malformed message with an error and keeps working
   await page.close();
 });
 
+test('the explorer declares its report, the one stretch it cannot post in, as blocking work', async () => {
+  const { page, problems } = await openLab();
+  const progress = await page.evaluate(async () => {
+    const w = new Worker(new URL('www/lab/explore-worker.js', location.href), { type: 'module' });
+    const got = [];
+    const done = new Promise((ok) => w.addEventListener('message', (e) => {
+      if (e.data.type === 'progress') got.push(e.data);
+      if (e.data.type === 'result' || e.data.type === 'error') ok(e.data.type);
+    }));
+    const body = (n) => `thread T${n} {\n  i = 0\n  while i < 20 {\n    x = x + 1\n    i = i + 1\n  }\n}\n`;
+    w.postMessage({ id: 1, kind: 'exhaustive', src: `shared x = 0\n${[1, 2, 3].map(body).join('')}`, model: 'sc', options: { max_states: 50_000 } });
+    const end = await done;
+    w.terminate();
+    return { end, quiet: got.map((p) => p.quiet_ms ?? null), states: got.map((p) => p.states) };
+  });
+  assert.equal(progress.end, 'result');
+  // The last progress, before the report, says how long the worker may be silent; none before.
+  const last = progress.quiet.at(-1);
+  assert.ok(last > 250, `the last progress declares ${last} ms`);
+  assert.deepEqual(progress.quiet.slice(0, -1).filter((q) => q !== null), []);
+  assert.ok(progress.states.at(-1) >= 50_000, 'it ran to its bound');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('random and PCT runs count every run; a replay survives a shared link', async () => {
   const { page, problems } = await openLab();
   await choosePreset(page, 'counter_lost_update', 'sc');
@@ -295,14 +312,16 @@ test('random and PCT runs count every run; a replay survives a shared link', asy
 
 test('every level on the path is listed, and every string exists in English and Chinese', async () => {
   const { page, problems } = await openLab();
-  const levels = await page.evaluate(() => import('./www/lab/view.js').then((m) => m.LEVELS.map((l) => l.name)));
+  const levels = await page.evaluate(() => window.__lab.levels());
   const path = (await readFile(resolve(ROOT, 'lessons/path.txt'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   assert.deepEqual(levels, path, 'one level per line of lessons/path.txt, in order');
   assert.deepEqual(await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean)), path);
   assert.deepEqual(await page.$$eval('#path li', (lis) => lis.map((li) => li.dataset.level)), path);
   for (const text of await page.$$eval('#preset option', (os) => os.map((o) => o.textContent))) assert.ok(!text.includes('`'), `no backticks: ${text}`);
-  const en = Object.keys(LAB_STRINGS.en).sort();
-  assert.deepEqual(Object.keys(LAB_STRINGS.zh).sort(), en, 'the same keys in both languages');
+  const en = Object.keys(STRINGS.en).sort();
+  assert.deepEqual(Object.keys(LAB_TABLES.zh).sort(), Object.keys(LAB_TABLES.en).sort(), 'the same keys in both of the lab\'s files');
+  assert.deepEqual(Object.keys(SHARED_TABLES.zh).sort(), Object.keys(SHARED_TABLES.en).sort(), 'the same keys in both shared files');
+  for (const key of Object.keys(LAB_TABLES.en)) assert.ok(!Object.hasOwn(SHARED_TABLES.en, key), `${key} is the lab's or shared, not both`);
   const html = await readFile(resolve(ROOT, 'lab.html'), 'utf8');
   for (const [, key] of html.matchAll(/data-t="([^"]+)"/g)) assert.ok(en.includes(key), `lab.html uses ${key}`);
   // Every message key the core writes (src/sim/messages.rs) and the worker sends has a string.
@@ -316,8 +335,9 @@ test('every level on the path is listed, and every string exists in English and 
   for (const key of keys) assert.ok(en.includes(key), `a string for the core's message ${key}`);
   // Switching to Chinese relabels the page and the stepper, and is remembered.
   await page.selectOption('#lang', 'zh');
-  assert.equal(await page.textContent('h1'), LAB_STRINGS.zh.heading);
-  assert.equal(await page.textContent(`${thread(0)} button.stmt`), LAB_STRINGS.zh['btn.statement']);
+  await page.waitForFunction(() => document.documentElement.lang === 'zh'); // its strings load first
+  assert.equal(await page.textContent('h1'), STRINGS.zh.heading);
+  assert.equal(await page.textContent(`${thread(0)} button.stmt`), STRINGS.zh['btn.statement']);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -353,6 +373,7 @@ test('in Chinese, the stepper, its blocked reasons, failures and parse errors ar
   assert.equal(await page.textContent('#editor-msg .where'), '第 3 行，第 3 列：`observe` 是关键字，不能用作语句');
   // Switching back to English rewords the same data.
   await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   assert.equal(await page.textContent('#editor-msg .where'), 'line 3, column 3: `observe` is a keyword and cannot be used as a statement');
   assert.deepEqual(problems, []);
   await page.close();

@@ -1,11 +1,13 @@
-// The lab's language switch: the same choice as the playground's (./i18n.js), with the lab's
-// own strings, so that the lab never loads the main page's string table.
-import { LAB_STRINGS } from './strings.js';
-import { createI18n } from '../common/i18n.js';
+// The lab's language functions: the same choice as every view's (www/common/i18n.js), over the
+// shared strings (www/common/strings/) and the lab's own (./strings/LANG.js), loading only the
+// language chosen. `say` words a message from the core.
+import { loadI18n } from '../common/i18n.js';
 
 export { fill } from '../common/i18n.js';
 
-export const { t, getLang, setLang, onLang, applyStatic } = createI18n(LAB_STRINGS, 't');
+const i18n = await loadI18n((lang) => import(`./strings/${lang}.js`), 't');
+
+export const { t, getLang, setLang, onLang, applyStatic } = i18n;
 
 /**
  * A message from the core, `{key, ...fields}`, in the current language. A field is a plain

@@ -25,140 +25,157 @@ export function neverHolds(never, r) {
  * when a hint or a win changed the explorer's lock or the path.
  */
 export function levelPanel(els, levels, hooks) {
-  let entry = null;
-  let stage = 'goal';
-  let shown = 0;
-  let tried = false;
-  let note = null;
-  /** The editor holds a program other than the lesson's own: then the explorer is free. */
-  let edited = false;
+  return new LevelPanel(els, levels, hooks);
+}
 
-  function open(e) {
-    entry = e;
-    shown = 0;
-    tried = false;
-    edited = false;
-    note = null;
+class LevelPanel {
+  constructor(els, levels, hooks) {
+    Object.assign(this, { els, levels, hooks });
+    /** The level shown ({ name, text, level, program }), or null for the learner's own program. */
+    this.current = null;
+    this.stage = 'goal';
+    /** Hints shown so far; whether the learner has tried (a run that ended in the stepper). */
+    this.shown = 0;
+    this.tried = false;
+    /** A message under the goal ({key, ...fields}), or null. */
+    this.note = null;
+    /** The editor holds a program other than the lesson's own: then the explorer is free. */
+    this.edited = false;
+    els.hintBtn.addEventListener('click', () => this.nextHint());
+  }
+
+  /** The level shown, or null. */
+  entry() {
+    return this.current;
+  }
+
+  open(e) {
+    Object.assign(this, { current: e, shown: 0, tried: false, edited: false, note: null });
     const s = e ? stageOf(e.name) : 'new';
-    stage = s === 'fixed' ? 'fixed' : s === 'won' ? 'fix' : 'goal';
-    render();
+    this.stage = s === 'fixed' ? 'fixed' : s === 'won' ? 'fix' : 'goal';
+    this.render();
   }
 
   /** After every move in the stepper: has the goal been reached? */
-  function onView(view, { src, model, goalMet }) {
-    if (!entry) return;
-    if (view.status.status !== 'running') tried = true;
-    edited = src !== entry.program;
-    note = null;
-    if (stage === 'goal') {
-      if (src !== entry.program) note = { key: 'level.edited' };
-      else if (model !== entry.level.model) note = { key: 'level.otherModel', model: t(`model.${entry.level.model}`) };
-      else if (goalMet()) {
-        stage = 'won';
-        record(entry.name, 'won');
-        hooks.changed();
-      }
+  onView(view, { src, model, goalMet }) {
+    const e = this.current;
+    if (!e) return;
+    if (view.status.status !== 'running') this.tried = true;
+    this.edited = src !== e.program;
+    this.note = null;
+    if (this.stage === 'goal') {
+      if (src !== e.program) this.note = { key: 'level.edited' };
+      else if (model !== e.level.model) this.note = { key: 'level.otherModel', model: t(`model.${e.level.model}`) };
+      else if (goalMet()) this.reach('won');
     }
-    render();
+    this.render();
   }
 
   /** After an exploration: in the fix stage, does the learner's program make the failure
    * unreachable? `missing` is text the fix must keep and the program lacks (or ''). */
-  function onResult(r, { src, model, missing }) {
-    if (!entry || stage !== 'fix' || r.kind !== 'exhaustive') return;
-    const fixWin = entry.level.fix_win;
-    if (model !== entry.level.model) note = { key: 'fix.otherModel', model: t(`model.${entry.level.model}`) };
-    else if (!r.complete) note = { key: 'fix.incomplete' };
-    else if (missing) note = { key: 'fix.keep', text: missing };
-    else if (src === entry.program || !neverHolds(fixWin, r)) note = { key: 'fix.still' };
+  onResult(r, { src, model, missing }) {
+    const e = this.current;
+    if (!e || this.stage !== 'fix' || r.kind !== 'exhaustive') return;
+    if (model !== e.level.model) this.note = { key: 'fix.otherModel', model: t(`model.${e.level.model}`) };
+    else if (!r.complete) this.note = { key: 'fix.incomplete' };
+    else if (missing) this.note = { key: 'fix.keep', text: missing };
+    else if (src === e.program || !neverHolds(e.level.fix_win, r)) this.note = { key: 'fix.still' };
     else {
-      note = null;
-      stage = 'fixed';
-      record(entry.name, 'fixed');
-      hooks.changed();
+      this.note = null;
+      this.reach('fixed');
     }
-    render();
+    this.render();
   }
 
-  function nextEntry() {
-    const i = levels.findIndex((l) => l.name === entry?.name);
-    return i >= 0 ? levels[i + 1] ?? null : null;
+  /** The level reached `stage` ('won' or 'fixed'): remembered, and the page told. */
+  reach(stage) {
+    this.stage = stage;
+    record(this.current.name, stage);
+    this.hooks.changed();
   }
 
-  function render() {
-    els.section.hidden = !entry;
-    els.lock.hidden = !locked();
-    if (!entry) return;
-    const { level } = entry;
+  nextHint() {
+    if (this.current && this.shown < this.current.level.hints.length) this.shown++;
+    this.render();
+    this.hooks.changed();
+    this.els.hints.lastElementChild?.setAttribute('tabindex', '-1');
+    this.els.hints.lastElementChild?.focus();
+  }
+
+  nextEntry() {
+    const i = this.levels.findIndex((l) => l.name === this.current?.name);
+    return i >= 0 ? this.levels[i + 1] ?? null : null;
+  }
+
+  /** The explorer waits for a first try or a hint on the lesson's own program, so that it
+   * does not solve the goal before the learner has tried. */
+  locked() {
+    return this.current !== null && this.stage === 'goal' && !this.tried && this.shown === 0 && !this.edited;
+  }
+
+  render() {
+    const { els, current: e, stage } = this;
+    els.section.hidden = !e;
+    els.lock.hidden = !this.locked();
+    if (!e) return;
+    const { level } = e;
     els.section.dataset.stage = stage;
-    els.section.dataset.level = entry.name;
-    const n = levels.indexOf(entry) + 1;
-    els.concept.textContent = t('level.chapter', { n, total: levels.length, concept: t(`concept.${level.concept}`) });
+    els.section.dataset.level = e.name;
+    const n = this.levels.indexOf(e) + 1;
+    els.concept.textContent = t('level.chapter', { n, total: this.levels.length, concept: t(`concept.${level.concept}`) });
     fill(els.title, tr(level.title));
     els.model.textContent = t('level.model', { model: t(`model.${level.model}`) });
-    els.goal.replaceChildren();
-    const goalHead = el('b', '', stage === 'goal' || stage === 'won' ? t('level.goal') : t('level.fixGoal'));
+    const goal = stage === 'goal' || stage === 'won';
     const goalText = el('span');
-    fill(goalText, stage === 'goal' || stage === 'won' ? tr(level.goal) : tr(level.fix));
-    els.goal.append(goalHead, ' ', goalText);
-    els.note.hidden = !note;
-    if (note) {
-      fill(els.note, t(note.key, note));
-      if (note.key === 'level.edited') {
-        const b = el('button', 'restore', t('level.restore'));
-        b.addEventListener('click', () => hooks.restore());
-        els.note.append(' ', b);
-      }
-    }
+    fill(goalText, goal ? tr(level.goal) : tr(level.fix));
+    els.goal.replaceChildren(el('b', '', goal ? t('level.goal') : t('level.fixGoal')), ' ', goalText);
+    this.renderNote();
     els.hints.replaceChildren();
-    level.hints.slice(0, shown).forEach((h) => {
+    level.hints.slice(0, this.shown).forEach((h) => {
       const li = el('li');
       fill(li, tr(h));
       els.hints.append(li);
     });
-    els.hintBtn.textContent = shown < level.hints.length
-      ? t('level.hint', { k: shown + 1, n: level.hints.length })
+    els.hintBtn.textContent = this.shown < level.hints.length
+      ? t('level.hint', { k: this.shown + 1, n: level.hints.length })
       : t('level.noMoreHints');
-    els.hintBtn.disabled = shown >= level.hints.length;
-    renderDone();
+    els.hintBtn.disabled = this.shown >= level.hints.length;
+    this.renderDone();
+  }
+
+  renderNote() {
+    const { els, note } = this;
+    els.note.hidden = !note;
+    if (!note) return;
+    fill(els.note, t(note.key, note));
+    if (note.key === 'level.edited') {
+      const b = el('button', 'restore', t('level.restore'));
+      b.addEventListener('click', () => this.hooks.restore());
+      els.note.append(' ', b);
+    }
   }
 
   /** The success panel: what happened and the fix to make, or the fix's success and the way on. */
-  function renderDone() {
-    const box = els.done;
+  renderDone() {
+    const { stage } = this;
+    const box = this.els.done;
     box.replaceChildren();
     box.dataset.stage = stage;
     box.hidden = stage !== 'won' && stage !== 'fixed';
     if (box.hidden) return;
-    const { level } = entry;
+    const { level } = this.current;
     const p = (text) => { const e = el('p'); fill(e, text); return e; };
     if (stage === 'won') {
       const go = el('button', 'primary start-fix', t('level.startFix'));
-      go.addEventListener('click', () => { stage = 'fix'; note = null; render(); hooks.startFix(); });
+      go.addEventListener('click', () => { this.stage = 'fix'; this.note = null; this.render(); this.hooks.startFix(); });
       box.append(el('h3', '', t('level.won')), p(tr(level.won)), p(t('level.nextFix', { fix: tr(level.fix) })), go);
     } else {
       box.append(el('h3', '', t('level.fixed')), p(tr(level.fixed)));
-      const next = nextEntry();
+      const next = this.nextEntry();
       const go = el('button', 'primary next-level', next ? t('level.next', { title: plain(next.level.title) }) : t('level.pathDone'));
       go.disabled = !next;
-      if (next) go.addEventListener('click', () => hooks.next(next.name));
+      if (next) go.addEventListener('click', () => this.hooks.next(next.name));
       box.append(go);
     }
   }
-
-  els.hintBtn.addEventListener('click', () => {
-    if (entry && shown < entry.level.hints.length) shown++;
-    render();
-    hooks.changed();
-    els.hints.lastElementChild?.setAttribute('tabindex', '-1');
-    els.hints.lastElementChild?.focus();
-  });
-
-  /** The explorer waits for a first try or a hint on the lesson's own program, so that it
-   * does not solve the goal before the learner has tried. */
-  function locked() {
-    return entry !== null && stage === 'goal' && !tried && shown === 0 && !edited;
-  }
-
-  return { open, onView, onResult, render, locked, entry: () => entry, stage: () => stage };
 }

@@ -29,6 +29,15 @@ function bars(r) {
  * `stale` when the program or model changed since, so its schedules no longer apply;
  * `names(schedule)` writes a schedule with thread names. */
 export function renderResults(els, r, replay, stale = false, names = (s) => s) {
+  const exhaustive = r.kind === 'exhaustive';
+  const cutShort = exhaustive ? !r.complete : Boolean(r.cancelled);
+  renderSummary(els, r, stale);
+  renderHistogram(els.histogram, r, replay, stale);
+  renderFailures(els.failures, r, { replay, stale, names, cutShort });
+}
+
+/** The one-line summary, and what limits what it says (a limit hit, a cut short run, a stale result). */
+function renderSummary(els, r, stale) {
   const kind = t(`kind.${r.kind?.kind ?? r.kind}`);
   const exhaustive = r.kind === 'exhaustive';
   if (exhaustive) {
@@ -40,7 +49,6 @@ export function renderResults(els, r, replay, stale = false, names = (s) => s) {
       kind, runs: fmt(r.runs), ms: fmt(Math.round(r.elapsed_ms)), rate: fmt(r.runs_per_second), seed: r.seed,
     });
   }
-  const cutShort = exhaustive ? !r.complete : Boolean(r.cancelled);
   const notes = [];
   if (r.stopped?.reason === 'state_limit') notes.push(t('explore.stateLimit', { limit: fmt(r.stopped.limit) }));
   if (r.stopped?.reason === 'cancelled' || r.cancelled) notes.push(t('explore.cancelledNote'));
@@ -51,11 +59,15 @@ export function renderResults(els, r, replay, stale = false, names = (s) => s) {
   if (stale) notes.push(t('explore.stale'));
   els.notes.textContent = notes.join(' · ');
   els.notes.hidden = notes.length === 0;
+}
 
+/** One bar per outcome, failure and unfinished runs, each with its count and share and a button
+ * that replays its schedule. */
+function renderHistogram(ol, r, replay, stale) {
   const all = bars(r);
   const total = all.reduce((s, b) => s + b.count, 0);
   const max = Math.max(1, ...all.map((b) => b.count));
-  els.histogram.replaceChildren();
+  ol.replaceChildren();
   for (const b of all) {
     const li = el('li', b.cls);
     if (b.outcome !== undefined) li.dataset.outcome = b.outcome;
@@ -76,13 +88,17 @@ export function renderResults(els, r, replay, stale = false, names = (s) => s) {
       btn.addEventListener('click', () => replay(b.schedule, b.replayLabel));
       li.append(btn);
     }
-    els.histogram.append(li);
+    ol.append(li);
   }
+}
 
-  els.failures.replaceChildren();
+/** The failures, each with its message, its shortest schedule and a button to replay it; or
+ * that none was found (and whether that is for every schedule or only those tried). */
+function renderFailures(ul, r, { replay, stale, names, cutShort }) {
+  ul.replaceChildren();
   if (!r.failures.length) {
-    const none = exhaustive ? (cutShort ? 'failures.noneSoFar' : 'failures.none') : (cutShort ? 'failures.noneSoFar' : 'failures.noneSampled');
-    els.failures.append(el('li', `hint none ${cutShort ? 'incomplete' : ''}`, t(none, { runs: fmt(r.runs ?? 0) })));
+    const none = cutShort ? 'failures.noneSoFar' : r.kind === 'exhaustive' ? 'failures.none' : 'failures.noneSampled';
+    ul.append(el('li', `hint none ${cutShort ? 'incomplete' : ''}`, t(none, { runs: fmt(r.runs ?? 0) })));
   }
   for (const f of r.failures) {
     const li = el('li', 'failure');
@@ -93,14 +109,13 @@ export function renderResults(els, r, replay, stale = false, names = (s) => s) {
     btn.dataset.schedule = f.schedule_text;
     btn.setAttribute('aria-label', t('outcome.replayOf', { what: t(`fail.${f.kind}`) }));
     btn.disabled = stale;
-    const message = say(f.detail);
     btn.addEventListener('click', () => replay(f.schedule_text, f.detail));
     head.append(' ', btn);
-    const text = el('div', 'message', message);
+    const text = el('div', 'message', say(f.detail));
     text.dataset.key = f.detail.key;
     const sched = el('code', 'sched', names(f.schedule_text) || '—');
     sched.dataset.schedule = f.schedule_text;
     li.append(head, text, sched);
-    els.failures.append(li);
+    ul.append(li);
   }
 }

@@ -91,110 +91,121 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     col.dataset.run = tv.run;
     const head = el('h3', '', code.name + ' ');
     head.append(el('span', 'badge', t(`thread.${tv.run}`)));
-    col.append(head);
-
-    // The code, one row per statement; the current one carries the ▶ and its atomic steps.
-    const texts = statementTexts(lines, code.statements);
-    const ol = el('ol', 'code');
-    code.statements.forEach((s, si) => {
-      const li = el('li', 'stmt');
-      li.dataset.stmt = String(si);
-      li.dataset.line = String(s.line);
-      const current = tv.stmt === si;
-      if (current) {
-        li.classList.add('current');
-        li.setAttribute('aria-current', 'step');
-      }
-      const row = el('div', 'src');
-      row.style.paddingLeft = `${texts[si].indent}ch`;
-      row.append(el('span', 'pc', current ? '▶' : ''), el('code', '', texts[si].text || '…'));
-      li.append(row);
-      const steps = code.steps.map((st, i) => ({ ...st, i })).filter((st) => st.stmt === si);
-      if (showSteps || (current && steps.length > 1)) {
-        const sl = el('ol', 'steps');
-        for (const st of steps) {
-          const sli = el('li', st.i === tv.pc ? 'step now' : 'step', say(st.text));
-          sli.dataset.step = String(st.i);
-          sl.append(sli);
-        }
-        li.append(sl);
-      }
-      ol.append(li);
-    });
-    const end = el('li', tv.run === 'done' ? 'end current' : 'end');
-    const endRow = el('div', 'src');
-    endRow.append(el('span', 'pc', tv.run === 'done' ? '▶' : ''), el('span', 'hint', t('code.done')));
-    end.append(endRow);
-    ol.append(end);
-    col.append(ol);
-
-    // Buttons: the whole statement, one step (the newest value, as the core's statement step
-    // does), and whatever else the model allows: other writes to read, flushes, wakeups.
-    const mine = byThread[ti];
-    const steps = mine.filter((c) => c.kind === 'step');
-    const btns = el('div', 'btns');
-    const stmtBtn = el('button', 'stmt', t('btn.statement'));
-    stmtBtn.setAttribute('aria-label', t('btn.statementFor', { thread: code.name }));
-    stmtBtn.disabled = steps.length === 0;
-    stmtBtn.addEventListener('click', () => on.statement(ti));
-    const stepBtn = el('button', 'step', t('btn.step'));
-    stepBtn.setAttribute('aria-label', t('btn.stepFor', { thread: code.name }));
-    stepBtn.disabled = steps.length === 0;
-    if (steps.length) {
-      const last = steps[steps.length - 1];
-      stepBtn.dataset.choice = last.choice;
-      stepBtn.title = say(last.text);
-      stepBtn.addEventListener('click', () => on.choose(last.choice));
-    }
-    btns.append(stmtBtn, stepBtn);
-    col.append(btns);
+    const { btns, extra } = threadButtons(code, ti, byThread[ti], on);
+    col.append(head, codeList(lines, code, tv, showSteps), btns);
     const why = view.why?.[ti];
     if (why && tv.run !== 'done') {
       const p = el('p', 'why', say(why));
       p.dataset.why = why.key;
       col.append(p);
     }
-    const extra = [...(steps.length > 1 ? steps.slice(0, -1) : []), ...mine.filter((c) => c.kind !== 'step')];
-    if (extra.length) {
-      const box = el('div', 'extra');
-      box.append(el('span', 'hint', t('label.extra')));
-      for (const c of extra) {
-        const b = el('button', `choice ${c.kind}`, choiceLabel(c));
-        b.setAttribute('aria-label', `${code.name}: ${choiceLabel(c)}`);
-        b.dataset.choice = c.choice;
-        b.title = say(c.text);
-        b.addEventListener('click', () => on.choose(c.choice));
-        box.append(b);
-      }
-      col.append(box);
-    }
-
-    if (tv.registers.length) {
-      col.append(el('h4', '', t('label.registers')), pairs(tv.registers, 'regs'));
-    }
-    if (tv.temps.some(([, v]) => v !== 0) || (tv.stmt !== null && code.steps[tv.pc]?.stmt === tv.stmt && tv.pc > (code.statements[tv.stmt]?.first_step ?? 0))) {
-      col.append(el('h4', '', t('label.temps')), pairs(tv.temps, 'temps'));
-    }
-    if (view.model === 'tso') {
-      col.append(el('h4', '', t('label.buffer')));
-      const buf = el('ol', 'buffer');
-      if (!tv.store_buffer.length) buf.append(el('li', 'hint', t('label.empty')));
-      for (const [name, value] of tv.store_buffer) buf.append(el('li', '', `${name} = ${value}`));
-      col.append(buf);
-    }
-    if (view.model === 'ra' && tv.view) {
-      col.append(el('h4', '', t('label.view')));
-      const seen = tv.view.map((pos, vi) => {
-        const v = view.shared[vi];
-        return [`${v?.name ?? vi}`, `#${pos} (${v?.writes?.[pos] ?? '?'})`];
-      });
-      col.append(pairs(seen, 'seen'));
-    }
+    if (extra) col.append(extra);
+    col.append(...threadState(view, code, tv));
     threadsEl.append(col);
   });
   if (focusThread !== undefined) refocus(threadsEl, focusThread, focusClass);
+  renderMemory(memoryEl, program, view);
+}
 
-  // Shared memory and the synchronisation objects.
+/** A thread's code, one row per statement; the current one carries the ▶ and its atomic steps
+ * (every statement's, with `showSteps`). */
+function codeList(lines, code, tv, showSteps) {
+  const texts = statementTexts(lines, code.statements);
+  const ol = el('ol', 'code');
+  code.statements.forEach((s, si) => {
+    const li = el('li', 'stmt');
+    li.dataset.stmt = String(si);
+    li.dataset.line = String(s.line);
+    const current = tv.stmt === si;
+    if (current) {
+      li.classList.add('current');
+      li.setAttribute('aria-current', 'step');
+    }
+    const row = el('div', 'src');
+    row.style.paddingLeft = `${texts[si].indent}ch`;
+    row.append(el('span', 'pc', current ? '▶' : ''), el('code', '', texts[si].text || '…'));
+    li.append(row);
+    const steps = code.steps.map((st, i) => ({ ...st, i })).filter((st) => st.stmt === si);
+    if (showSteps || (current && steps.length > 1)) {
+      const sl = el('ol', 'steps');
+      for (const st of steps) {
+        const sli = el('li', st.i === tv.pc ? 'step now' : 'step', say(st.text));
+        sli.dataset.step = String(st.i);
+        sl.append(sli);
+      }
+      li.append(sl);
+    }
+    ol.append(li);
+  });
+  const end = el('li', tv.run === 'done' ? 'end current' : 'end');
+  const endRow = el('div', 'src');
+  endRow.append(el('span', 'pc', tv.run === 'done' ? '▶' : ''), el('span', 'hint', t('code.done')));
+  end.append(endRow);
+  ol.append(end);
+  return ol;
+}
+
+/** A thread's buttons: the whole statement, one step (the newest value, as the core's
+ * statement step does), and whatever else the model allows (`mine`, the thread's enabled
+ * choices): other writes to read, flushes, wakeups. */
+function threadButtons(code, ti, mine, on) {
+  const steps = mine.filter((c) => c.kind === 'step');
+  const btns = el('div', 'btns');
+  const stmtBtn = el('button', 'stmt', t('btn.statement'));
+  stmtBtn.setAttribute('aria-label', t('btn.statementFor', { thread: code.name }));
+  stmtBtn.disabled = steps.length === 0;
+  stmtBtn.addEventListener('click', () => on.statement(ti));
+  const stepBtn = el('button', 'step', t('btn.step'));
+  stepBtn.setAttribute('aria-label', t('btn.stepFor', { thread: code.name }));
+  stepBtn.disabled = steps.length === 0;
+  if (steps.length) {
+    const last = steps[steps.length - 1];
+    stepBtn.dataset.choice = last.choice;
+    stepBtn.title = say(last.text);
+    stepBtn.addEventListener('click', () => on.choose(last.choice));
+  }
+  btns.append(stmtBtn, stepBtn);
+  const extra = [...(steps.length > 1 ? steps.slice(0, -1) : []), ...mine.filter((c) => c.kind !== 'step')];
+  if (!extra.length) return { btns, extra: null };
+  const box = el('div', 'extra');
+  box.append(el('span', 'hint', t('label.extra')));
+  for (const c of extra) {
+    const b = el('button', `choice ${c.kind}`, choiceLabel(c));
+    b.setAttribute('aria-label', `${code.name}: ${choiceLabel(c)}`);
+    b.dataset.choice = c.choice;
+    b.title = say(c.text);
+    b.addEventListener('click', () => on.choose(c.choice));
+    box.append(b);
+  }
+  return { btns, extra: box };
+}
+
+/** What a thread holds: its registers, its temporaries mid-statement, its store buffer (tso)
+ * or its view of each variable's writes (ra). */
+function threadState(view, code, tv) {
+  const out = [];
+  if (tv.registers.length) out.push(el('h4', '', t('label.registers')), pairs(tv.registers, 'regs'));
+  if (tv.temps.some(([, v]) => v !== 0) || (tv.stmt !== null && code.steps[tv.pc]?.stmt === tv.stmt && tv.pc > (code.statements[tv.stmt]?.first_step ?? 0))) {
+    out.push(el('h4', '', t('label.temps')), pairs(tv.temps, 'temps'));
+  }
+  if (view.model === 'tso') {
+    const buf = el('ol', 'buffer');
+    if (!tv.store_buffer.length) buf.append(el('li', 'hint', t('label.empty')));
+    for (const [name, value] of tv.store_buffer) buf.append(el('li', '', `${name} = ${value}`));
+    out.push(el('h4', '', t('label.buffer')), buf);
+  }
+  if (view.model === 'ra' && tv.view) {
+    const seen = tv.view.map((pos, vi) => {
+      const v = view.shared[vi];
+      return [`${v?.name ?? vi}`, `#${pos} (${v?.writes?.[pos] ?? '?'})`];
+    });
+    out.push(el('h4', '', t('label.view')), pairs(seen, 'seen'));
+  }
+  return out;
+}
+
+/** Shared memory (with every write, under ra) and the synchronisation objects. */
+function renderMemory(memoryEl, program, view) {
   memoryEl.replaceChildren(el('h3', '', t('label.shared')));
   const vars = el('dl', 'vars');
   for (const v of view.shared) {
@@ -209,6 +220,12 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     vars.append(d);
   }
   memoryEl.append(vars);
+  const sync = syncObjects(program, view);
+  if (sync.children.length) memoryEl.append(sync);
+}
+
+/** The mutexes and who holds each, the semaphores' counts, the condition variables' sleepers. */
+function syncObjects(program, view) {
   const sync = el('ul', 'sync');
   const name = (i) => program.threads[i]?.name ?? String(i);
   for (const [m, holder] of view.mutexes) {
@@ -228,7 +245,7 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     li.append(el('b', '', sleepers.length ? t('label.sleepers', { names: sleepers.map(name).join(', ') }) : t('label.noSleepers')));
     sync.append(li);
   }
-  if (sync.children.length) memoryEl.append(sync);
+  return sync;
 }
 
 /** Puts the focus back in thread `ti`'s column after a re-render: on the same kind of button

@@ -1,0 +1,136 @@
+// The stepper's controller: a LabSession (the page's wasm) for the program in the editor, the
+// learner's moves, and a schedule from the explorer replayed step by step. It renders through
+// stepper.js and keeps the URL's hash in step with what is shown.
+import { say, t } from './i18n.js';
+import { $, levelOf, saveHash, showNote, syncRunButtons } from './page.js';
+import { engine, engineFailed, oversize, parseError } from './engine.js';
+import { renderBackdrop, showEditorError } from './editor.js';
+import { clearResults } from './explorer.js';
+import { el, namedChoice, namedSchedule, renderStepper, statusKind, statusText } from './stepper.js';
+
+/** Starts a session for `text` under `model`, taking `schedule`; false (and the error shown in
+ * the editor) if the text does not parse. */
+export function open(lab, text, model, schedule = '', { quiet = false } = {}) {
+  const tooBig = oversize(lab, text);
+  if (tooBig) {
+    showEditorError(lab, { error: tooBig });
+    return false;
+  }
+  let s;
+  try {
+    s = new lab.wasm.LabSession(text, model);
+  } catch (err) {
+    if (typeof err !== 'string') return engineFailed(lab, err);
+    showEditorError(lab, parseError(err));
+    return false;
+  }
+  lab.session?.free();
+  lab.session = s;
+  lab.src = text;
+  lab.model = model;
+  const opened = engine(lab, () => {
+    lab.program = JSON.parse(s.program());
+    let v = JSON.parse(schedule ? s.replay(schedule) : s.view());
+    let refused = null;
+    // A schedule the core refuses as a whole (too long): open at the start and say why.
+    if (v.error !== undefined) [refused, v] = [v.error, JSON.parse(s.view())];
+    return { v, refused };
+  });
+  if (!opened) return false;
+  showEditorError(lab, null);
+  if (quiet) delete opened.v.replay_error;
+  setView(lab, opened.v);
+  if (opened.refused && !quiet) showNote(opened.refused);
+  clearResults(lab);
+  return true;
+}
+
+/** Takes the core's view `v` (after a move) as the stepper's state and shows it. */
+export function setView(lab, v) {
+  if (!v || v.error !== undefined) return; // a refused choice leaves the state as it was
+  lab.view = v;
+  // Only a replayed link's refused step is reported, until the next move.
+  const note = $('replay-note');
+  note.hidden = !v.replay_error;
+  note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '';
+  render(lab);
+  saveHash(lab);
+  const entry = levelOf(lab, lab.preset);
+  lab.course?.onView(v, { src: lab.src, model: lab.model, goalMet: () => Boolean(entry && lab.session.goal_met(entry.text)) });
+  syncRunButtons(lab);
+}
+
+/** Runs `f(session)`, a move, and shows where it leads; nothing without a session. */
+export function move(lab, f) {
+  if (!lab.session) return;
+  const answer = engine(lab, () => f(lab.session));
+  if (answer !== null) setView(lab, JSON.parse(answer));
+}
+
+/** Draws the stepper, its status line, the schedule and the replay bar. */
+export function render(lab) {
+  const { session, view, program } = lab;
+  if (!session || !view) return;
+  $('stepper-section').classList.toggle('stale', lab.editorError !== null);
+  renderStepper($('threads'), $('memory'), { program, view, src: lab.src, showSteps: $('show-steps').checked }, {
+    statement: (ti) => move(lab, (s) => s.step_statement(ti)),
+    choose: (c) => move(lab, (s) => s.step(c)),
+  });
+  const status = $('run-status');
+  status.dataset.status = statusKind(view);
+  status.textContent = statusText(view);
+  $('schedule').textContent = namedSchedule(program, view.schedule) || '—';
+  $('schedule').dataset.schedule = view.schedule;
+  $('undo').disabled = !view.schedule;
+  renderReplay(lab);
+  renderBackdrop(lab);
+}
+
+/** The replay bar: the plan's steps, the one to take next, or that the learner left it. */
+function renderReplay(lab) {
+  const { plan, view, program } = lab;
+  const bar = $('replay-bar');
+  const taken = view.schedule ? view.schedule.split(',') : [];
+  const onPlan = plan && taken.length <= plan.length && taken.every((c, i) => c === plan[i]);
+  bar.hidden = !plan;
+  if (!plan) return;
+  bar.classList.toggle('diverged', !onPlan);
+  $('replay-title').textContent = onPlan
+    ? t('replay.title', { k: taken.length, n: plan.length }) + (lab.planLabel ? t('replay.label', { label: say(lab.planLabel) }) : '')
+    : t('replay.diverged');
+  $('replay-next').disabled = !onPlan || taken.length >= plan.length;
+  const ol = $('replay-steps');
+  ol.replaceChildren();
+  plan.forEach((c, i) => {
+    const li = el('li', onPlan && i < taken.length ? 'done' : onPlan && i === taken.length ? 'now' : '', namedChoice(program, c));
+    li.dataset.choice = c;
+    ol.append(li);
+  });
+}
+
+/** Loads a schedule from the explorer into the stepper, at its start, to be stepped. */
+export function startReplay(lab, schedule, label) {
+  if (!lab.session) return;
+  lab.plan = schedule ? schedule.split(',') : [];
+  lab.planLabel = label;
+  move(lab, (s) => s.replay(''));
+  $('stepper-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+/** Takes the plan's next step. */
+export function replayNext(lab) {
+  const taken = lab.view.schedule ? lab.view.schedule.split(',').length : 0;
+  if (lab.plan && taken < lab.plan.length) move(lab, (s) => s.step(lab.plan[taken]));
+}
+
+/** Takes the whole plan. */
+export function replayEnd(lab) {
+  if (lab.plan) move(lab, (s) => s.replay(lab.plan.join(',')));
+}
+
+/** Leaves the plan where the stepper is. */
+export function replayStop(lab) {
+  lab.plan = null;
+  render(lab);
+  saveHash(lab);
+}
