@@ -19,7 +19,7 @@ use super::idset::IdSet;
 use super::ledger::{Event, Fate, Ledger, LossReason, Lost, Place};
 use super::log::{LogEntry, Record};
 use super::{ConsumerId, MessageId, Tag};
-use crate::json::{parse, write_array, ObjectWriter, Value};
+use crate::json::{object, parse, write_array, ObjectWriter, Value};
 
 /// Why a JSON text is not the value asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,14 +87,6 @@ fn array<'a>(v: &'a Value, name: &'static str) -> Result<&'a [Value], WireError>
         Some(Value::Array(items)) => Ok(items),
         _ => Err(WireError::Member { name }),
     }
-}
-
-fn object(write: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
-    let mut out = String::new();
-    let mut w = ObjectWriter::new(&mut out);
-    write(&mut w);
-    w.finish();
-    out
 }
 
 /// Writes a loss reason's members (`reason`, and `consumer` when it names one).

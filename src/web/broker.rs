@@ -23,15 +23,7 @@ use crate::broker::{
     AckMode, Broker, BrokerError, ConsumerId, Handled, IdempotentConsumer, Ledger, LogEntry,
     MessageId, Observed, QueueOptions, Tag,
 };
-use crate::json::{write_array, write_str, ObjectWriter};
-
-fn object(write: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
-    let mut out = String::new();
-    let mut w = ObjectWriter::new(&mut out);
-    write(&mut w);
-    w.finish();
-    out
-}
+use crate::json::{object, write_array, write_str, ObjectWriter};
 
 /// `{"key", "text"}`: a refusal the page words by its key, with the core's English as text.
 fn refusal(key: &str, text: &dyn std::fmt::Display) -> String {
