@@ -435,20 +435,8 @@ fn compiling_4n_registers_costs_about_4_times_n() {
 
 // ------------------------------------------------------------------ fuzzing
 
-/// SplitMix64: the same cases on every run and every machine.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+// The crate's one SplitMix64: the same cases on every run and every machine.
+use queue_playground::rng::SplitMix64 as Rng;
 
 /// How many cases a fuzz test runs: `FUZZ_CASES`, or `default` (a second or two).
 pub fn cases(default: usize) -> usize {
@@ -548,7 +536,7 @@ fn lessons() -> Vec<String> {
 fn fuzz_the_front_end_and_a_short_exploration() {
     let seeds = lessons();
     assert!(seeds.len() >= 10);
-    let mut rng = Rng(0x1ab_f00d);
+    let mut rng = Rng::new(0x1ab_f00d);
     let (mut parsed, mut refused) = (0, 0);
     let limits = Limits {
         max_states: 200,
