@@ -49,7 +49,7 @@ pub use engine::{Broker, Died, Published};
 pub use idempotent::{Handled, IdempotentConsumer};
 pub use idset::IdSet;
 pub use ledger::{Event, Ledger, LedgerError, LossReason, Lost, Place};
-pub use log::{LogEntry, Record, RecoverError};
+pub use log::{LedgerCount, LogEntry, Record, RecoverError};
 pub use observed::Observed;
 
 /// `docs/BROKER.md`, whose examples run as doctests.
