@@ -1,4 +1,4 @@
-//! The broker view's wasm exports (issue 9), built alone with `--features broker` into
+//! The broker view's wasm exports, built alone with `--features broker` into
 //! `pkg/broker_bg.wasm`, which only `index.html?view=broker` loads:
 //!
 //! - [`BrokerCore`]: the in-browser broker, run by `www/broker/broker-worker.js`. Every call
