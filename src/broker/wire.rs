@@ -89,6 +89,29 @@ fn array<'a>(v: &'a Value, name: &'static str) -> Result<&'a [Value], WireError>
     }
 }
 
+/// One entry of a snapshot's `fates`: `[id, durable, confirmed, place, consumer]`.
+fn fate_from(f: &Value) -> Result<(MessageId, Fate), WireError> {
+    let id = MessageId(num_at(f, 0, "fates")?);
+    let c = ConsumerId(
+        u32::try_from(num_at(f, 4, "fates")?).map_err(|_| WireError::Member { name: "fates" })?,
+    );
+    let place = match f {
+        Value::Array(items) => match items.get(3).and_then(Value::as_str) {
+            Some("q") => Place::Queued,
+            Some("u") => Place::Unacked(c),
+            Some("f") => Place::InFlight(c),
+            _ => return Err(WireError::Member { name: "fates" }),
+        },
+        _ => return Err(WireError::Member { name: "fates" }),
+    };
+    let fate = Fate {
+        durable: num_at(f, 1, "fates")? != 0,
+        confirmed: num_at(f, 2, "fates")? != 0,
+        place,
+    };
+    Ok((id, fate))
+}
+
 /// Writes a loss reason's members (`reason`, and `consumer` when it names one).
 fn write_reason(w: &mut ObjectWriter<'_>, reason: &LossReason) {
     let (name, c) = match reason {
@@ -411,25 +434,7 @@ pub fn ledger_from_json(text: &str) -> Result<Ledger, WireError> {
     }
     l.processed = processed;
     for f in array(&v, "fates")? {
-        let id = MessageId(num_at(f, 0, "fates")?);
-        let c = ConsumerId(
-            u32::try_from(num_at(f, 4, "fates")?)
-                .map_err(|_| WireError::Member { name: "fates" })?,
-        );
-        let place = match f {
-            Value::Array(items) => match items.get(3).and_then(Value::as_str) {
-                Some("q") => Place::Queued,
-                Some("u") => Place::Unacked(c),
-                Some("f") => Place::InFlight(c),
-                _ => return Err(WireError::Member { name: "fates" }),
-            },
-            _ => return Err(WireError::Member { name: "fates" }),
-        };
-        let fate = Fate {
-            durable: num_at(f, 1, "fates")? != 0,
-            confirmed: num_at(f, 2, "fates")? != 0,
-            place,
-        };
+        let (id, fate) = fate_from(f)?;
         if id.0 >= l.next_message || l.fates.insert(id, fate).is_some() {
             return Err(WireError::Inconsistent);
         }
