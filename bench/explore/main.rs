@@ -23,6 +23,8 @@
 mod baseline;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+// Every counter below is Relaxed: the benchmark explores on one thread, and the counts order
+// no other memory (they are only read back by that thread).
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
