@@ -2,8 +2,8 @@
 # The third README command: measures speed and size and prints one table (see BENCHMARKS.md).
 #   1. installs what is missing (Chromium too) and builds the release wasm (scripts/build.sh);
 #   2. the native queue benchmark: cargo run --release --example queue_bench; and the explorer
-#      benchmark: cargo run --release --example explore_bench (the lab's explorer against
-#      today's, frozen in examples/explore_bench/baseline);
+#      benchmark: the package bench/explore (the lab's explorer against today's, frozen in
+#      bench/explore/baseline; a package of its own, so cargo test never compiles the copy);
 #   3. the browser benchmarks: bench/run.mjs serves the repository as plain static files and
 #      drives /usr/bin/chromium with playwright-core.
 #   4. embedded start-up: bench/embed.mjs, a lesson embedded in a docs page of another origin
@@ -21,8 +21,8 @@ out=${BENCH_OUT:-target/bench/report.md}
 mkdir -p "$(dirname "$out")" target/bench
 printf '[bench] native queue benchmark (cargo run --release --example queue_bench)\n' >&2
 cargo run --quiet --release --example queue_bench -- --json >target/bench/native.json
-printf '[bench] explorer benchmark (cargo run --release --example explore_bench)\n' >&2
-cargo run --quiet --release --example explore_bench -- --json "$@" >target/bench/explore.json
+printf '[bench] explorer benchmark (cargo run --release --manifest-path bench/explore/Cargo.toml)\n' >&2
+cargo run --quiet --release --manifest-path bench/explore/Cargo.toml --target-dir target/explore-bench -- --json "$@" >target/bench/explore.json
 printf '[bench] browser benchmarks (bench/run.mjs, /usr/bin/chromium)\n' >&2
 node bench/run.mjs --native target/bench/native.json --explore target/bench/explore.json --out "$out" --json target/bench/results.json "$@"
 printf '[bench] embedded start-up (bench/embed.mjs)\n' >&2

@@ -670,6 +670,17 @@ impl<'a> ObjectWriter<'a> {
     }
 }
 
+/// One JSON object as a string, its members written by `members`: the one helper every
+/// encoder of a reply or a refusal uses (the broker's wire format, the lab's and the broker's
+/// wasm exports).
+pub fn object(members: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
+    let mut out = String::new();
+    let mut w = ObjectWriter::new(&mut out);
+    members(&mut w);
+    w.finish();
+    out
+}
+
 /// Appends a JSON array, writing each item with `write`.
 pub fn write_array<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut String, &T)) {
     out.push('[');

@@ -324,3 +324,46 @@ fn the_redelivered_flag_survives_through_the_ledger_or_through_the_log() {
     let got = flags_after_recovery(&store, Ledger::default());
     assert_eq!(got, [("a".to_string(), true), ("b".to_string(), false)]);
 }
+
+/// A snapshot that adds up on its own (nothing published, nothing held) but says ids below 5
+/// were handed out, and a log that still has message 3: recovery would take message 3 as
+/// acked and settled, and take one from an acked count of zero. It is refused instead, with
+/// the count and the message named.
+#[test]
+fn a_ledger_that_disagrees_with_the_log_is_refused_not_underflowed() {
+    use queue_playground::broker::wire::{ledger_from_json, ledger_to_json};
+    use queue_playground::broker::LedgerCount;
+    let text = ledger_to_json(&Ledger::default());
+    assert!(text.contains("\"next_message\":0"), "{text}");
+    let ledger = ledger_from_json(&text.replace("\"next_message\":0", "\"next_message\":5"))
+        .expect("the snapshot adds up on its own");
+    let log = [
+        LogEntry {
+            seq: 0,
+            record: Record::Declare {
+                queue: Q.into(),
+                max_length: None,
+            },
+        },
+        LogEntry {
+            seq: 1,
+            record: Record::Publish {
+                queue: Q.into(),
+                message_id: MessageId(3),
+                body: "c".into(),
+            },
+        },
+    ];
+    let err = Broker::recover(&log, ledger).map(|_| ()).unwrap_err();
+    assert_eq!(
+        err,
+        RecoverError::LedgerDisagrees {
+            count: LedgerCount::Acked,
+            message_id: MessageId(3)
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the ledger counts no acked message to take message 3 from: it disagrees with the log"
+    );
+}

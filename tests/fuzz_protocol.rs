@@ -12,20 +12,8 @@ use queue_playground::pipeline::protocol::{
 use queue_playground::pipeline::{Request, MAX_MAXSIZE};
 use serde_json::{json, Value};
 
-/// SplitMix64: the same cases on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+// The crate's one SplitMix64: the same cases on every run and every machine.
+use queue_playground::rng::SplitMix64 as Rng;
 
 fn cases(default: usize) -> usize {
     std::env::var("FUZZ_CASES")
@@ -159,7 +147,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
 
 #[test]
 fn random_requests_decode_within_bounds_or_get_a_small_error_reply() {
-    let mut rng = Rng(0x9107_0c01);
+    let mut rng = Rng::new(0x9107_0c01);
     let n = cases(3000);
     let (mut decoded, mut refused) = (0, 0);
     for i in 0..n {

@@ -3,33 +3,21 @@
 
 use queue_playground::json::{self, parse, Problem, Value, MAX_DEPTH};
 
-/// A small seeded generator, so every run checks the same inputs.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+// The crate's one SplitMix64: the same cases on every run and every machine.
+use queue_playground::rng::SplitMix64 as Rng;
 
 fn random_text(rng: &mut Rng) -> String {
     const PIECES: &[&str] = &[
         "a", "\"", "\\", "\n", "\t", "\u{1}", "中", "😀", "\u{202e}", "<", "/", " ", "\u{7f}", "é",
     ];
     (0..rng.below(12))
-        .map(|_| PIECES[rng.below(PIECES.len() as u64) as usize])
+        .map(|_| PIECES[rng.below(PIECES.len())])
         .collect()
 }
 
 #[test]
 fn strings_round_trip_through_the_writer_and_both_readers() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for _ in 0..5000 {
         let text = random_text(&mut rng);
         let mut out = String::new();
@@ -93,7 +81,7 @@ fn numbers_are_written_to_the_thousandth() {
 
 #[test]
 fn numbers_read_exactly_on_the_fast_path_and_closely_elsewhere() {
-    let mut rng = Rng(3);
+    let mut rng = Rng::new(3);
     for _ in 0..20_000 {
         // Protocol-shaped numbers: ids, counts, epoch milliseconds with up to 3 decimals.
         let whole = rng.below(1 << 41);
@@ -187,17 +175,14 @@ fn never_panics_and_agrees_with_serde_json_on_validity() {
         r#"[true,false,null,{"a":[{}]},"\u00e9\ud83d\ude00",0.25e-2]"#,
     ];
     let alphabet = b"{}[]\",:\\0123456789.eE+-tfnul \n\xff\xe4";
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for _ in 0..20_000 {
-        let mut bytes = seeds[rng.below(2) as usize].as_bytes().to_vec();
+        let mut bytes = seeds[rng.below(2)].as_bytes().to_vec();
         for _ in 0..=rng.below(3) {
-            let i = rng.below(bytes.len() as u64 + 1) as usize;
+            let i = rng.below(bytes.len() + 1);
             match rng.below(3) {
                 0 => bytes.truncate(i),
-                1 => bytes.insert(
-                    i.min(bytes.len()),
-                    alphabet[rng.below(alphabet.len() as u64) as usize],
-                ),
+                1 => bytes.insert(i.min(bytes.len()), alphabet[rng.below(alphabet.len())]),
                 _ if i < bytes.len() => {
                     bytes.remove(i);
                 }

@@ -47,32 +47,66 @@ fn code(src: &str) -> String {
         .join("\n")
 }
 
-/// Every `crate::x::y` / `super::x` path in `text`, as module names relative to `base`.
-fn paths<'a>(text: &'a str, keyword: &str) -> impl Iterator<Item = Vec<&'a str>> + 'a {
+/// Every `crate::x::y` / `super::x` path in `text`, as module names relative to `base`; a grouped
+/// import (`super::{a, b::{c, D}}`, nested to any depth) names each of its paths.
+fn paths(text: &str, keyword: &str) -> Vec<Vec<String>> {
     let needle = format!("{keyword}::");
-    let starts: Vec<usize> = text
-        .match_indices(&needle)
-        .filter(|(i, _)| *i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric())
-        .map(|(i, _)| i + needle.len())
-        .collect();
-    starts.into_iter().map(move |start| {
-        let rest = &text[start..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == ':'))
-            .unwrap_or(rest.len());
-        rest[..end].split("::").filter(|s| !s.is_empty()).collect()
-    })
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices(&needle) {
+        if i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric() {
+            use_tree(&text[i + needle.len()..], &[], &mut out);
+        }
+    }
+    out
 }
 
-fn graph() -> Graph {
-    let mut files = BTreeMap::new();
-    modules(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        "",
-        &mut files,
-    );
+/// Reads the use tree at the start of `rest` (`a::b`, `a::{b, c::d}`, `{..}`), adding each
+/// path it names, after `prefix`, to `out`; returns the bytes it read.
+fn use_tree(rest: &str, prefix: &[String], out: &mut Vec<Vec<String>>) -> usize {
+    let blank = |s: &str| s.len() - s.trim_start().len();
+    let mut path = prefix.to_vec();
+    let mut i = blank(rest);
+    loop {
+        if rest[i..].starts_with('{') {
+            i += 1;
+            loop {
+                i += blank(&rest[i..]);
+                if rest[i..].starts_with('}') {
+                    return i + 1;
+                }
+                let read = use_tree(&rest[i..], &path, out);
+                i += read;
+                i += blank(&rest[i..]);
+                if rest[i..].starts_with(',') {
+                    i += 1;
+                } else if read == 0 || !rest[i..].starts_with('}') {
+                    return i;
+                }
+            }
+        }
+        let len = rest[i..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len() - i);
+        let segment = &rest[i..i + len];
+        i += len;
+        if !segment.is_empty() && segment != "self" {
+            path.push(segment.to_string());
+        }
+        if len > 0 && rest[i..].starts_with("::") {
+            i += 2;
+            continue;
+        }
+        if path.len() > prefix.len() || segment == "self" {
+            out.push(path);
+        }
+        return i;
+    }
+}
+
+/// The module graph of `files` (module name to source text).
+fn graph_of(files: &BTreeMap<String, String>) -> Graph {
     let mut g = Graph::new();
-    for (module, src) in &files {
+    for (module, src) in files {
         let text = code(src);
         let parent = module.rsplit_once("::").map_or("", |(p, _)| p).to_string();
         let mut deps = BTreeSet::new();
@@ -97,6 +131,16 @@ fn graph() -> Graph {
         g.insert(module.clone(), deps);
     }
     g
+}
+
+fn graph() -> Graph {
+    let mut files = BTreeMap::new();
+    modules(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        "",
+        &mut files,
+    );
+    graph_of(&files)
 }
 
 /// A cycle through `start`, if there is one.
@@ -138,6 +182,12 @@ fn no_module_imports_a_module_that_imports_it() {
         g["pipeline::consumer"].contains("pipeline::types"),
         "edges are read: {g:?}"
     );
+    // Through a grouped import: `use crate::sim::{.., explore, ..}`.
+    assert!(
+        g["web::lab"].contains("sim::explore"),
+        "grouped imports are read: {:?}",
+        g["web::lab"]
+    );
     let cycles: Vec<String> = g
         .keys()
         .filter_map(|m| cycle_from(&g, m))
@@ -158,4 +208,42 @@ fn the_check_sees_a_cycle() {
         Some(vec!["a".into(), "b".into(), "c".into()])
     );
     assert_eq!(cycle_from(&g, "d"), None);
+}
+
+#[test]
+fn grouped_imports_are_edges_and_close_cycles() {
+    let paths_of = |text: &str| paths(text, "super");
+    assert_eq!(
+        paths_of("use super::{a, b::{c, D}, self};"),
+        vec![
+            vec!["a".to_string()],
+            vec!["b".into(), "c".into()],
+            vec!["b".into(), "D".into()],
+            vec![],
+        ]
+    );
+    assert_eq!(
+        paths_of("use super::{\n    x::{self, y::{z}},\n};"),
+        vec![
+            vec!["x".to_string()],
+            vec!["x".into(), "y".into(), "z".into()]
+        ]
+    );
+    // m::a imports m::b only through a nested group, and m::b imports m::a: a cycle.
+    let files: BTreeMap<String, String> = [
+        ("m", ""),
+        ("m::a", "use super::{Thing, b::{inner::{Deep}, Other}};"),
+        ("m::b", "use crate::m::a::Item;"),
+        ("m::c", "use super::{a};"),
+    ]
+    .into_iter()
+    .map(|(m, s)| (m.to_string(), s.to_string()))
+    .collect();
+    let g = graph_of(&files);
+    assert!(g["m::a"].contains("m::b"), "{g:?}");
+    assert_eq!(g["m::c"], ["m::a".to_string()].into());
+    assert_eq!(
+        cycle_from(&g, "m::a"),
+        Some(vec!["m::a".into(), "m::b".into()])
+    );
 }

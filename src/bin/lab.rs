@@ -20,9 +20,44 @@ use std::io::Read;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use queue_playground::sim::english::{self, CommandError, USAGE};
-use queue_playground::sim::level::{parse_level, program_text, verify};
-use queue_playground::sim::{explore, parse, Limits, Model};
+use queue_playground::sim::english::{self, parse_error, request_error};
+use queue_playground::sim::level::{parse_level, program_text, verify, Level};
+use queue_playground::sim::request::RequestError;
+use queue_playground::sim::{explore, parse, Limits, Model, ParseError};
+
+/// The command line's usage.
+const USAGE: &str = "usage: lab FILE|- [sc|tso|ra] [--max-states N]";
+
+/// A problem with the command line's arguments or input.
+#[derive(Debug)]
+enum CommandError {
+    /// No program file named.
+    NoFile,
+    /// A flag without its number.
+    NeedsNumber { flag: &'static str },
+    /// A model name that is not one.
+    UnknownModel { name: String },
+    /// The file (or stdin, named `stdin`) could not be read.
+    CannotRead { file: String, error: std::io::Error },
+    /// The program does not parse.
+    Parse { file: String, error: ParseError },
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommandError::NoFile => f.write_str("no program file given"),
+            CommandError::NeedsNumber { flag } => write!(f, "{flag} needs a number"),
+            CommandError::UnknownModel { name } => {
+                f.write_str(&request_error(&RequestError::UnknownModel {
+                    name: name.clone(),
+                }))
+            }
+            CommandError::CannotRead { file, error } => write!(f, "cannot read {file}: {error}"),
+            CommandError::Parse { file, error } => write!(f, "{file}:{}", parse_error(error)),
+        }
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,7 +71,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(code) => code,
         Err(e) => {
-            let text = english::command_error(&e);
+            let text = e.to_string();
             match e {
                 // A parse error reads `FILE:LINE:COL: message`, as compilers write them.
                 CommandError::Parse { .. } => eprintln!("{text}"),
@@ -104,8 +139,7 @@ fn run(args: &[String]) -> Result<ExitCode, CommandError> {
 /// `lab check DIR`: verifies every level on the path in `DIR/path.txt`.
 fn check(dir: &str) -> ExitCode {
     let dir = std::path::Path::new(dir);
-    let read = |name: &str| std::fs::read_to_string(dir.join(name));
-    let path = match read("path.txt") {
+    let path = match std::fs::read_to_string(dir.join("path.txt")) {
         Ok(text) => text,
         Err(e) => {
             eprintln!(
@@ -126,56 +160,14 @@ fn check(dir: &str) -> ExitCode {
         println!("FAIL {name}: {what}");
     };
     for name in &order {
-        let file = format!("{name}.lab");
-        let src = match read(&file) {
-            Ok(s) => s,
-            Err(e) => {
-                say_bad(name, format!("cannot read {file}: {e}"));
-                continue;
-            }
-        };
-        let level = match parse_level(&src) {
-            Ok(l) => l,
-            Err(e) => {
-                say_bad(name, format!("{file}:{e}"));
-                continue;
-            }
-        };
-        let fix_src = match read(&level.fix_file) {
-            Ok(s) => s,
-            Err(e) => {
-                say_bad(name, format!("cannot read {}: {e}", level.fix_file));
-                continue;
-            }
-        };
-        let start = Instant::now();
-        match verify(&level, program_text(&src), &fix_src, &Limits::default()) {
-            Ok(v) => println!(
-                "ok   {name} ({}): goal in {} schedules of {} states; {} makes it unreachable in {} states ({:.2} s)",
-                level.model.name(),
-                v.goal_schedules,
-                v.goal_states,
-                level.fix_file,
-                v.fix_states,
-                start.elapsed().as_secs_f64()
-            ),
-            Err(p) => say_bad(name, english::level_problem(&p, &level.fix_file)),
+        match check_level(dir, name) {
+            Ok(line) => println!("ok   {name} {line}"),
+            Err(what) => say_bad(name, what),
         }
     }
     // A level left off the path would never be played.
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    for f in files.iter().filter(|f| f.ends_with(".lab")) {
-        let name = &f[..f.len() - 4];
-        let is_level = read(f).map(|s| parse_level(&s).is_ok()).unwrap_or(false);
-        if is_level && !order.contains(&name) {
-            say_bad(name, "a level that is not on the path (path.txt)".into());
-        }
+    for name in levels_off_the_path(dir, &order) {
+        say_bad(&name, "a level that is not on the path (path.txt)".into());
     }
     println!("{} levels, {bad} wrong", order.len());
     if bad == 0 {
@@ -183,4 +175,49 @@ fn check(dir: &str) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// One level of `dir`: its goal reachable, its fix making it unreachable; the line to print,
+/// or what is wrong.
+fn check_level(dir: &std::path::Path, name: &str) -> Result<String, String> {
+    let read = |file: &str| {
+        std::fs::read_to_string(dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+    };
+    let file = format!("{name}.lab");
+    let src = read(&file)?;
+    let level: Level = parse_level(&src).map_err(|e| format!("{file}:{e}"))?;
+    let fix_src = read(&level.fix_file)?;
+    let start = Instant::now();
+    let v = verify(&level, program_text(&src), &fix_src, &Limits::default())
+        .map_err(|p| english::level_problem(&p, &level.fix_file))?;
+    Ok(format!(
+        "({}): goal in {} schedules of {} states; {} makes it unreachable in {} states ({:.2} s)",
+        level.model.name(),
+        v.goal_schedules,
+        v.goal_states,
+        level.fix_file,
+        v.fix_states,
+        start.elapsed().as_secs_f64()
+    ))
+}
+
+/// The lessons of `dir` with a level block that `order` (the path) does not list.
+fn levels_off_the_path(dir: &std::path::Path, order: &[&str]) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| f.strip_suffix(".lab"))
+        .filter(|name| !order.contains(name))
+        .filter(|name| {
+            std::fs::read_to_string(dir.join(format!("{name}.lab")))
+                .is_ok_and(|s| parse_level(&s).is_ok())
+        })
+        .map(str::to_string)
+        .collect()
 }

@@ -11,7 +11,7 @@
 //! requeues "to its original position, or as close to the head as possible".
 
 use super::ledger::{Fate, Ledger, LossReason, Lost, Place};
-use super::log::{self, LogEntry, Record, RecoverError};
+use super::log::{self, LedgerCount, LogEntry, Record, RecoverError};
 use super::{
     AckMode, BrokerError, ConsumerId, Delivery, Event, IdSet, MessageId, QueueOptions, Tag,
     MAX_QUEUE_NAME,
@@ -395,75 +395,10 @@ impl Broker {
             b.queues.push(new_queue(name, *options));
         }
         let mut messages = replay.messages;
-        let fates = std::mem::take(&mut b.ledger.fates);
-        let l = &mut b.ledger;
-        for (id, mut fate) in fates {
-            let Some(m) = messages.get_mut(&id) else {
-                if let Place::InFlight(c) = fate.place {
-                    // Acked on delivery and gone from the log: its consumer may still work.
-                    b.orphans.entry(c).or_default().insert(id);
-                    l.fates.insert(id, fate);
-                    continue;
-                }
-                match fate.place {
-                    Place::Queued => l.queued -= 1,
-                    _ => l.unacked -= 1,
-                }
-                let reason = match (fate.durable, fate.confirmed) {
-                    (false, _) => LossReason::BrokerDiedNotDurable,
-                    (true, false) => LossReason::BrokerDiedUnconfirmed,
-                    (true, true) => LossReason::BrokerDiedRecordMissing,
-                };
-                l.lost.push(Lost {
-                    message_id: id,
-                    reason,
-                });
-                continue;
-            };
-            match fate.place {
-                Place::Queued => {}
-                Place::Unacked(_) => {
-                    m.delivered = true;
-                    l.unacked -= 1;
-                    l.queued += 1;
-                }
-                Place::InFlight(_) => {
-                    // Acked on delivery, but its settle record was not persisted: it is back.
-                    m.delivered = true;
-                    l.in_flight -= 1;
-                    l.acked -= 1;
-                    l.queued += 1;
-                    l.resurrected += 1;
-                }
-            }
-            fate.place = Place::Queued;
-            l.fates.insert(id, fate);
-        }
-        // Messages the log has and the ledger thought settled, or never heard of.
-        for &id in messages.keys() {
-            if l.fates.contains_key(&id) {
-                continue;
-            }
-            if id.0 < l.next_message {
-                match l.lost.iter().position(|x| x.message_id == id) {
-                    Some(i) => drop(l.lost.remove(i)),
-                    None => l.acked -= 1,
-                }
-                l.resurrected += 1;
-            } else {
-                l.published += 1;
-                l.next_message = id.0 + 1;
-            }
-            l.queued += 1;
-            let fate = Fate {
-                durable: true,
-                confirmed: false,
-                place: Place::Queued,
-            };
-            l.fates.insert(id, fate);
-        }
+        b.reconcile_fates(&mut messages)?;
+        b.adopt_logged(&messages)?;
         // Whatever the log has is persisted: its publisher may be told now.
-        let unconfirmed: Vec<MessageId> = (l.fates.iter())
+        let unconfirmed: Vec<MessageId> = (b.ledger.fates.iter())
             .filter(|(id, f)| !f.confirmed && messages.contains_key(id))
             .map(|(&id, _)| id)
             .collect();
@@ -482,6 +417,87 @@ impl Broker {
         }
         b.check();
         Ok(b)
+    }
+
+    /// Recovery, first half: every message the ledger holds somewhere comes back queued if the
+    /// log has it, and is otherwise lost (or, acked on delivery, left with its consumer).
+    fn reconcile_fates(
+        &mut self,
+        messages: &mut BTreeMap<MessageId, log::Replayed>,
+    ) -> Result<(), RecoverError> {
+        let fates = std::mem::take(&mut self.ledger.fates);
+        for (id, mut fate) in fates {
+            let l = &mut self.ledger;
+            let Some(m) = messages.get_mut(&id) else {
+                if let Place::InFlight(c) = fate.place {
+                    // Acked on delivery and gone from the log: its consumer may still work.
+                    self.orphans.entry(c).or_default().insert(id);
+                    l.fates.insert(id, fate);
+                } else {
+                    let count = match fate.place {
+                        Place::Queued => LedgerCount::Queued,
+                        _ => LedgerCount::Unacked,
+                    };
+                    take_one(l, count, id)?;
+                    l.lost.push(Lost {
+                        message_id: id,
+                        reason: lost_with_the_broker(fate),
+                    });
+                }
+                continue;
+            };
+            match fate.place {
+                Place::Queued => {}
+                Place::Unacked(_) => {
+                    m.delivered = true;
+                    take_one(l, LedgerCount::Unacked, id)?;
+                    l.queued += 1;
+                }
+                Place::InFlight(_) => {
+                    // Acked on delivery, but its settle record was not persisted: it is back.
+                    m.delivered = true;
+                    take_one(l, LedgerCount::InFlight, id)?;
+                    take_one(l, LedgerCount::Acked, id)?;
+                    l.queued += 1;
+                    l.resurrected += 1;
+                }
+            }
+            fate.place = Place::Queued;
+            l.fates.insert(id, fate);
+        }
+        Ok(())
+    }
+
+    /// Recovery, second half: messages the log has and the ledger thought settled (they come
+    /// back, resurrected), or never heard of (published, their confirm lost with the broker).
+    fn adopt_logged(
+        &mut self,
+        messages: &BTreeMap<MessageId, log::Replayed>,
+    ) -> Result<(), RecoverError> {
+        let l = &mut self.ledger;
+        for &id in messages.keys() {
+            if l.fates.contains_key(&id) {
+                continue;
+            }
+            if id.0 < l.next_message {
+                match l.lost.iter().position(|x| x.message_id == id) {
+                    Some(i) => drop(l.lost.remove(i)),
+                    None => take_one(l, LedgerCount::Acked, id)?,
+                }
+                l.resurrected += 1;
+            } else {
+                l.published += 1;
+                l.next_message = id.0 + 1;
+            }
+            l.queued += 1;
+            let fate = Fate {
+                durable: true,
+                confirmed: false,
+                place: Place::Queued,
+            };
+            l.fates.insert(id, fate);
+        }
+        Ok(())
     }
 
     fn queue_index(&self, name: &str) -> Result<usize, BrokerError> {
@@ -641,6 +657,30 @@ impl Broker {
             assert_eq!(l.unacked, unacked as u64, "unacked");
             assert_eq!(l.in_flight, (in_flight + orphaned) as u64, "in flight");
         }
+    }
+}
+
+/// Takes one message from a ledger count while recovering: a ledger that disagrees with the
+/// log (a snapshot that adds up on its own, but not with these records) would go below zero.
+fn take_one(l: &mut Ledger, count: LedgerCount, message_id: MessageId) -> Result<(), RecoverError> {
+    let n = match count {
+        LedgerCount::Queued => &mut l.queued,
+        LedgerCount::Unacked => &mut l.unacked,
+        LedgerCount::InFlight => &mut l.in_flight,
+        LedgerCount::Acked => &mut l.acked,
+    };
+    *n = n
+        .checked_sub(1)
+        .ok_or(RecoverError::LedgerDisagrees { count, message_id })?;
+    Ok(())
+}
+
+/// Why a message the ledger held is gone after the broker died without its publish record.
+fn lost_with_the_broker(fate: Fate) -> LossReason {
+    match (fate.durable, fate.confirmed) {
+        (false, _) => LossReason::BrokerDiedNotDurable,
+        (true, false) => LossReason::BrokerDiedUnconfirmed,
+        (true, true) => LossReason::BrokerDiedRecordMissing,
     }
 }
 

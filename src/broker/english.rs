@@ -2,7 +2,7 @@
 //! the errors' variants and fields, not by these strings.
 
 use super::ledger::{Event, LedgerError, LossReason, Place};
-use super::log::RecoverError;
+use super::log::{LedgerCount, RecoverError};
 use super::stomp::{DecodeError, FrameError};
 use super::{BrokerError, ConsumerId, MessageId, Tag};
 use std::fmt;
@@ -146,7 +146,22 @@ impl fmt::Display for RecoverError {
                     "log record {seq} names {message_id}, which is in no queue"
                 )
             }
+            RecoverError::LedgerDisagrees { count, message_id } => write!(
+                f,
+                "the ledger counts no {count} message to take {message_id} from: it disagrees with the log"
+            ),
         }
+    }
+}
+
+impl fmt::Display for LedgerCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LedgerCount::Queued => "queued",
+            LedgerCount::Unacked => "unacked",
+            LedgerCount::InFlight => "in-flight",
+            LedgerCount::Acked => "acked",
+        })
     }
 }
 

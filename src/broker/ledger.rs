@@ -248,24 +248,7 @@ impl Ledger {
                 message_id,
                 durable,
                 confirmed,
-            } => {
-                if let Some(f) = self.fates.get(&message_id) {
-                    return Err(Some(f.place));
-                }
-                let place = Place::Queued;
-                self.fates.insert(
-                    message_id,
-                    Fate {
-                        durable,
-                        confirmed,
-                        place,
-                    },
-                );
-                self.published += 1;
-                self.queued += 1;
-                self.confirmed += u64::from(confirmed);
-                self.next_message = self.next_message.max(message_id.0.saturating_add(1));
-            }
+            } => self.fold_published(message_id, durable, confirmed)?,
             Event::Confirmed { message_id } => {
                 // A message may be acked before its record is persisted: still confirmed.
                 if let Some(f) = self.fates.get_mut(&message_id) {
@@ -290,20 +273,9 @@ impl Ledger {
                 self.redelivered += u64::from(redelivered);
                 self.next_tag = self.next_tag.max(tag.0.saturating_add(1));
             }
-            Event::Acked { message_id } => {
-                let found = self.place(message_id);
-                let Some(Place::Unacked(c)) = found else {
-                    return Err(found);
-                };
-                self.moved(message_id, Place::Unacked(c), None)?;
-                self.acked += 1;
-            }
+            Event::Acked { message_id } => self.fold_settled(message_id, None)?,
             Event::Requeued { message_id } => {
-                let found = self.place(message_id);
-                let Some(from @ Place::Unacked(_)) = found else {
-                    return Err(found);
-                };
-                self.moved(message_id, from, Some(Place::Queued))?;
+                self.fold_settled(message_id, Some(Place::Queued))?;
             }
             Event::Processed {
                 message_id,
@@ -317,17 +289,64 @@ impl Ledger {
                     self.duplicates += 1;
                 }
             }
-            Event::Lost { message_id, reason } => {
-                let Some(from) = self.place(message_id) else {
-                    return Err(None);
-                };
-                self.moved(message_id, from, None)?;
-                if let Place::InFlight(_) = from {
-                    self.acked -= 1;
-                }
-                self.lost.push(Lost { message_id, reason });
-            }
+            Event::Lost { message_id, reason } => self.fold_lost(message_id, reason)?,
         }
+        Ok(())
+    }
+
+    /// An unacked message acked (`to: None`) or requeued (`to: Some(Queued)`).
+    fn fold_settled(
+        &mut self,
+        message_id: MessageId,
+        to: Option<Place>,
+    ) -> Result<(), Option<Place>> {
+        let found = self.place(message_id);
+        let Some(from @ Place::Unacked(_)) = found else {
+            return Err(found);
+        };
+        self.moved(message_id, from, to)?;
+        self.acked += u64::from(to.is_none());
+        Ok(())
+    }
+
+    /// A message accepted: queued, and confirmed already if its queue is not durable.
+    fn fold_published(
+        &mut self,
+        message_id: MessageId,
+        durable: bool,
+        confirmed: bool,
+    ) -> Result<(), Option<Place>> {
+        if let Some(f) = self.fates.get(&message_id) {
+            return Err(Some(f.place));
+        }
+        let place = Place::Queued;
+        let fate = Fate {
+            durable,
+            confirmed,
+            place,
+        };
+        self.fates.insert(message_id, fate);
+        self.published += 1;
+        self.queued += 1;
+        self.confirmed += u64::from(confirmed);
+        self.next_message = self.next_message.max(message_id.0.saturating_add(1));
+        Ok(())
+    }
+
+    /// A message gone from wherever it was; one in flight had counted as acked.
+    fn fold_lost(
+        &mut self,
+        message_id: MessageId,
+        reason: LossReason,
+    ) -> Result<(), Option<Place>> {
+        let Some(from) = self.place(message_id) else {
+            return Err(None);
+        };
+        self.moved(message_id, from, None)?;
+        if let Place::InFlight(_) = from {
+            self.acked -= 1;
+        }
+        self.lost.push(Lost { message_id, reason });
         Ok(())
     }
 

@@ -83,6 +83,28 @@ pub enum RecoverError {
         /// The message.
         message_id: MessageId,
     },
+    /// The ledger handed to recovery disagrees with the log: reconciling `message_id` would
+    /// take one from a count of the ledger that is already zero.
+    LedgerDisagrees {
+        /// The count that would go below zero.
+        count: LedgerCount,
+        /// The message being reconciled.
+        message_id: MessageId,
+    },
+}
+
+/// One of the ledger's counts of messages, as recovery names it in
+/// [`RecoverError::LedgerDisagrees`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerCount {
+    /// Ready in a queue.
+    Queued,
+    /// Delivered to a manual-ack consumer, not yet acked.
+    Unacked,
+    /// Auto-acked, not yet reported processed.
+    InFlight,
+    /// Acknowledged.
+    Acked,
 }
 
 impl std::error::Error for RecoverError {}

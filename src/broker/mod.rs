@@ -1,4 +1,4 @@
-//! The broker of the broker view (issue 9): the RabbitMQ half of the reference program, as a
+//! The broker of the broker view: the RabbitMQ half of the reference program, as a
 //! state machine that a web shell drives and that is tested natively.
 //!
 //! The map, top to bottom:
@@ -49,7 +49,7 @@ pub use engine::{Broker, Died, Published};
 pub use idempotent::{Handled, IdempotentConsumer};
 pub use idset::IdSet;
 pub use ledger::{Event, Ledger, LedgerError, LossReason, Lost, Place};
-pub use log::{LogEntry, Record, RecoverError};
+pub use log::{LedgerCount, LogEntry, Record, RecoverError};
 pub use observed::Observed;
 
 /// `docs/BROKER.md`, whose examples run as doctests.
@@ -93,7 +93,7 @@ pub struct QueueOptions {
 }
 
 /// The default bound of a queue: it keeps the broker worker's memory bounded whatever the
-/// learner clicks (issue 9 §1).
+/// learner clicks.
 pub const DEFAULT_MAX_LENGTH: usize = 100_000;
 
 /// The longest queue name: RabbitMQ's limit (a short string of 255 bytes).

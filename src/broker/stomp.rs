@@ -559,34 +559,11 @@ impl Decoder {
         let Some(head) = &self.head else {
             return Ok(None);
         };
-        let rest = &self.buf[self.start..];
-        let body_end = match head.content_length {
-            Some(len) => {
-                let end = head.body_at.saturating_add(len);
-                if end.saturating_add(1) > self.limits.max_frame {
-                    return Err(DecodeError::FrameTooLarge {
-                        limit: self.limits.max_frame,
-                    });
-                }
-                if rest.len() <= end {
-                    return Ok(None);
-                }
-                if rest[end] != 0 {
-                    return Err(DecodeError::MissingNul);
-                }
-                end
-            }
-            None => {
-                let from = self.scanned.max(head.body_at);
-                match rest[from..].iter().position(|&b| b == 0) {
-                    Some(at) => from + at,
-                    None => {
-                        self.scanned = rest.len();
-                        return self.wait_within_limit(rest.len());
-                    }
-                }
-            }
+        let (body_at, content_length) = (head.body_at, head.content_length);
+        let Some(body_end) = self.body_end(body_at, content_length)? else {
+            return Ok(None);
         };
+        let rest = &self.buf[self.start..];
         if body_end + 1 > self.limits.max_frame {
             return Err(DecodeError::FrameTooLarge {
                 limit: self.limits.max_frame,
@@ -599,6 +576,37 @@ impl Decoder {
         self.start += body_end + 1;
         self.scanned = 0;
         Ok(Some(Incoming::Frame(head.frame)))
+    }
+
+    /// Where the body of the frame whose head ends at `body_at` ends (its NUL), or `None` while
+    /// the rest has not arrived.
+    fn body_end(
+        &mut self,
+        body_at: usize,
+        content_length: Option<usize>,
+    ) -> Result<Option<usize>, DecodeError> {
+        let rest = &self.buf[self.start..];
+        let Some(len) = content_length else {
+            let from = self.scanned.max(body_at);
+            if let Some(at) = rest[from..].iter().position(|&b| b == 0) {
+                return Ok(Some(from + at));
+            }
+            self.scanned = rest.len();
+            return self.wait_within_limit(rest.len()).map(|_| None);
+        };
+        let end = body_at.saturating_add(len);
+        if end.saturating_add(1) > self.limits.max_frame {
+            return Err(DecodeError::FrameTooLarge {
+                limit: self.limits.max_frame,
+            });
+        }
+        if rest.len() <= end {
+            return Ok(None);
+        }
+        if rest[end] != 0 {
+            return Err(DecodeError::MissingNul);
+        }
+        Ok(Some(end))
     }
 
     fn heartbeat(&mut self, len: usize) -> Incoming {

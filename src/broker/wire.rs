@@ -19,7 +19,7 @@ use super::idset::IdSet;
 use super::ledger::{Event, Fate, Ledger, LossReason, Lost, Place};
 use super::log::{LogEntry, Record};
 use super::{ConsumerId, MessageId, Tag};
-use crate::json::{parse, write_array, ObjectWriter, Value};
+use crate::json::{object, parse, write_array, ObjectWriter, Value};
 
 /// Why a JSON text is not the value asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,12 +89,27 @@ fn array<'a>(v: &'a Value, name: &'static str) -> Result<&'a [Value], WireError>
     }
 }
 
-fn object(write: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
-    let mut out = String::new();
-    let mut w = ObjectWriter::new(&mut out);
-    write(&mut w);
-    w.finish();
-    out
+/// One entry of a snapshot's `fates`: `[id, durable, confirmed, place, consumer]`.
+fn fate_from(f: &Value) -> Result<(MessageId, Fate), WireError> {
+    let id = MessageId(num_at(f, 0, "fates")?);
+    let c = ConsumerId(
+        u32::try_from(num_at(f, 4, "fates")?).map_err(|_| WireError::Member { name: "fates" })?,
+    );
+    let place = match f {
+        Value::Array(items) => match items.get(3).and_then(Value::as_str) {
+            Some("q") => Place::Queued,
+            Some("u") => Place::Unacked(c),
+            Some("f") => Place::InFlight(c),
+            _ => return Err(WireError::Member { name: "fates" }),
+        },
+        _ => return Err(WireError::Member { name: "fates" }),
+    };
+    let fate = Fate {
+        durable: num_at(f, 1, "fates")? != 0,
+        confirmed: num_at(f, 2, "fates")? != 0,
+        place,
+    };
+    Ok((id, fate))
 }
 
 /// Writes a loss reason's members (`reason`, and `consumer` when it names one).
@@ -419,25 +434,7 @@ pub fn ledger_from_json(text: &str) -> Result<Ledger, WireError> {
     }
     l.processed = processed;
     for f in array(&v, "fates")? {
-        let id = MessageId(num_at(f, 0, "fates")?);
-        let c = ConsumerId(
-            u32::try_from(num_at(f, 4, "fates")?)
-                .map_err(|_| WireError::Member { name: "fates" })?,
-        );
-        let place = match f {
-            Value::Array(items) => match items.get(3).and_then(Value::as_str) {
-                Some("q") => Place::Queued,
-                Some("u") => Place::Unacked(c),
-                Some("f") => Place::InFlight(c),
-                _ => return Err(WireError::Member { name: "fates" }),
-            },
-            _ => return Err(WireError::Member { name: "fates" }),
-        };
-        let fate = Fate {
-            durable: num_at(f, 1, "fates")? != 0,
-            confirmed: num_at(f, 2, "fates")? != 0,
-            place,
-        };
+        let (id, fate) = fate_from(f)?;
         if id.0 >= l.next_message || l.fates.insert(id, fate).is_some() {
             return Err(WireError::Inconsistent);
         }

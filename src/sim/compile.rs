@@ -49,7 +49,6 @@ pub fn compile(ast: &Ast) -> Result<Program, ParseError> {
 
 /// [`compile`] within other bounds (tests use it to compile programs far beyond the lab's).
 pub fn compile_within(ast: &Ast, bounds: &Bounds) -> Result<Program, ParseError> {
-    let mut objs: HashMap<&str, (ObjKind, usize)> = HashMap::new();
     let mut prog = Program {
         vars: Vec::new(),
         mutexes: Vec::new(),
@@ -60,27 +59,7 @@ pub fn compile_within(ast: &Ast, bounds: &Bounds) -> Result<Program, ParseError>
         observe: Vec::new(),
         finals: Vec::new(),
     };
-    for (i, d) in ast.decls.iter().enumerate() {
-        if i == bounds.objects {
-            return Err(err(
-                d.pos,
-                K::TooManyObjects {
-                    max: bounds.objects,
-                },
-            ));
-        }
-        if objs.contains_key(d.name.as_str()) {
-            let name = d.name.clone();
-            return Err(err(d.pos, K::DeclaredTwice { name }));
-        }
-        let index = match d.kind {
-            ObjKind::Shared => push(&mut prog.vars, (d.name.clone(), d.init)),
-            ObjKind::Mutex => push(&mut prog.mutexes, d.name.clone()),
-            ObjKind::Semaphore => push(&mut prog.semaphores, (d.name.clone(), d.init)),
-            ObjKind::Condvar => push(&mut prog.condvars, d.name.clone()),
-        };
-        objs.insert(&d.name, (d.kind, index));
-    }
+    let objs = declare(ast, bounds, &mut prog)?;
     for (name, pos) in &ast.options {
         match name.as_str() {
             "spurious_wakeups" => prog.spurious_wakeups = true,
@@ -90,47 +69,11 @@ pub fn compile_within(ast: &Ast, bounds: &Bounds) -> Result<Program, ParseError>
             }
         }
     }
-    if ast.threads.is_empty() {
-        let end = Pos { line: 1, col: 1 };
-        return Err(err(end, K::NoThreads));
-    }
-    let mut steps = 0;
-    for (i, t) in ast.threads.iter().enumerate() {
-        if i == bounds.threads {
-            return Err(err(
-                t.pos,
-                K::TooManyThreads {
-                    max: bounds.threads,
-                },
-            ));
-        }
-        if ast.threads[..i].iter().any(|u| u.name == t.name) {
-            let name = t.name.clone();
-            return Err(err(t.pos, K::DuplicateThread { name }));
-        }
-        let mut c = ThreadCompiler::new(&objs, &prog, bounds, steps);
-        c.collect_registers(&t.name, &t.body)?;
-        c.names = c.regs.clone();
-        for s in &t.body {
-            c.stmt(s)?;
-        }
-        steps += c.steps.len();
-        prog.threads.push(ThreadCode {
-            name: t.name.clone(),
-            registers: c.regs.len(),
-            slots: c.names,
-            steps: c.steps,
-            statements: c.statements,
-        });
-    }
+    compile_threads(ast, bounds, &objs, &mut prog)?;
     if ast.observe.len() > bounds.observed {
         let pos = ast.observe[bounds.observed].2;
-        return Err(err(
-            pos,
-            K::TooManyObserved {
-                max: bounds.observed,
-            },
-        ));
+        let max = bounds.observed;
+        return Err(err(pos, K::TooManyObserved { max }));
     }
     prog.observe = observed(ast, &objs, &prog)?;
     let names = prog.final_slots();
@@ -149,6 +92,91 @@ pub fn compile_within(ast: &Ast, bounds: &Bounds) -> Result<Program, ParseError>
         });
     }
     Ok(prog)
+}
+
+/// The declared shared objects, each added to its list in `prog`: their kinds and indexes by
+/// name.
+fn declare<'a>(
+    ast: &'a Ast,
+    bounds: &Bounds,
+    prog: &mut Program,
+) -> Result<HashMap<&'a str, (ObjKind, usize)>, ParseError> {
+    let mut objs = HashMap::new();
+    for (i, d) in ast.decls.iter().enumerate() {
+        if i == bounds.objects {
+            let max = bounds.objects;
+            return Err(err(d.pos, K::TooManyObjects { max }));
+        }
+        if objs.contains_key(d.name.as_str()) {
+            let name = d.name.clone();
+            return Err(err(d.pos, K::DeclaredTwice { name }));
+        }
+        let index = match d.kind {
+            ObjKind::Shared => push(&mut prog.vars, (d.name.clone(), d.init)),
+            ObjKind::Mutex => push(&mut prog.mutexes, d.name.clone()),
+            ObjKind::Semaphore => push(&mut prog.semaphores, (d.name.clone(), d.init)),
+            ObjKind::Condvar => push(&mut prog.condvars, d.name.clone()),
+        };
+        objs.insert(d.name.as_str(), (d.kind, index));
+    }
+    Ok(objs)
+}
+
+/// Every thread compiled into `prog.threads`, within the bounds on threads and steps.
+fn compile_threads(
+    ast: &Ast,
+    bounds: &Bounds,
+    objs: &HashMap<&str, (ObjKind, usize)>,
+    prog: &mut Program,
+) -> Result<(), ParseError> {
+    if ast.threads.is_empty() {
+        let end = Pos { line: 1, col: 1 };
+        return Err(err(end, K::NoThreads));
+    }
+    let mut steps = 0;
+    for (i, t) in ast.threads.iter().enumerate() {
+        if i == bounds.threads {
+            let max = bounds.threads;
+            return Err(err(t.pos, K::TooManyThreads { max }));
+        }
+        if ast.threads[..i].iter().any(|u| u.name == t.name) {
+            let name = t.name.clone();
+            return Err(err(t.pos, K::DuplicateThread { name }));
+        }
+        let mut c = ThreadCompiler::new(objs, prog, bounds, steps);
+        c.collect_registers(&t.name, &t.body)?;
+        c.names = c.regs.clone();
+        for s in &t.body {
+            c.stmt(s)?;
+        }
+        steps += c.steps.len();
+        let code = ThreadCode {
+            name: t.name.clone(),
+            registers: c.regs.len(),
+            slots: c.names,
+            steps: c.steps,
+            statements: c.statements,
+        };
+        prog.threads.push(code);
+    }
+    Ok(())
+}
+
+/// The step of a method call that takes no argument (`m.lock()`, `s.signal()`, `c.notify_one()`,
+/// ...) on object `i` of `kind`, if `method` is one.
+fn no_argument_call(kind: ObjKind, method: &str, i: usize) -> Option<Instr> {
+    Some(match (kind, method) {
+        (ObjKind::Mutex, "lock") => Instr::Lock { mutex: i },
+        (ObjKind::Mutex, "unlock") => Instr::Unlock { mutex: i },
+        (ObjKind::Semaphore, "wait") => Instr::SemWait { sem: i },
+        (ObjKind::Semaphore, "signal") => Instr::SemSignal { sem: i },
+        (ObjKind::Condvar, "notify_one") => Instr::Notify {
+            cond: i,
+            all: false,
+        },
+        (ObjKind::Condvar, "notify_all") => Instr::Notify { cond: i, all: true },
+        _ => return None,
+    })
 }
 
 /// Compiles a `final assert` condition over final values (see [`Program::final_slots`]).
@@ -613,59 +641,29 @@ impl<'a> ThreadCompiler<'a> {
         pos: Pos,
     ) -> Result<(), ParseError> {
         let (kind, i) = self.object(obj, pos)?;
-        let no_args = |_: &Self| -> Result<(), ParseError> {
-            if args.is_empty() {
-                Ok(())
-            } else {
+        if let Some(instr) = no_argument_call(kind, method, i) {
+            if !args.is_empty() {
                 let (obj, method) = (obj.to_string(), method.to_string());
-                Err(err(pos, K::TakesNoArgument { obj, method }))
+                return Err(err(pos, K::TakesNoArgument { obj, method }));
             }
+            return self.emit(instr);
+        }
+        if (kind, method) != (ObjKind::Condvar, "wait") {
+            let obj = obj.to_string();
+            return Err(err(pos, K::NoSuchMethod { obj, kind }));
+        }
+        let Some(m) = args.first() else {
+            let obj = obj.to_string();
+            return Err(err(pos, K::WaitNeedsMutex { obj }));
         };
-        let instr = match (kind, method) {
-            (ObjKind::Mutex, "lock") => {
-                no_args(self)?;
-                Instr::Lock { mutex: i }
-            }
-            (ObjKind::Mutex, "unlock") => {
-                no_args(self)?;
-                Instr::Unlock { mutex: i }
-            }
-            (ObjKind::Semaphore, "wait") => {
-                no_args(self)?;
-                Instr::SemWait { sem: i }
-            }
-            (ObjKind::Semaphore, "signal") => {
-                no_args(self)?;
-                Instr::SemSignal { sem: i }
-            }
-            (ObjKind::Condvar, "notify_one") | (ObjKind::Condvar, "notify_all") => {
-                no_args(self)?;
-                Instr::Notify {
-                    cond: i,
-                    all: method == "notify_all",
-                }
-            }
-            (ObjKind::Condvar, "wait") => {
-                let Some(m) = args.first() else {
-                    let obj = obj.to_string();
-                    return Err(err(pos, K::WaitNeedsMutex { obj }));
-                };
-                let mutex = match self.object(m, pos)? {
-                    (ObjKind::Mutex, m) => m,
-                    (kind, _) => {
-                        let name = m.clone();
-                        return Err(err(pos, K::NotAMutex { name, kind }));
-                    }
-                };
-                self.emit(Instr::CondWait { cond: i, mutex })?;
-                Instr::Reacquire { mutex }
-            }
+        let mutex = match self.object(m, pos)? {
+            (ObjKind::Mutex, m) => m,
             (kind, _) => {
-                let obj = obj.to_string();
-                return Err(err(pos, K::NoSuchMethod { obj, kind }));
+                let name = m.clone();
+                return Err(err(pos, K::NotAMutex { name, kind }));
             }
         };
-        self.emit(instr)?;
-        Ok(())
+        self.emit(Instr::CondWait { cond: i, mutex })?;
+        self.emit(Instr::Reacquire { mutex })
     }
 }

@@ -5,6 +5,7 @@
 //! written). [`super::english`] writes them as English; the page writes them in the reader's
 //! language from their JSON.
 
+use super::ast::Order;
 use super::choice::Choice;
 use super::model::TsoMemory;
 use super::program::{Instr, Program, RmwOp};
@@ -42,30 +43,7 @@ pub fn step(instr: &Instr, prog: &Program, slots: &[String]) -> StepText {
             rmw,
             dst,
             order,
-        } => {
-            let (var, old_into, order) = (var(*v), dst.map(slot), *order);
-            match rmw {
-                RmwOp::Swap(x) => StepText::Swap {
-                    var,
-                    value: val(x),
-                    old_into,
-                    order,
-                },
-                RmwOp::FetchAdd(x) => StepText::FetchAdd {
-                    var,
-                    value: val(x),
-                    old_into,
-                    order,
-                },
-                RmwOp::Cas { expected, new } => StepText::Cas {
-                    var,
-                    expected: val(expected),
-                    new: val(new),
-                    old_into,
-                    order,
-                },
-            }
-        }
+        } => rmw_text(rmw, var(*v), dst.map(slot), *order, val),
         Instr::Fence { order } => StepText::Fence { order: *order },
         Instr::Local { dst, value } => StepText::Local {
             dst: slot(*dst),
@@ -88,6 +66,37 @@ pub fn step(instr: &Instr, prog: &Program, slots: &[String]) -> StepText {
             all: false,
         } => StepText::NotifyOne { cond: cond(*c) },
         Instr::Notify { cond: c, all: true } => StepText::NotifyAll { cond: cond(*c) },
+    }
+}
+
+/// A read-modify-write step: its operation, variable, the register its old value goes into.
+fn rmw_text(
+    rmw: &RmwOp,
+    var: String,
+    old_into: Option<String>,
+    order: Order,
+    val: impl Fn(&super::program::Val) -> String,
+) -> StepText {
+    match rmw {
+        RmwOp::Swap(x) => StepText::Swap {
+            var,
+            value: val(x),
+            old_into,
+            order,
+        },
+        RmwOp::FetchAdd(x) => StepText::FetchAdd {
+            var,
+            value: val(x),
+            old_into,
+            order,
+        },
+        RmwOp::Cas { expected, new } => StepText::Cas {
+            var,
+            expected: val(expected),
+            new: val(new),
+            old_into,
+            order,
+        },
     }
 }
 

@@ -472,53 +472,6 @@ pub fn timing_line(r: &Report, secs: f64) -> String {
     )
 }
 
-/// The command line's usage.
-pub const USAGE: &str = "usage: lab FILE|- [sc|tso|ra] [--max-states N]";
-
-/// What can be wrong with the command line's arguments or files.
-pub fn command_error(e: &CommandError) -> String {
-    match e {
-        CommandError::NoFile => "no program file given".into(),
-        CommandError::NeedsNumber { flag } => format!("{flag} needs a number"),
-        CommandError::UnknownModel { name } => {
-            request_error(&RequestError::UnknownModel { name: name.clone() })
-        }
-        CommandError::CannotRead { file, error } => format!("cannot read {file}: {error}"),
-        CommandError::Parse { file, error } => format!("{file}:{}", parse_error(error)),
-    }
-}
-
-/// A problem with the command line's arguments or input.
-#[derive(Debug)]
-pub enum CommandError {
-    /// No program file named.
-    NoFile,
-    /// A flag without its number.
-    NeedsNumber {
-        /// The flag.
-        flag: &'static str,
-    },
-    /// A model name that is not one.
-    UnknownModel {
-        /// The name given.
-        name: String,
-    },
-    /// The file (or stdin) could not be read.
-    CannotRead {
-        /// The file, or `stdin`.
-        file: String,
-        /// The system's error.
-        error: std::io::Error,
-    },
-    /// The program does not parse.
-    Parse {
-        /// The file.
-        file: String,
-        /// The error.
-        error: ParseError,
-    },
-}
-
 // The English `Display` of the lab's errors lives here, beside the sentences it writes, so the
 // types (in choice, error, machine, request) never import this module: the graph stays one way.
 

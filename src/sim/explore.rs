@@ -145,9 +145,13 @@ fn explore_with(
     g.states = 1;
     // Scratch space reused for every state expanded and every successor: no allocation per
     // step once they have grown to the program's size.
-    let mut st = init.clone();
-    let mut next = init;
-    let mut moves = Vec::new();
+    let mut work = Work {
+        st: init.clone(),
+        next: init,
+        moves: Vec::new(),
+        scratch,
+        packed,
+    };
     let mut stopped = None;
     let mut expanded = 0;
     let outcome_bytes = bytes_per_outcome(prog);
@@ -157,52 +161,78 @@ fn explore_with(
             stopped = Some(Stop::Cancelled);
             break;
         }
-        if g.len() >= limits.max_states {
-            stopped = Some(Stop::StateLimit {
-                limit: limits.max_states,
-            });
+        stopped = g.over_limits(limits, final_bytes);
+        if stopped.is_some() {
             break;
         }
-        if g.bytes_held().saturating_add(final_bytes) > limits.max_bytes {
-            stopped = Some(Stop::MemoryBudget {
-                bytes: limits.max_bytes,
-            });
-            break;
-        }
-        g.unpack_into(prog, expanded, &mut st);
-        exec::choices_into(prog, &st, &mut moves);
-        let status = exec::status_given(prog, &st, &moves);
-        // Every state of the orbit has as many choices as the one stored.
-        let weight = g.sym.as_ref().map_or(1, |sym| sym.orbit_size(&st));
+        g.unpack_into(prog, expanded, &mut work.st);
+        exec::choices_into(prog, &work.st, &mut work.moves);
+        let status = exec::status_given(prog, &work.st, &work.moves);
         g.status.push(u8::from(status != RunStatus::Running));
         if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
             final_bytes = final_bytes.saturating_add(outcome_bytes);
         }
         if matches!(status, RunStatus::Running | RunStatus::LostWakeup) {
-            g.transitions += weight * moves.len() as u64;
-            for &c in &moves {
-                next.clone_from(&st);
-                exec::apply_unchecked(prog, &mut next, c);
-                scratch.clear();
-                exec::settle(prog, &mut next, &mut scratch);
-                if let Some(sym) = &g.sym {
-                    sym.canonicalise(&mut next);
-                }
-                packed.clear();
-                let h = pack::pack(&next, &mut packed);
-                let known = g.len();
-                let id = g.insert(&packed, mix(h, packed.len()), expanded as u32);
-                if id as usize == known {
-                    g.states += g.sym.as_ref().map_or(1, |sym| sym.orbit_size(&next));
-                }
-                g.edges.push(id);
-            }
+            g.expand(prog, expanded as u32, &mut work);
         }
         g.offsets.push(g.edges.len() as u32);
         expanded += 1;
     }
     progress(&g.progress(expanded));
     g.report(prog, model, stopped)
+}
+
+/// What [`explore_with`] reuses for every state it expands: the state, a successor, its
+/// choices, `settle`'s scratch, and the packed bytes of a successor.
+struct Work {
+    st: State,
+    next: State,
+    moves: Vec<Choice>,
+    scratch: Vec<Choice>,
+    packed: Vec<u8>,
+}
+
+impl Graph {
+    /// The bound that stops the search before the next state, if one does: the states stored,
+    /// or the bytes held (with `final_bytes`, what the outcomes so far take in the report).
+    fn over_limits(&self, limits: &Limits, final_bytes: usize) -> Option<Stop> {
+        if self.len() >= limits.max_states {
+            return Some(Stop::StateLimit {
+                limit: limits.max_states,
+            });
+        }
+        if self.bytes_held().saturating_add(final_bytes) > limits.max_bytes {
+            return Some(Stop::MemoryBudget {
+                bytes: limits.max_bytes,
+            });
+        }
+        None
+    }
+
+    /// Adds the successors of state `from` (unpacked in `w.st`, its choices in `w.moves`):
+    /// each settled, canonicalised under symmetry, packed and stored if new, and an edge.
+    fn expand(&mut self, prog: &Program, from: u32, w: &mut Work) {
+        // Every state of the orbit has as many choices as the one stored.
+        let weight = self.sym.as_ref().map_or(1, |sym| sym.orbit_size(&w.st));
+        self.transitions += weight * w.moves.len() as u64;
+        for &c in &w.moves {
+            w.next.clone_from(&w.st);
+            exec::apply_unchecked(prog, &mut w.next, c);
+            w.scratch.clear();
+            exec::settle(prog, &mut w.next, &mut w.scratch);
+            if let Some(sym) = &self.sym {
+                sym.canonicalise(&mut w.next);
+            }
+            w.packed.clear();
+            let h = pack::pack(&w.next, &mut w.packed);
+            let known = self.len();
+            let id = self.insert(&w.packed, mix(h, w.packed.len()), from);
+            if id as usize == known {
+                self.states += self.sym.as_ref().map_or(1, |sym| sym.orbit_size(&w.next));
+            }
+            self.edges.push(id);
+        }
+    }
 }
 
 /// The states found, their successors (compressed rows: state `i`'s successors are
@@ -517,48 +547,9 @@ impl Graph {
         // The index is not needed any more: its memory goes to counting.
         self.table = Vec::new();
         let (order, back) = self.topological();
-        let mut paths = vec![0u64; self.len()];
-        paths[0] = 1;
-        for &node in &order {
-            let node = node as usize;
-            let start = self.offsets.get(node).copied().unwrap_or(0) as usize;
-            for (k, &to) in self.succ(node).iter().enumerate() {
-                if !back.get(start + k) {
-                    paths[to as usize] = paths[to as usize].saturating_add(paths[node]);
-                }
-            }
-        }
-        // Where a schedule ends: a state's number and, with symmetry, which state of its orbit.
-        type End = (u64, usize, usize);
-        let mut outcomes: HashMap<Outcome, End> = HashMap::new();
+        let paths = self.path_counts(&order, &back);
         let mut failures = FailureSet::default();
-        let mut failed: HashMap<(FailureKind, FailureDetail), End> = HashMap::new();
-        // States in order of number, so in order of depth: the first state of each outcome
-        // and failure is a shallowest one, and its schedule is rebuilt.
-        for (id, &ends) in self.status.iter().enumerate() {
-            if ends == 0 {
-                continue;
-            }
-            let st = self.state(prog, id);
-            // An orbit's schedules are shared equally by its states (see `symmetry`).
-            let members: Vec<State> = match &self.sym {
-                Some(sym) => sym.orbit(&st).into_iter().map(|(m, _)| m).collect(),
-                None => vec![st],
-            };
-            let share = paths[id] / members.len() as u64;
-            debug_assert!(paths[id] == u64::MAX || share * members.len() as u64 == paths[id]);
-            for (k, st) in members.iter().enumerate() {
-                let status = exec::status(prog, st);
-                if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
-                    let e = outcomes.entry(st.outcome(prog)).or_insert((0, id, k));
-                    e.0 = e.0.saturating_add(share);
-                }
-                if let Some(failure) = failure_of(prog, st, status) {
-                    let e = failed.entry(failure).or_insert((0, id, k));
-                    e.0 = e.0.saturating_add(share);
-                }
-            }
-        }
+        let (outcomes, failed) = self.ends(prog, &paths);
         for ((kind, detail), (count, id, m)) in failed {
             let schedule = self.schedule(prog, model, id, m);
             failures.add(kind, detail, &schedule, count);
@@ -592,12 +583,64 @@ impl Graph {
         }
     }
 
-    /// States from which no schedule ever ends: the threads loop forever. Reported once per
-    /// program, at the shallowest such state.
-    fn livelocks(&self, prog: &Program, model: Model, paths: &[u64], failures: &mut FailureSet) {
+    /// How many schedules reach each state, taking no back edge: summed in topological `order`.
+    fn path_counts(&self, order: &[u32], back: &Bits) -> Vec<u64> {
+        let mut paths = vec![0u64; self.len()];
+        paths[0] = 1;
+        for &node in order {
+            let node = node as usize;
+            let start = self.offsets.get(node).copied().unwrap_or(0) as usize;
+            for (k, &to) in self.succ(node).iter().enumerate() {
+                if !back.get(start + k) {
+                    paths[to as usize] = paths[to as usize].saturating_add(paths[node]);
+                }
+            }
+        }
+        paths
+    }
+
+    /// Where schedules end: each outcome and each failure with its number of schedules and
+    /// the first state (and, with symmetry, which state of its orbit) that ends in it.
+    fn ends(
+        &self,
+        prog: &Program,
+        paths: &[u64],
+    ) -> (HashMap<Outcome, End>, HashMap<Failure, End>) {
+        let mut outcomes: HashMap<Outcome, End> = HashMap::new();
+        let mut failed: HashMap<Failure, End> = HashMap::new();
+        // States in order of number, so in order of depth: the first state of each outcome
+        // and failure is a shallowest one, and its schedule is rebuilt.
+        for (id, &ends) in self.status.iter().enumerate() {
+            if ends == 0 {
+                continue;
+            }
+            let st = self.state(prog, id);
+            // An orbit's schedules are shared equally by its states (see `symmetry`).
+            let members: Vec<State> = match &self.sym {
+                Some(sym) => sym.orbit(&st).into_iter().map(|(m, _)| m).collect(),
+                None => vec![st],
+            };
+            let share = paths[id] / members.len() as u64;
+            debug_assert!(paths[id] == u64::MAX || share * members.len() as u64 == paths[id]);
+            for (k, st) in members.iter().enumerate() {
+                let status = exec::status(prog, st);
+                if matches!(status, RunStatus::Finished | RunStatus::FinalFailed { .. }) {
+                    let e = outcomes.entry(st.outcome(prog)).or_insert((0, id, k));
+                    e.0 = e.0.saturating_add(share);
+                }
+                if let Some(failure) = failure_of(prog, st, status) {
+                    let e = failed.entry(failure).or_insert((0, id, k));
+                    e.0 = e.0.saturating_add(share);
+                }
+            }
+        }
+        (outcomes, failed)
+    }
+
+    /// Predecessors in compressed rows, as the successors are: state `i`'s are
+    /// `pred[first[i]..first[i + 1]]`; returns `(first, pred)`.
+    fn predecessors(&self) -> (Vec<u32>, Vec<u32>) {
         let n = self.len();
-        // Predecessors in compressed rows, as the successors are: state `i`'s are
-        // `pred[first[i]..first[i + 1]]`.
         let mut first = vec![0u32; n + 1];
         for &to in &self.edges {
             first[to as usize + 1] += 1;
@@ -613,7 +656,14 @@ impl Graph {
                 fill[to as usize] += 1;
             }
         }
-        drop(fill);
+        (first, pred)
+    }
+
+    /// States from which no schedule ever ends: the threads loop forever. Reported once per
+    /// program, at the shallowest such state.
+    fn livelocks(&self, prog: &Program, model: Model, paths: &[u64], failures: &mut FailureSet) {
+        let n = self.len();
+        let (first, pred) = self.predecessors();
         let preds = |i: usize| &pred[first[i] as usize..first[i + 1] as usize];
         let mut can_end = vec![false; n];
         let mut work: Vec<usize> = (0..n)
@@ -656,6 +706,13 @@ impl Graph {
         );
     }
 }
+
+/// Where schedules end in an outcome or a failure: how many, the number of the first state,
+/// and which state of its orbit.
+type End = (u64, usize, usize);
+
+/// A failure as the report names it.
+type Failure = (FailureKind, FailureDetail);
 
 /// A vector of bits.
 struct Bits(Vec<u64>);

@@ -74,21 +74,10 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 col = col.saturating_add(1);
             }
         } else if c.is_ascii_digit() {
-            let mut value: i64 = 0;
-            while i < chars.len() && chars[i].is_ascii_alphanumeric() {
-                let digit = chars[i].to_digit(10).ok_or_else(|| {
-                    ParseError::new(line, col, ParseErrorKind::NotADigit { ch: chars[i] })
-                })?;
-                value = value
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(i64::from(digit)))
-                    .ok_or_else(|| {
-                        ParseError::new(start.0, start.1, ParseErrorKind::NumberTooLarge)
-                    })?;
-                i += 1;
-                col = col.saturating_add(1);
-            }
+            let (value, len) = number(&chars[i..], line, col)?;
             push(&mut out, Tok::Int(value));
+            i += len;
+            col = col.saturating_add(len as u32);
         } else if c.is_alphabetic() || c == '_' {
             let mut name = String::new();
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
@@ -98,15 +87,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             }
             push(&mut out, Tok::Ident(name));
         } else {
-            let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
-            let Some(p) = PUNCTS.iter().find(|p| rest.starts_with(**p)) else {
-                let kind = match c {
-                    '&' => ParseErrorKind::HalfOperator { op: "&&" },
-                    '|' => ParseErrorKind::HalfOperator { op: "||" },
-                    _ => ParseErrorKind::UnexpectedChar { ch: c },
-                };
-                return Err(ParseError::new(line, col, kind));
-            };
+            let p = punct(&chars[i..chars.len().min(i + 2)], line, col)?;
             push(&mut out, Tok::Punct(p));
             let len = p.chars().count();
             i += len;
@@ -119,6 +100,39 @@ pub fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
         col,
     });
     Ok(out)
+}
+
+/// The number at the start of `chars` (at `line`, `col`), and how many characters it takes: a
+/// letter in it is an error, as is a value past `i64`.
+fn number(chars: &[char], line: u32, col: u32) -> Result<(i64, usize), ParseError> {
+    let mut value: i64 = 0;
+    let mut len = 0;
+    while len < chars.len() && chars[len].is_ascii_alphanumeric() {
+        let at = col.saturating_add(len as u32);
+        let digit = chars[len].to_digit(10).ok_or_else(|| {
+            ParseError::new(line, at, ParseErrorKind::NotADigit { ch: chars[len] })
+        })?;
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i64::from(digit)))
+            .ok_or_else(|| ParseError::new(line, col, ParseErrorKind::NumberTooLarge))?;
+        len += 1;
+    }
+    Ok((value, len))
+}
+
+/// The punctuation at the start of `rest` (its next two characters), longest first.
+fn punct(rest: &[char], line: u32, col: u32) -> Result<&'static str, ParseError> {
+    let text: String = rest.iter().collect();
+    let Some(p) = PUNCTS.iter().find(|p| text.starts_with(**p)) else {
+        let kind = match rest.first().copied().unwrap_or(' ') {
+            '&' => ParseErrorKind::HalfOperator { op: "&&" },
+            '|' => ParseErrorKind::HalfOperator { op: "||" },
+            c => ParseErrorKind::UnexpectedChar { ch: c },
+        };
+        return Err(ParseError::new(line, col, kind));
+    };
+    Ok(p)
 }
 
 #[cfg(test)]

@@ -279,54 +279,8 @@ impl Machine {
         let prog = &self.prog;
         let st = &self.state;
         let enabled = self.enabled();
-        let threads = prog
-            .threads
-            .iter()
-            .zip(&st.threads)
-            .enumerate()
-            .map(|(t, (code, th))| {
-                let step = code.steps.get(th.pc);
-                let regs = |r: std::ops::Range<usize>| {
-                    r.map(|i| (code.slots[i].clone(), th.slots[i])).collect()
-                };
-                let run = if th.pc >= code.steps.len() {
-                    ThreadRun::Done
-                } else if th.waiting.is_some() {
-                    ThreadRun::Waiting
-                } else if enabled
-                    .iter()
-                    .any(|c| matches!(c, Choice::Step { thread, .. } if *thread == t))
-                {
-                    ThreadRun::Ready
-                } else {
-                    ThreadRun::Blocked
-                };
-                let store_buffer = match &st.mem {
-                    Memory::Tso(TsoMemory { buffers, .. }) => buffers[t]
-                        .iter()
-                        .map(|(v, x)| (prog.vars[*v].0.clone(), *x))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let view = match &st.mem {
-                    Memory::Ra(ra) => Some(ra.threads[t].cur.clone()),
-                    _ => None,
-                };
-                ThreadView {
-                    name: code.name.clone(),
-                    pc: th.pc,
-                    stmt: step.map(|s| s.stmt),
-                    line: step
-                        .and_then(|s| code.statements.get(s.stmt))
-                        .map(|s| s.line),
-                    next: step.map(|s| s.text.clone()),
-                    registers: regs(0..code.registers),
-                    temps: regs(code.registers..code.slots.len()),
-                    run,
-                    store_buffer,
-                    view,
-                }
-            })
+        let threads = (0..prog.threads.len())
+            .map(|t| self.thread_view(t, &enabled))
             .collect();
         let shared = prog
             .vars
@@ -349,8 +303,8 @@ impl Machine {
             mutexes: prog
                 .mutexes
                 .iter()
-                .zip(&st.owners)
-                .map(|(n, o)| (n.clone(), *o))
+                .cloned()
+                .zip(st.owners.clone())
                 .collect(),
             semaphores: prog
                 .semaphores
@@ -361,8 +315,8 @@ impl Machine {
             condvars: prog
                 .condvars
                 .iter()
-                .zip(&st.waiters)
-                .map(|(n, w)| (n.clone(), w.clone()))
+                .cloned()
+                .zip(st.waiters.clone())
                 .collect(),
             enabled: enabled
                 .into_iter()
@@ -372,6 +326,52 @@ impl Machine {
                 })
                 .collect(),
             schedule: encode_schedule(&self.schedule()),
+        }
+    }
+
+    /// Thread `t` as its column shows it; `enabled` are the choices possible now.
+    fn thread_view(&self, t: usize, enabled: &[Choice]) -> ThreadView {
+        let (prog, st) = (&self.prog, &self.state);
+        let (code, th) = (&prog.threads[t], &st.threads[t]);
+        let step = code.steps.get(th.pc);
+        let regs =
+            |r: std::ops::Range<usize>| r.map(|i| (code.slots[i].clone(), th.slots[i])).collect();
+        let run = if th.pc >= code.steps.len() {
+            ThreadRun::Done
+        } else if th.waiting.is_some() {
+            ThreadRun::Waiting
+        } else if enabled
+            .iter()
+            .any(|c| matches!(c, Choice::Step { thread, .. } if *thread == t))
+        {
+            ThreadRun::Ready
+        } else {
+            ThreadRun::Blocked
+        };
+        let store_buffer = match &st.mem {
+            Memory::Tso(TsoMemory { buffers, .. }) => buffers[t]
+                .iter()
+                .map(|(v, x)| (prog.vars[*v].0.clone(), *x))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let view = match &st.mem {
+            Memory::Ra(ra) => Some(ra.threads[t].cur.clone()),
+            _ => None,
+        };
+        ThreadView {
+            name: code.name.clone(),
+            pc: th.pc,
+            stmt: step.map(|s| s.stmt),
+            line: step
+                .and_then(|s| code.statements.get(s.stmt))
+                .map(|s| s.line),
+            next: step.map(|s| s.text.clone()),
+            registers: regs(0..code.registers),
+            temps: regs(code.registers..code.slots.len()),
+            run,
+            store_buffer,
+            view,
         }
     }
 }

@@ -434,17 +434,19 @@ impl ToJson for ParseErrorKind {
             K::NoSuchMethod { obj, kind } => message(out, "parse.no_such_method", |w| {
                 w.str("obj", obj);
                 member(w, "kind", kind);
-                w.raw("methods", |out| {
-                    let key = match kind {
-                        ObjKind::Shared => "methods.shared",
-                        ObjKind::Mutex => "methods.mutex",
-                        ObjKind::Semaphore => "methods.semaphore",
-                        ObjKind::Condvar => "methods.condvar",
-                    };
-                    strs(out, key, &[]);
-                });
+                w.raw("methods", |out| strs(out, methods_key(*kind), &[]));
             }),
         }
+    }
+}
+
+/// The message key of the list of methods a kind of object has.
+fn methods_key(kind: ObjKind) -> &'static str {
+    match kind {
+        ObjKind::Shared => "methods.shared",
+        ObjKind::Mutex => "methods.mutex",
+        ObjKind::Semaphore => "methods.semaphore",
+        ObjKind::Condvar => "methods.condvar",
     }
 }
 

@@ -1,4 +1,4 @@
-//! The interleaving lab (issue 4): small concurrent programs that a learner steps through as
+//! The interleaving lab: small concurrent programs that a learner steps through as
 //! the scheduler, or hands to an explorer that runs every interleaving under a memory model.
 //!
 //! The pipeline reads top to bottom:

@@ -14,7 +14,7 @@
 //! of its own variable is its own position, so it is not written; and whether it was written
 //! by a read-modify-write rides in the low bit of its value.
 
-use super::model::ra::{Msg, ThreadViews};
+use super::model::ra::{Msg, RaMemory, ThreadViews};
 use super::model::{ScMemory, TsoMemory};
 use super::program::Program;
 use super::state::{Fault, FaultKind, Memory, State, ThreadState};
@@ -59,30 +59,34 @@ pub fn pack(st: &State, out: &mut Vec<u8>) -> u64 {
                 }
             }
         }
-        Memory::Ra(ra) => {
-            for (var, loc) in ra.locs.iter().enumerate() {
-                w.uint(loc.len() as u64);
-                for (pos, m) in loc.iter().enumerate() {
-                    debug_assert_eq!(m.view.get(var).map(|&p| p as usize), Some(pos));
-                    w.uint((zigzag(m.value) << 1) | u64::from(m.rmw));
-                    for (v, &p) in m.view.iter().enumerate() {
-                        if v != var {
-                            w.uint(u64::from(p));
-                        }
-                    }
-                }
-            }
-            for tv in &ra.threads {
-                w.view(&tv.cur);
-                w.view(&tv.acq);
-                w.view(&tv.rel);
-            }
-            w.view(&ra.sc);
-            ra.mutexes.iter().for_each(|v| w.view(v));
-            ra.sems.iter().for_each(|v| w.view(v));
-        }
+        Memory::Ra(ra) => pack_ra(ra, &mut w),
     }
     w.finish()
+}
+
+/// The release/acquire memory: each variable's messages (a message's view of its own variable
+/// is its position, so it is not written), then every view.
+fn pack_ra(ra: &RaMemory, w: &mut Writer<'_>) {
+    for (var, loc) in ra.locs.iter().enumerate() {
+        w.uint(loc.len() as u64);
+        for (pos, m) in loc.iter().enumerate() {
+            debug_assert_eq!(m.view.get(var).map(|&p| p as usize), Some(pos));
+            w.uint((zigzag(m.value) << 1) | u64::from(m.rmw));
+            for (v, &p) in m.view.iter().enumerate() {
+                if v != var {
+                    w.uint(u64::from(p));
+                }
+            }
+        }
+    }
+    for tv in &ra.threads {
+        w.view(&tv.cur);
+        w.view(&tv.acq);
+        w.view(&tv.rel);
+    }
+    w.view(&ra.sc);
+    ra.mutexes.iter().for_each(|v| w.view(v));
+    ra.sems.iter().for_each(|v| w.view(v));
 }
 
 /// One step of the Fx hash (from rustc): fast on the few words of a state, and hash flooding
@@ -119,7 +123,31 @@ pub fn unpack_into(bytes: &[u8], prog: &Program, st: &mut State) {
     };
     let nvars = prog.vars.len();
     let n = prog.threads.len();
-    st.threads.resize_with(n, || ThreadState {
+    unpack_threads(&mut r, prog, st);
+    st.fault = unpack_fault(&mut r);
+    match &mut st.mem {
+        Memory::Sc(ScMemory(mem)) => {
+            mem.resize(nvars, 0);
+            mem.iter_mut().for_each(|x| *x = r.int());
+        }
+        Memory::Tso(TsoMemory { mem, buffers }) => {
+            mem.resize(nvars, 0);
+            mem.iter_mut().for_each(|x| *x = r.int());
+            buffers.resize_with(n, Vec::new);
+            for b in buffers.iter_mut() {
+                let len = r.uint() as usize;
+                b.clear();
+                b.extend((0..len).map(|_| (r.uint() as usize, r.int())));
+            }
+        }
+        Memory::Ra(ra) => unpack_ra(&mut r, prog, ra),
+    }
+}
+
+/// The threads (program counter, what each waits for, registers) and the synchronisation
+/// objects (mutex owners, semaphore counts, condition variable queues).
+fn unpack_threads(r: &mut Reader<'_>, prog: &Program, st: &mut State) {
+    st.threads.resize_with(prog.threads.len(), || ThreadState {
         pc: 0,
         slots: Vec::new(),
         waiting: None,
@@ -142,7 +170,10 @@ pub fn unpack_into(bytes: &[u8], prog: &Program, st: &mut State) {
         q.clear();
         q.extend((0..len).map(|_| r.uint() as usize));
     }
-    st.fault = match r.uint() {
+}
+
+fn unpack_fault(r: &mut Reader<'_>) -> Option<Fault> {
+    match r.uint() {
         0 => None,
         k => Some(Fault {
             kind: match k - 1 {
@@ -154,68 +185,55 @@ pub fn unpack_into(bytes: &[u8], prog: &Program, st: &mut State) {
             thread: r.uint() as usize,
             pc: r.uint() as usize,
         }),
-    };
-    match &mut st.mem {
-        Memory::Sc(ScMemory(mem)) => {
-            mem.resize(nvars, 0);
-            mem.iter_mut().for_each(|x| *x = r.int());
-        }
-        Memory::Tso(TsoMemory { mem, buffers }) => {
-            mem.resize(nvars, 0);
-            mem.iter_mut().for_each(|x| *x = r.int());
-            buffers.resize_with(n, Vec::new);
-            for b in buffers.iter_mut() {
-                let len = r.uint() as usize;
-                b.clear();
-                b.extend((0..len).map(|_| (r.uint() as usize, r.int())));
-            }
-        }
-        Memory::Ra(ra) => {
-            ra.locs.resize_with(nvars, Vec::new);
-            for (var, loc) in ra.locs.iter_mut().enumerate() {
-                let len = r.uint() as usize;
-                loc.truncate(len);
-                let empty = || Msg {
-                    value: 0,
-                    view: Vec::new(),
-                    rmw: false,
+    }
+}
+
+/// The release/acquire memory, as [`pack_ra`] wrote it.
+fn unpack_ra(r: &mut Reader<'_>, prog: &Program, ra: &mut RaMemory) {
+    let nvars = prog.vars.len();
+    ra.locs.resize_with(nvars, Vec::new);
+    for (var, loc) in ra.locs.iter_mut().enumerate() {
+        let len = r.uint() as usize;
+        loc.truncate(len);
+        let empty = || Msg {
+            value: 0,
+            view: Vec::new(),
+            rmw: false,
+        };
+        loc.resize_with(len, empty);
+        for (pos, m) in loc.iter_mut().enumerate() {
+            let v = r.uint();
+            m.value = unzigzag(v >> 1);
+            m.rmw = v & 1 != 0;
+            m.view.resize(nvars, 0);
+            for (v, p) in m.view.iter_mut().enumerate() {
+                *p = if v == var {
+                    pos as u32
+                } else {
+                    r.uint() as u32
                 };
-                loc.resize_with(len, empty);
-                for (pos, m) in loc.iter_mut().enumerate() {
-                    let v = r.uint();
-                    m.value = unzigzag(v >> 1);
-                    m.rmw = v & 1 != 0;
-                    m.view.resize(nvars, 0);
-                    for (v, p) in m.view.iter_mut().enumerate() {
-                        *p = if v == var {
-                            pos as u32
-                        } else {
-                            r.uint() as u32
-                        };
-                    }
-                }
-            }
-            let empty = || ThreadViews {
-                cur: Vec::new(),
-                acq: Vec::new(),
-                rel: Vec::new(),
-            };
-            ra.threads.resize_with(n, empty);
-            for tv in &mut ra.threads {
-                r.view_into(nvars, &mut tv.cur);
-                r.view_into(nvars, &mut tv.acq);
-                r.view_into(nvars, &mut tv.rel);
-            }
-            r.view_into(nvars, &mut ra.sc);
-            ra.mutexes.resize_with(prog.mutexes.len(), Vec::new);
-            for v in &mut ra.mutexes {
-                r.view_into(nvars, v);
-            }
-            ra.sems.resize_with(prog.semaphores.len(), Vec::new);
-            for v in &mut ra.sems {
-                r.view_into(nvars, v);
             }
         }
+    }
+    let empty = || ThreadViews {
+        cur: Vec::new(),
+        acq: Vec::new(),
+        rel: Vec::new(),
+    };
+    ra.threads.resize_with(prog.threads.len(), empty);
+    for tv in &mut ra.threads {
+        r.view_into(nvars, &mut tv.cur);
+        r.view_into(nvars, &mut tv.acq);
+        r.view_into(nvars, &mut tv.rel);
+    }
+    r.view_into(nvars, &mut ra.sc);
+    ra.mutexes.resize_with(prog.mutexes.len(), Vec::new);
+    for v in &mut ra.mutexes {
+        r.view_into(nvars, v);
+    }
+    ra.sems.resize_with(prog.semaphores.len(), Vec::new);
+    for v in &mut ra.sems {
+        r.view_into(nvars, v);
     }
 }
 

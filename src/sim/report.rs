@@ -300,33 +300,40 @@ pub fn failure_of(
             })
         }
         RunStatus::Deadlock | RunStatus::LostWakeup => {
-            let mut threads = Vec::new();
-            for (t, th) in st.threads.iter().enumerate() {
-                if st.done(prog, t) {
-                    continue;
-                }
-                let on = match th.waiting {
-                    Some(c) => Stuck::SleepsOn {
-                        cond: prog.condvars[c].clone(),
-                    },
-                    None => Stuck::BlockedAt {
-                        step: prog.threads[t].steps.get(th.pc)?.text.clone(),
-                    },
-                };
-                threads.push(StuckThread {
-                    thread: name(t),
-                    line: line_of(prog, t, th.pc),
-                    on,
-                });
-            }
             let kind = if status == RunStatus::Deadlock {
                 FailureKind::Deadlock
             } else {
                 FailureKind::LostWakeup
             };
+            let threads = stuck_threads(prog, st)?;
             Some((kind, FailureDetail::Stuck { threads }))
         }
     }
+}
+
+/// Every thread not done, and what it is stuck on: a condition variable it sleeps on, or the
+/// step it cannot take.
+fn stuck_threads(prog: &Program, st: &State) -> Option<Vec<StuckThread>> {
+    let mut threads = Vec::new();
+    for (t, th) in st.threads.iter().enumerate() {
+        if st.done(prog, t) {
+            continue;
+        }
+        let on = match th.waiting {
+            Some(c) => Stuck::SleepsOn {
+                cond: prog.condvars[c].clone(),
+            },
+            None => Stuck::BlockedAt {
+                step: prog.threads[t].steps.get(th.pc)?.text.clone(),
+            },
+        };
+        threads.push(StuckThread {
+            thread: prog.threads[t].name.clone(),
+            line: line_of(prog, t, th.pc),
+            on,
+        });
+    }
+    Some(threads)
 }
 
 /// The line of thread `t`'s step `pc` (0 if there is none).

@@ -1,4 +1,4 @@
-//! The broker view's wasm exports (issue 9), built alone with `--features broker` into
+//! The broker view's wasm exports, built alone with `--features broker` into
 //! `pkg/broker_bg.wasm`, which only `index.html?view=broker` loads:
 //!
 //! - [`BrokerCore`]: the in-browser broker, run by `www/broker/broker-worker.js`. Every call
@@ -23,15 +23,7 @@ use crate::broker::{
     AckMode, Broker, BrokerError, ConsumerId, Handled, IdempotentConsumer, Ledger, LogEntry,
     MessageId, Observed, QueueOptions, Tag,
 };
-use crate::json::{write_array, write_str, ObjectWriter};
-
-fn object(write: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
-    let mut out = String::new();
-    let mut w = ObjectWriter::new(&mut out);
-    write(&mut w);
-    w.finish();
-    out
-}
+use crate::json::{object, write_array, write_str, ObjectWriter};
 
 /// `{"key", "text"}`: a refusal the page words by its key, with the core's English as text.
 fn refusal(key: &str, text: &dyn std::fmt::Display) -> String {

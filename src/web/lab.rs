@@ -14,7 +14,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::json::{member, write_array, write_str, ObjectWriter, ToJson};
+use crate::json::{member, object, write_array, write_str, ObjectWriter, ToJson};
 use crate::sim::exec;
 use crate::sim::level;
 use crate::sim::report::failure_of;
@@ -35,15 +35,6 @@ fn error(e: &RequestError) -> String {
             member(w, "col", &p.col);
         }
     })
-}
-
-/// Writes one JSON object with `members`.
-fn object(members: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
-    let mut out = String::new();
-    let mut w = ObjectWriter::new(&mut out);
-    members(&mut w);
-    w.finish();
-    out
 }
 
 /// A program being stepped by hand on the page.

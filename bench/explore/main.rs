@@ -1,12 +1,14 @@
-//! The explorer benchmark (issue 12): the crate's explorer against today's, frozen in
-//! `baseline/` (see its `mod.rs`), on the same programs in the same process, interleaved.
+//! The explorer benchmark: the crate's explorer against today's, frozen in `baseline/` (see its
+//! `mod.rs`), on the same programs in the same process, interleaved. A package of its own
+//! (`bench/explore/Cargo.toml`), so the main crate's tests and lints never compile the frozen copy.
 //!
 //! ```sh
-//! cargo run --release --example explore_bench                 # a markdown table
-//! cargo run --release --example explore_bench -- --json       # the same numbers for scripts/bench.sh
-//! cargo run --release --example explore_bench -- --quick      # one repetition
-//! cargo run --release --example explore_bench -- --only 3x8 --model tso --which ours   # for callgrind
-//! cargo run --release --example explore_bench -- --only "counter x4" --model ra --which ours,plain --cap 40000000
+//! cd bench/explore
+//! cargo run --release                                  # a markdown table
+//! cargo run --release -- --json                        # the same numbers for scripts/bench.sh
+//! cargo run --release -- --quick                       # one repetition
+//! cargo run --release -- --only 3x8 --model tso --which ours   # for callgrind
+//! cargo run --release -- --only "counter x4" --model ra --which ours,plain --cap 40000000
 //! ```
 //!
 //! For each program and model: states stored, time (median of the repetitions, ours and the baseline
@@ -15,12 +17,14 @@
 //! both explorers report the same outcomes, failures and counts, so a speed-up that changed a
 //! number a learner sees would show here as a MISMATCH row (and exit status 1).
 //!
-//! Built with the crate's release profile (`opt-level = "z"`, as the wasm is), as
-//! `scripts/bench.sh` runs it.
+//! Built with the crate's release profile (`opt-level = "z"`, as the wasm is; repeated in this
+//! package's `Cargo.toml`), as `scripts/bench.sh` runs it.
 
 mod baseline;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+// Every counter below is Relaxed: the benchmark explores on one thread, and the counts order
+// no other memory (they are only read back by that thread).
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
@@ -158,7 +162,7 @@ thread D {
 final assert A.a + B.b + C.c + D.d >= 1";
 
 fn lesson(name: &str) -> String {
-    let path = format!("{}/lessons/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../lessons/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -446,7 +450,7 @@ fn print_table(rows: &[Row], reps: usize, cap: usize) {
     } else {
         "wall-clock seconds"
     };
-    println!("Explorer: ours (with symmetry; and without it, where threads are alike) against today's (examples/explore_bench/baseline), same run, cap {cap} states, {clock}, median of {reps} (1 where a run takes over 3 s)");
+    println!("Explorer: ours (with symmetry; and without it, where threads are alike) against today's (bench/explore/baseline), same run, cap {cap} states, {clock}, median of {reps} (1 where a run takes over 3 s)");
     println!();
     println!("| program | model | states: ours / no symmetry / today | time s: ours / no symmetry / today | ratio to today: ours / no symmetry | states/s: ours / today | bytes/state: ours / no symmetry / today | same counts |");
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
