@@ -1,5 +1,5 @@
 // The benchmark's baseline: a plain-JavaScript consumer worker, no wasm. It speaks the same
-// JSON protocol as www/playground/queue-worker.js (src/pipeline/protocol.rs) and does the same work per message
+// JSON protocol as www/playground/queue-worker.js (src/pipeline/protocol/) and does the same work per message
 // that any consumer must: JSON.parse each post, keep the messages in a queue (two arrays and a
 // head index), drain them in rounds on the same timers (setTimeout with the round's wait, as the
 // Rust shell's gloo Timeout does), build the same columnar batch reply and JSON.stringify it

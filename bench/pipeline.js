@@ -24,7 +24,8 @@ class Client {
     this.nextId = 1;
     this.onBatch = null; // (batch, arrivedAt, parsedAt) => void
     this.onAck = null; // (ack, at) => void
-    this.waiting = new Map(); // reply type -> resolve
+    this.waiting = new Map(); // reply type -> { ok, fail }
+    this.runs = new Set(); // the fail(err) of every measurement running on this worker
     this.errors = [];
     this.worker = new Worker(WORKERS[kind], { type: 'module' });
     this.worker.onmessage = (e) => {
@@ -33,15 +34,34 @@ class Client {
       const parsed = now();
       if (r.type === 'batch') this.onBatch?.(r, arrived, parsed);
       else if (r.type === 'ack') this.onAck?.(r, arrived);
-      else if (r.type === 'error') this.errors.push(JSON.stringify(r.error));
-      this.waiting.get(r.type)?.(r);
+      else if (r.type === 'error') return this.fail(`refused ${JSON.stringify(r.error)} (request: ${String(r.request).slice(0, 80)})`);
+      this.waiting.get(r.type)?.ok(r);
       this.waiting.delete(r.type);
     };
-    this.worker.onerror = (e) => this.errors.push(`worker error: ${e.message}`);
+    this.worker.onerror = (e) => this.fail(`worker error: ${e.message}`);
+  }
+
+  /**
+   * Any error reply, or the worker failing, ends whatever waits on this worker at once with the
+   * reason: a refused put is never answered with a batch, so waiting on would only time out.
+   */
+  fail(reason) {
+    const err = new Error(`${this.kind}: ${reason}`);
+    this.errors.push(reason);
+    for (const w of this.waiting.values()) w.fail(err);
+    this.waiting.clear();
+    for (const f of this.runs) f(err);
+  }
+
+  /** `promise`, rejected as soon as this worker fails, and after `ms` at the latest. */
+  guard(promise, ms, what) {
+    let fail;
+    const failed = new Promise((_, f) => { fail = f; this.runs.add(f); });
+    return withTimeout(Promise.race([promise, failed]), ms, what).finally(() => this.runs.delete(fail));
   }
 
   reply(type) {
-    return new Promise((ok) => this.waiting.set(type, ok));
+    return new Promise((ok, fail) => this.waiting.set(type, { ok, fail }));
   }
 
   post(obj) {
@@ -61,8 +81,8 @@ const clients = {};
 async function init() {
   for (const kind of Object.keys(WORKERS)) {
     const c = new Client(kind);
-    await c.reply('ready');
-    await c.configure(SETTINGS);
+    await c.guard(c.reply('ready'), 30_000, `${kind}: ready`);
+    await c.guard(c.configure(SETTINGS), 10_000, `${kind}: config`);
     clients[kind] = c;
   }
   return Object.keys(clients);
@@ -143,11 +163,9 @@ function throughput(kind, size, total, perPost, window = 3) {
     t0 = performance.now();
     pump();
   });
-  return withTimeout(run, 120_000, `${kind} throughput`).then((ms) => {
-    c.onBatch = null;
-    if (c.errors.length) throw new Error(`${kind}: ${c.errors.join('; ')}`);
-    return { kind, size, total, perPost, ms, rate: (total / ms) * 1000, batches, stringifyMs, parseMs };
-  });
+  return c.guard(run, 120_000, `${kind} throughput`).finally(() => { c.onBatch = null; }).then((ms) => ({
+    kind, size, total, perPost, ms, rate: (total / ms) * 1000, batches, stringifyMs, parseMs,
+  }));
 }
 
 function percentile(sorted, p) {
@@ -202,9 +220,7 @@ function latency(kind, rate, ms, size = 16) {
     };
     requestAnimationFrame(frame);
   });
-  return withTimeout(run, ms + 60_000, `${kind} latency`).then(() => {
-    c.onBatch = null;
-    if (c.errors.length) throw new Error(`${kind}: ${c.errors.join('; ')}`);
+  return c.guard(run, ms + 60_000, `${kind} latency`).finally(() => { c.onBatch = null; }).then(() => {
     const sorted = lat.subarray(0, got).sort();
     return {
       kind, rate, ms, sent, posts, batches,
@@ -247,9 +263,13 @@ async function phases(kind, size, n) {
   const start = now();
   const p = postPut(c, texts);
   const posted = start + p.stringifyMs + p.postMs;
-  await gotAck;
-  const b = await withTimeout(gotBatches, 60_000, `${kind} phases`);
-  c.onBatch = c.onAck = null;
+  let b;
+  try {
+    await c.guard(gotAck, 60_000, `${kind} phases: ack`);
+    b = await c.guard(gotBatches, 60_000, `${kind} phases`);
+  } finally {
+    c.onBatch = c.onAck = null;
+  }
   return {
     kind, size, n, putBytes: p.bytes,
     stringify: p.stringifyMs,
@@ -267,11 +287,11 @@ async function profile(kind, size, n) {
   const c = clients[`${kind}-timed`];
   const drop = c.reply('timings');
   c.worker.postMessage('"__timings"'); // zero the totals
-  await drop;
+  await c.guard(drop, 10_000, `${kind} timings`);
   const p = await phases(`${kind}-timed`, size, n);
   const got = c.reply('timings');
   c.worker.postMessage('"__timings"');
-  const t = await got;
+  const t = await c.guard(got, 10_000, `${kind} timings`);
   return { ...p, kind, worker: t };
 }
 

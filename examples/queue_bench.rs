@@ -17,7 +17,7 @@
 //! `mpsc` receivers cannot be shared, so at C > 1 its consumers share one receiver behind a
 //! `Mutex`: that is how std code does it, and the table says so.
 //!
-//! The shapes are 1/1, 2/2 and 4/4 producers/consumers, the threads view's (issue 8). The
+//! The shapes are 1/1, 2/2 and 4/4 producers/consumers, the threads view's. The
 //! `threads::Shared` row is the very code each of that view's Web Workers runs
 //! (`run_producer`/`run_consumer` on the locked `Queue`, every item checked for loss,
 //! duplication and order), here on std threads: the native reference for the browser's number.

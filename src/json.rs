@@ -14,8 +14,6 @@
 //! assert_eq!((err.line, err.column), (2, 8));
 //! ```
 
-use std::fmt::Write;
-
 /// How deeply arrays and objects may nest before the input is refused.
 pub const MAX_DEPTH: usize = 64;
 
@@ -203,16 +201,33 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, problem: Problem) -> ParseError {
-        // Only computed on failure, so counting from the start is fine.
-        let before = &self.text[..floor_char_boundary(self.text, self.pos)];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        // Only computed on failure, so counting from the start is fine. One pass over the
+        // bytes: a line ends at each `\n`; a character starts at each byte that is not a
+        // UTF-8 continuation byte (`str`'s own counting and splitting cost 2 KB of wasm).
+        let (mut line, mut column) = (1, 1);
+        let mut end = self.pos.min(self.bytes.len());
+        while end < self.bytes.len() && self.bytes[end] & 0xC0 == 0x80 {
+            end -= 1; // back to the start of the character `pos` is in
+        }
+        for &b in self.bytes.get(..end).unwrap_or_default() {
+            if b == b'\n' {
+                line += 1;
+                column = 1;
+            } else if b & 0xC0 != 0x80 {
+                column += 1;
+            }
+        }
         ParseError {
             line,
             column,
             problem,
             ended: self.pos >= self.bytes.len(),
         }
+    }
+
+    /// The bytes from `pos` on.
+    fn rest(&self) -> &[u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
     }
 
     fn skip_ws(&mut self) {
@@ -238,7 +253,7 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        if self.rest().starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
         } else {
@@ -352,7 +367,9 @@ impl Parser<'_> {
                 }
                 self.pos += 1;
             }
-            out.push_str(&self.text[run..self.pos]);
+            // Both ends are at ASCII bytes (or the end), so on character boundaries: `get`
+            // cannot fail, and unlike `[..]` brings no panic message into the wasm.
+            out.push_str(self.text.get(run..self.pos).unwrap_or_default());
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -383,7 +400,7 @@ impl Parser<'_> {
                 let hi = self.hex4()?;
                 let c = if (0xD800..0xDC00).contains(&hi) {
                     // A high surrogate must be followed by an escaped low one.
-                    if !self.bytes[self.pos..].starts_with(b"\\u") {
+                    if !self.rest().starts_with(b"\\u") {
                         return Err(self.error(Problem::UnpairedSurrogate));
                     }
                     self.pos += 2;
@@ -426,14 +443,23 @@ impl Parser<'_> {
 /// protocol carries, such as `1732723123456.789`. Other numbers are within a few ulps.
 /// Why not `str::parse`: its exact algorithm brings a 10 KB table into the wasm.
 fn decimal_to_f64(text: &[u8]) -> f64 {
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
     let (negative, text) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
     };
+    let (mantissa, mut exp10, i) = digits_to_u64(text);
+    exp10 += exponent(text.get(i..).unwrap_or_default());
+    let value = scale(mantissa, exp10);
+    if negative {
+        -value
+    } else {
+        value
+    }
+}
+
+/// The digits (with at most one `.`) at the start of `text` as `mantissa × 10^exp10`, and
+/// where they end. Digits past what a u64 holds only scale the number.
+fn digits_to_u64(text: &[u8]) -> (u64, i64, usize) {
     let mut mantissa: u64 = 0;
     let mut exp10: i64 = 0;
     let mut i = 0;
@@ -447,7 +473,6 @@ fn decimal_to_f64(text: &[u8]) -> f64 {
                         exp10 -= 1;
                     }
                 } else if !seen_dot {
-                    // Digits past what a u64 holds only scale the number.
                     exp10 += 1;
                 }
             }
@@ -456,67 +481,60 @@ fn decimal_to_f64(text: &[u8]) -> f64 {
         }
         i += 1;
     }
-    if let Some(b'e' | b'E') = text.get(i) {
-        i += 1;
-        let sign = match text.get(i) {
-            Some(b'-') => {
-                i += 1;
-                -1
-            }
-            Some(b'+') => {
-                i += 1;
-                1
-            }
-            _ => 1,
-        };
-        let mut e: i64 = 0;
-        while let Some(&b @ b'0'..=b'9') = text.get(i) {
-            e = (e * 10 + i64::from(b - b'0')).min(100_000);
-            i += 1;
-        }
-        exp10 += sign * e;
+    (mantissa, exp10, i)
+}
+
+/// The value of an exponent part (`e-12`, `E+3`) at the start of `text`; 0 if there is none.
+/// Clamped far beyond any double's range, so that it cannot overflow.
+fn exponent(text: &[u8]) -> i64 {
+    let Some((b'e' | b'E', rest)) = text.split_first() else {
+        return 0;
+    };
+    let (sign, digits) = match rest.split_first() {
+        Some((b'-', digits)) => (-1, digits),
+        Some((b'+', digits)) => (1, digits),
+        _ => (1, rest),
+    };
+    let mut e: i64 = 0;
+    for &b in digits.iter().take_while(|b| b.is_ascii_digit()) {
+        e = (e * 10 + i64::from(b - b'0')).min(100_000);
     }
-    let m = mantissa as f64;
-    let value = if mantissa < (1 << 53) && (-22..=22).contains(&exp10) {
-        // Both operands are exact doubles, so the one rounding is the correct one.
-        if exp10 >= 0 {
-            m * POW10[exp10 as usize]
-        } else {
-            m / POW10[(-exp10) as usize]
-        }
-    } else if mantissa == 0 {
-        0.0
-    } else {
-        // Scale in steps of 1e22 (exact), then once by the remainder.
-        let mut v = m;
-        let mut e = exp10.clamp(-400, 400);
-        while e > 22 {
-            v *= 1e22;
-            e -= 22;
-        }
-        while e < -22 {
-            v /= 1e22;
-            e += 22;
-        }
+    sign * e
+}
+
+/// `mantissa × 10^exp10` as a double.
+fn scale(mantissa: u64, exp10: i64) -> f64 {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let pow = |v: f64, e: i64| {
         if e >= 0 {
             v * POW10[e as usize]
         } else {
             v / POW10[(-e) as usize]
         }
     };
-    if negative {
-        -value
-    } else {
-        value
+    let m = mantissa as f64;
+    if mantissa < (1 << 53) && (-22..=22).contains(&exp10) {
+        // Both operands are exact doubles, so the one rounding is the correct one.
+        return pow(m, exp10);
     }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
+    if mantissa == 0 {
+        return 0.0;
     }
-    i
+    // Scale in steps of 1e22 (exact), then once by the remainder.
+    let mut v = m;
+    let mut e = exp10.clamp(-400, 400);
+    while e > 22 {
+        v *= 1e22;
+        e -= 22;
+    }
+    while e < -22 {
+        v /= 1e22;
+        e += 22;
+    }
+    pow(v, e)
 }
 
 /// Appends `s` to `out` as a JSON string literal, quotes included.
@@ -533,15 +551,20 @@ pub fn write_str(out: &mut String, s: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[run..i]);
+        // `run` and `i` are at ASCII bytes: on character boundaries, so `get` cannot fail.
+        out.push_str(s.get(run..i).unwrap_or_default());
         if esc.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
+            // A control character: `\u00XX`, lowercase hex, as JSON.stringify writes it.
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         } else {
             out.push_str(esc);
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
 }
 
@@ -559,12 +582,10 @@ pub fn write_f64(out: &mut String, n: f64) {
     let thousandths = (n.abs() * 1000.0).round();
     if thousandths >= 9_007_199_254_740_992.0 {
         // Beyond 2^53 thousandths the fraction is noise: write the whole part exactly.
-        let _ = write!(
-            out,
-            "{}{}",
-            if n < 0.0 { "-" } else { "" },
-            n.abs().round() as u64
-        );
+        if n < 0.0 {
+            out.push('-');
+        }
+        write_u64(out, n.abs().round() as u64);
         return;
     }
     let t = thousandths as u64;
@@ -681,6 +702,12 @@ pub fn object(members: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
     out
 }
 
+/// The first `max` characters of `s` (all of it if shorter), without copying.
+pub fn clip_chars(s: &str, max: usize) -> &str {
+    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    s.get(..end).unwrap_or(s)
+}
+
 /// Appends a JSON array, writing each item with `write`.
 pub fn write_array<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut String, &T)) {
     out.push('[');
@@ -791,4 +818,41 @@ impl ToJson for i64 {
 /// Adds member `key` written by `value`'s [`ToJson`].
 pub fn member<T: ToJson + ?Sized>(w: &mut ObjectWriter<'_>, key: &str, value: &T) {
     w.raw(key, |out| value.write_json(out));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_written_as_lowercase_u00xx_escapes_as_json_stringify_does() {
+        let mut out = String::new();
+        write_str(&mut out, "a\u{0}\u{1f}\u{8}\u{c}\n\r\t\"\\\u{7f}中");
+        assert_eq!(
+            out,
+            "\"a\\u0000\\u001f\\u0008\\u000c\\n\\r\\t\\\"\\\\\u{7f}中\""
+        );
+    }
+
+    #[test]
+    fn numbers_beyond_2_to_the_53_thousandths_are_written_whole() {
+        for (n, text) in [
+            (9_007_199_254_740.992_f64, "9007199254741"),
+            (-1e17, "-100000000000000000"),
+            (1e-4, "0"),
+            (-1e-4, "0"),
+            (-1.5, "-1.5"),
+            (f64::NAN, "null"),
+            (1e19, "null"),
+        ] {
+            assert_eq!(number_text(n), text, "{n}");
+        }
+    }
+
+    #[test]
+    fn clip_chars_keeps_whole_characters() {
+        assert_eq!(clip_chars("中文ab", 3), "中文a");
+        assert_eq!(clip_chars("ab", 3), "ab");
+        assert_eq!(clip_chars("", 0), "");
+    }
 }

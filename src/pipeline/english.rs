@@ -69,79 +69,120 @@ impl fmt::Display for Field {
 
 impl fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = |x: f64| number_text(x);
         match self {
-            ProtocolError::NotText => f.write_str("the message is neither JSON text nor JSON-like"),
-            ProtocolError::PostTooLarge { units, max_units } => write!(
-                f,
-                "the message is {units} characters long, longer than {max_units}: refused unread"
-            ),
-            ProtocolError::NotJson(e) => write!(
-                f,
-                "not JSON: {e} (expected {{\"v\":{VERSION},\"type\":...}})"
-            ),
-            ProtocolError::NotAnObject { got } => write!(
-                f,
-                "not a JSON object: got {} (expected {{\"v\":{VERSION},\"type\":...}})",
-                kind(*got)
-            ),
-            ProtocolError::Missing { field } => write!(f, "missing field `{field}`"),
-            ProtocolError::WrongType {
-                field,
-                expected,
-                got,
-            } => write!(f, "{field} must be {}, got {}", kind(*expected), kind(*got)),
-            ProtocolError::Version { got } => write!(
-                f,
-                "unsupported protocol version {}; this worker speaks v{VERSION}",
-                n(*got)
-            ),
-            ProtocolError::UnknownType { got } => write!(
-                f,
-                "unknown type `{got}`, expected `put`, `config`, `maxsize`, `work`, `reset` or `ping`"
-            ),
-            ProtocolError::UnknownField { field, request } => {
-                write!(f, "unknown field `{field}` in a `{request}` request")
-            }
-            ProtocolError::UnknownMode { got } => write!(
-                f,
-                "unknown mode `{got}`, expected `snapshot`, `drain` or `one-by-one`"
-            ),
-            ProtocolError::NotWhole { field, got } => {
-                write!(f, "`{field}` must be a whole number, got {}", n(*got))
-            }
-            ProtocolError::OutOfRange {
-                field,
-                min,
-                max,
-                got,
-            } => write!(
-                f,
-                "`{field}` must be from {} to {}, got {}",
-                n(*min),
-                n(*max),
-                n(*got)
-            ),
-            ProtocolError::LengthMismatch { texts, put_at } => write!(
-                f,
-                "`texts` has {texts} items but `put_at` has {put_at}"
-            ),
-            ProtocolError::TooMany { max, got } => {
-                write!(f, "a put carries at most {max} messages, got {got}")
-            }
-            ProtocolError::IdsTooLarge { first_id, count } => write!(
-                f,
-                "a put of {count} messages from id {first_id} passes 2^53: ids must stay exact in JavaScript"
-            ),
-            ProtocolError::TextTooLong {
-                index,
-                bytes,
-                max_bytes,
-            } => write!(
-                f,
-                "`texts[{index}]` is {bytes} bytes, longer than {max_bytes}"
-            ),
+            ProtocolError::NotText
+            | ProtocolError::PostTooLarge { .. }
+            | ProtocolError::NotJson(_)
+            | ProtocolError::NotAnObject { .. }
+            | ProtocolError::Version { .. }
+            | ProtocolError::UnknownType { .. } => envelope_error(self, f),
+            ProtocolError::Missing { .. }
+            | ProtocolError::WrongType { .. }
+            | ProtocolError::UnknownField { .. }
+            | ProtocolError::UnknownMode { .. }
+            | ProtocolError::NotWhole { .. }
+            | ProtocolError::OutOfRange { .. } => field_error(self, f),
+            ProtocolError::LengthMismatch { .. }
+            | ProtocolError::TooMany { .. }
+            | ProtocolError::IdsTooLarge { .. }
+            | ProtocolError::TextTooLong { .. } => put_error(self, f),
         }
+    }
+}
+
+/// The request as a whole: its text, its JSON, its version and type.
+/// `Display`'s exhaustive match sends only these kinds here.
+fn envelope_error(e: &ProtocolError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let n = |x: f64| number_text(x);
+    match e {
+        ProtocolError::NotText => f.write_str("the message is neither JSON text nor JSON-like"),
+        ProtocolError::PostTooLarge { units, max_units } => write!(
+            f,
+            "the message is {units} characters long, longer than {max_units}: refused unread"
+        ),
+        ProtocolError::NotJson(e) => write!(
+            f,
+            "not JSON: {e} (expected {{\"v\":{VERSION},\"type\":...}})"
+        ),
+        ProtocolError::NotAnObject { got } => write!(
+            f,
+            "not a JSON object: got {} (expected {{\"v\":{VERSION},\"type\":...}})",
+            kind(*got)
+        ),
+        ProtocolError::Version { got } => write!(
+            f,
+            "unsupported protocol version {}; this worker speaks v{VERSION}",
+            n(*got)
+        ),
+        ProtocolError::UnknownType { got } => write!(
+            f,
+            "unknown type `{got}`, expected `put`, `config`, `maxsize`, `work`, `reset` or `ping`"
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// One field of a request.
+/// `Display`'s exhaustive match sends only these kinds here.
+fn field_error(e: &ProtocolError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let n = |x: f64| number_text(x);
+    match e {
+        ProtocolError::Missing { field } => write!(f, "missing field `{field}`"),
+        ProtocolError::WrongType {
+            field,
+            expected,
+            got,
+        } => write!(f, "{field} must be {}, got {}", kind(*expected), kind(*got)),
+        ProtocolError::UnknownField { field, request } => {
+            write!(f, "unknown field `{field}` in a `{request}` request")
+        }
+        ProtocolError::UnknownMode { got } => write!(
+            f,
+            "unknown mode `{got}`, expected `snapshot`, `drain` or `one-by-one`"
+        ),
+        ProtocolError::NotWhole { field, got } => {
+            write!(f, "`{field}` must be a whole number, got {}", n(*got))
+        }
+        ProtocolError::OutOfRange {
+            field,
+            min,
+            max,
+            got,
+        } => write!(
+            f,
+            "`{field}` must be from {} to {}, got {}",
+            n(*min),
+            n(*max),
+            n(*got)
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// A put's arrays and ids.
+/// `Display`'s exhaustive match sends only these kinds here.
+fn put_error(e: &ProtocolError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match e {
+        ProtocolError::LengthMismatch { texts, put_at } => write!(
+            f,
+            "`texts` has {texts} items but `put_at` has {put_at}"
+        ),
+        ProtocolError::TooMany { max, got } => {
+            write!(f, "a put carries at most {max} messages, got {got}")
+        }
+        ProtocolError::IdsTooLarge { first_id, count } => write!(
+            f,
+            "a put of {count} messages from id {first_id} passes 2^53: ids must stay exact in JavaScript"
+        ),
+        ProtocolError::TextTooLong {
+            index,
+            bytes,
+            max_bytes,
+        } => write!(
+            f,
+            "`texts[{index}]` is {bytes} bytes, longer than {max_bytes}"
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -166,77 +166,117 @@ impl ToJson for ProtocolError {
         let mut o = ObjectWriter::new(out);
         o.str("key", self.key());
         match self {
-            ProtocolError::NotText => {}
-            ProtocolError::PostTooLarge { units, max_units } => {
-                o.int("units", *units as u64)
-                    .int("max_units", *max_units as u64);
-            }
-            ProtocolError::NotJson(e) => {
-                o.int("line", e.line as u64)
-                    .int("column", e.column as u64)
-                    .str("problem", e.problem.key());
-                member(&mut o, "ended", &e.ended);
-            }
-            ProtocolError::NotAnObject { got } => {
-                o.str("got", got.name());
-            }
-            ProtocolError::Missing { field } => {
-                o.str("field", field);
-            }
-            ProtocolError::WrongType {
-                field,
-                expected,
-                got,
-            } => {
-                o.raw("field", |out| field.write_json(out))
-                    .str("expected", expected.name())
-                    .str("got", got.name());
-            }
-            ProtocolError::Version { got } => {
-                o.num("got", *got).int("supported", u64::from(VERSION));
-            }
-            ProtocolError::UnknownType { got } | ProtocolError::UnknownMode { got } => {
-                o.str("got", got);
-            }
-            ProtocolError::UnknownField { field, request } => {
-                o.str("field", field).str("request", request);
-            }
-            ProtocolError::NotWhole { field, got } => {
-                o.str("field", field).num("got", *got);
-            }
-            ProtocolError::OutOfRange {
-                field,
-                min,
-                max,
-                got,
-            } => {
-                o.str("field", field)
-                    .num("min", *min)
-                    .num("max", *max)
-                    .num("got", *got);
-            }
-            ProtocolError::LengthMismatch { texts, put_at } => {
-                o.int("texts", *texts as u64).int("put_at", *put_at as u64);
-            }
-            ProtocolError::TooMany { max, got } => {
-                o.int("max", *max as u64).int("got", *got as u64);
-            }
-            ProtocolError::IdsTooLarge { first_id, count } => {
-                o.int("first_id", *first_id)
-                    .int("count", *count as u64)
-                    .int("max", MAX_ID);
-            }
-            ProtocolError::TextTooLong {
-                index,
-                bytes,
-                max_bytes,
-            } => {
-                o.int("index", *index as u64)
-                    .int("bytes", *bytes as u64)
-                    .int("max_bytes", *max_bytes as u64);
-            }
+            ProtocolError::NotText
+            | ProtocolError::PostTooLarge { .. }
+            | ProtocolError::NotJson(_)
+            | ProtocolError::NotAnObject { .. }
+            | ProtocolError::Version { .. }
+            | ProtocolError::UnknownType { .. }
+            | ProtocolError::UnknownMode { .. } => envelope_fields(self, &mut o),
+            ProtocolError::Missing { .. }
+            | ProtocolError::WrongType { .. }
+            | ProtocolError::UnknownField { .. }
+            | ProtocolError::NotWhole { .. }
+            | ProtocolError::OutOfRange { .. } => field_fields(self, &mut o),
+            ProtocolError::LengthMismatch { .. }
+            | ProtocolError::TooMany { .. }
+            | ProtocolError::IdsTooLarge { .. }
+            | ProtocolError::TextTooLong { .. } => put_fields(self, &mut o),
         }
         o.finish();
+    }
+}
+
+/// The fields of an error about the request as a whole (its text, JSON, version, type) or
+/// its mode. `write_json`'s exhaustive match sends only these kinds here.
+fn envelope_fields(e: &ProtocolError, o: &mut ObjectWriter) {
+    match e {
+        ProtocolError::NotText => {}
+        ProtocolError::PostTooLarge { units, max_units } => {
+            o.int("units", *units as u64)
+                .int("max_units", *max_units as u64);
+        }
+        ProtocolError::NotJson(e) => {
+            o.int("line", e.line as u64)
+                .int("column", e.column as u64)
+                .str("problem", e.problem.key());
+            member(o, "ended", &e.ended);
+        }
+        ProtocolError::NotAnObject { got } => {
+            o.str("got", got.name());
+        }
+        ProtocolError::Version { got } => {
+            o.num("got", *got).int("supported", u64::from(VERSION));
+        }
+        ProtocolError::UnknownType { got } | ProtocolError::UnknownMode { got } => {
+            o.str("got", got);
+        }
+        _ => {}
+    }
+}
+
+/// The fields of an error about one field of a request. `write_json`'s exhaustive match
+/// sends only these kinds here.
+fn field_fields(e: &ProtocolError, o: &mut ObjectWriter) {
+    match e {
+        ProtocolError::Missing { field } => {
+            o.str("field", field);
+        }
+        ProtocolError::WrongType {
+            field,
+            expected,
+            got,
+        } => {
+            o.raw("field", |out| field.write_json(out))
+                .str("expected", expected.name())
+                .str("got", got.name());
+        }
+        ProtocolError::UnknownField { field, request } => {
+            o.str("field", field).str("request", request);
+        }
+        ProtocolError::NotWhole { field, got } => {
+            o.str("field", field).num("got", *got);
+        }
+        ProtocolError::OutOfRange {
+            field,
+            min,
+            max,
+            got,
+        } => {
+            o.str("field", field)
+                .num("min", *min)
+                .num("max", *max)
+                .num("got", *got);
+        }
+        _ => {}
+    }
+}
+
+/// The fields of an error about a put's arrays and ids. `write_json`'s exhaustive match sends
+/// only these kinds here.
+fn put_fields(e: &ProtocolError, o: &mut ObjectWriter) {
+    match e {
+        ProtocolError::LengthMismatch { texts, put_at } => {
+            o.int("texts", *texts as u64).int("put_at", *put_at as u64);
+        }
+        ProtocolError::TooMany { max, got } => {
+            o.int("max", *max as u64).int("got", *got as u64);
+        }
+        ProtocolError::IdsTooLarge { first_id, count } => {
+            o.int("first_id", *first_id)
+                .int("count", *count as u64)
+                .int("max", MAX_ID);
+        }
+        ProtocolError::TextTooLong {
+            index,
+            bytes,
+            max_bytes,
+        } => {
+            o.int("index", *index as u64)
+                .int("bytes", *bytes as u64)
+                .int("max_bytes", *max_bytes as u64);
+        }
+        _ => {}
     }
 }
 

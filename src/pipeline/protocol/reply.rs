@@ -109,15 +109,15 @@ impl Reply {
         Reply::Error {
             id: refused.id,
             error: refused.error,
-            request: request.chars().take(200).collect(),
+            request: crate::json::clip_chars(request, 200).to_owned(),
         }
     }
 }
 
-impl ToJson for Reply {
-    fn write_json(&self, out: &mut String) {
-        let mut o = ObjectWriter::new(out);
-        let kind = match self {
+impl Reply {
+    /// The reply's `type` on the wire.
+    fn kind(&self) -> &'static str {
+        match self {
             Reply::Ready { .. } => "ready",
             Reply::Ack { .. } => "ack",
             Reply::Full { .. } => "full",
@@ -127,35 +127,38 @@ impl ToJson for Reply {
             Reply::Batch { .. } => "batch",
             Reply::Config { .. } => "config",
             Reply::Error { .. } => "error",
-        };
-        o.str("type", kind).int("v", u64::from(VERSION));
+        }
+    }
+
+    /// The id of the request this reply answers, if it answers one that had an id.
+    fn id(&self) -> Option<u64> {
         match self {
             Reply::Ack { id, .. }
             | Reply::Full { id, .. }
             | Reply::Maxsize { id, .. }
             | Reply::Pong { id, .. }
             | Reply::Config { id, .. }
-            | Reply::Error { id, .. } => {
-                if let Some(id) = id {
-                    o.int("id", *id);
-                }
-            }
-            _ => {}
+            | Reply::Error { id, .. } => *id,
+            Reply::Ready { .. } | Reply::State { .. } | Reply::Batch { .. } => None,
         }
+    }
+
+    /// The members after `type`, `v` and `id`.
+    fn write_members(&self, o: &mut ObjectWriter) {
         match self {
             Reply::Ready {
                 settings,
                 maxsize,
                 max_bytes,
             } => {
-                member(&mut o, "settings", settings);
+                member(o, "settings", settings);
                 o.int("maxsize", *maxsize as u64)
                     .int("max_bytes", *max_bytes as u64);
             }
             Reply::Config { settings, .. } => {
-                member(&mut o, "settings", settings);
+                member(o, "settings", settings);
             }
-            Reply::Full { full, .. } => write_full(&mut o, full),
+            Reply::Full { full, .. } => write_full(o, full),
             Reply::Maxsize {
                 maxsize, max_bytes, ..
             } => {
@@ -175,13 +178,24 @@ impl ToJson for Reply {
                 o.int("received", *received)
                     .int("queue_len", *queue_len as u64);
             }
-            Reply::State { activity } => write_activity(&mut o, *activity),
-            Reply::Batch { batch } => write_batch(&mut o, batch),
+            Reply::State { activity } => write_activity(o, *activity),
+            Reply::Batch { batch } => write_batch(o, batch),
             Reply::Error { error, request, .. } => {
-                member(&mut o, "error", error);
+                member(o, "error", error);
                 o.str("request", request);
             }
         }
+    }
+}
+
+impl ToJson for Reply {
+    fn write_json(&self, out: &mut String) {
+        let mut o = ObjectWriter::new(out);
+        o.str("type", self.kind()).int("v", u64::from(VERSION));
+        if let Some(id) = self.id() {
+            o.int("id", id);
+        }
+        self.write_members(&mut o);
         o.finish();
     }
 
