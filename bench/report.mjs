@@ -121,7 +121,7 @@ function threadRows(R, row, tp) {
   return ratios;
 }
 
-/** 8: the explorer (examples/explore_bench): ours against today's, frozen in the example. */
+/** 8: the explorer (bench/explore): ours against today's, frozen beside it. */
 function explorerRows(R, row) {
   const states = (s) => `${f0(s.states)}${s.complete ? '' : ' (cut)'}`;
   for (const x of R.explorer?.rows ?? []) {
@@ -225,7 +225,7 @@ export function format(R, { goals: withGoals = true } = {}) {
     '| --- | --- | ---: | ---: | ---: | --- |',
     ...rows,
     '',
-    'Ratios are ours / baseline: above 1 is better for throughput, worse for times. Baselines: the plain-JS echo worker (1, 2, 4), the page idle (3), the budget (5), std::sync::mpsc::channel (6), the postMessage pipeline (7), today\'s explorer frozen in examples/explore_bench/baseline (8; CPU seconds of the exploring thread, natively, release profile).',
+    'Ratios are ours / baseline: above 1 is better for throughput, worse for times. Baselines: the plain-JS echo worker (1, 2, 4), the page idle (3), the budget (5), std::sync::mpsc::channel (6), the postMessage pipeline (7), today\'s explorer frozen in bench/explore/baseline (8; CPU seconds of the exploring thread, natively, release profile).',
     '',
     ...(withGoals ? ['Goals:', ...goals, ''] : []),
     'Where the time goes: one put alone, waited for (ms, median; the worker is wrapped by bench/timed-worker.js):',

@@ -36,7 +36,8 @@ optimise() { # name [extra wasm-opt flags] -> prints a JSON object describing th
   local wasm=pkg/$1_bg.wasm before after gz
   before=$(wc -c <"$wasm")
   # The features rustc 1.95 enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  # The producers and target-features sections are for tools; browsers ignore them (~200 B).
+  node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue "${@:2}" \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"

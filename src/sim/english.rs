@@ -3,7 +3,7 @@
 //! Everything else in `sim` says what happened as data (a kind and the names, lines and values
 //! it is about). This module writes that data as English for the command line and for the
 //! `Display` impls; the lab page writes the same data in the reader's language from its JSON
-//! (`www/lab/strings.js`, keys named in `messages.rs`), and the end-to-end test checks that the
+//! (`www/lab/strings/`, keys named in `messages.rs`), and the end-to-end test checks that the
 //! page's English and this module's agree.
 
 use super::ast::{ObjKind, Order};

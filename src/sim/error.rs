@@ -2,7 +2,7 @@
 //! is about, and the line and column where it was found.
 //!
 //! No sentence is built here: [`super::english`] writes the English one, and the lab page
-//! writes its own from the same fields in the reader's language (`www/lab/strings.js`).
+//! writes its own from the same fields in the reader's language (`www/lab/strings/`).
 
 use super::ast::{ObjKind, Order};
 

@@ -2,7 +2,7 @@
 //! failure is about, what is wrong with a program or a request.
 //!
 //! Each is an object `{"key": "step.load", "var": "x", ...}`: the page looks the key up in
-//! `www/lab/strings.js` and fills in the fields, which are plain values, nested messages, lists
+//! `www/lab/strings/` and fills in the fields, which are plain values, nested messages, lists
 //! of messages, or `null` for a part that is absent. `src/sim/english.rs` words the same data
 //! in Rust, and the end-to-end tests check that every key here has a string in both languages.
 
