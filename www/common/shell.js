@@ -4,7 +4,8 @@
 // module, so a visit never downloads another view's code, strings or wasm.
 //
 // A view is a folder, www/<view>/, whose view.js exports `start(shell)`; `shell` carries what
-// the view needs to know of the page around it (its name, whether it is embedded).
+// the view needs to know of the page around it (its name, whether it is embedded). Every view
+// exports it: a view without one fails here, loudly, rather than showing an empty page.
 
 /** The views, by the name `?view=` uses. Each module is imported only when chosen. */
 export const VIEWS = {
@@ -14,8 +15,8 @@ export const VIEWS = {
   broker: () => import('../broker/view.js'),
 };
 
-/** The chosen view's name: the page's own, then `?view=`, then the playground. Unknown names
- * fall back to the playground (the view reports the parameter it could not use). */
+/** The chosen view's name: the page's own, then `?view=`, then the playground. An unknown
+ * name opens the playground, as the site always has (nothing reports the name it ignored). */
 export function chosenView(doc = document, search = location.search) {
   const own = doc.documentElement.dataset.view;
   if (own && Object.hasOwn(VIEWS, own)) return own;
@@ -26,4 +27,4 @@ export function chosenView(doc = document, search = location.search) {
 const name = chosenView();
 document.documentElement.dataset.view = name;
 const view = await VIEWS[name]();
-await view.start?.({ view: name, embedded: document.documentElement.dataset.embed === '1' });
+await view.start({ view: name, embedded: document.documentElement.dataset.embed === '1' });
