@@ -12,6 +12,8 @@
 //! - [`broker`]: the RabbitMQ half of the reference program: a broker state machine (acks,
 //!   prefetch, redelivery, a durable log) and a STOMP 1.2 codec.
 //! - [`threads`]: real threads sharing one queue, its unsafe twin, and the exact checker.
+//! - [`course`]: the path of levels across every view, and the levels of views other than the
+//!   lab (`docs/COURSE.md`).
 //! - [`rng`]: the one seeded generator (SplitMix64) that every random choice draws from.
 //!
 //! No `unsafe` outside the one place that must (a copy out of JavaScript in the consumer's
@@ -20,6 +22,7 @@
 #![deny(unsafe_code)]
 
 pub mod broker;
+pub mod course;
 pub mod json;
 pub mod pipeline;
 pub mod queue;
