@@ -255,7 +255,7 @@ pub struct ViewLevel {
 const KEYS: &[&str] = &[
     "title.en", "title.zh", "concept", "view", "setup", "goal.en", "goal.zh", "win", "won.en",
     "won.zh", "fix.en", "fix.zh", "fix.win", "fixed.en", "fixed.zh", "hint.en", "hint.zh",
-    "measure", "twin", "python",
+    "measure", "twin",
 ];
 
 /// Keys that every level must give.
