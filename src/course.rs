@@ -49,7 +49,9 @@ const THREADS_SETUP: &[&str] = &["scenario", "variant", "producers", "consumers"
 
 // ---- The broker (www/broker/course.js computes these) ---------------------------------------
 
-/// The broker view's facts: its settings and the ledger of the run.
+/// The broker view's facts: its settings, the ledger of the run, and what its kills met
+/// (`held_when_killed`: messages consumers held when they died; `held_when_broker_killed`:
+/// messages queued or unacked when the broker died), so that a fix must face a real kill.
 const BROKER_FACTS: &[&str] = &[
     "engine",
     "ack",
@@ -60,13 +62,25 @@ const BROKER_FACTS: &[&str] = &[
     "delivered",
     "redelivered",
     "processed_twice",
+    "skipped",
     "lost",
     "consumers_killed",
+    "held_when_killed",
     "broker_killed",
+    "held_when_broker_killed",
 ];
 
 /// The broker view's settings a level may put in place.
-const BROKER_SETUP: &[&str] = &["engine", "ack", "work", "idempotent", "durable", "publish"];
+const BROKER_SETUP: &[&str] = &[
+    "engine",
+    "ack",
+    "durable",
+    "idempotent",
+    "consumers",
+    "prefetch",
+    "work",
+    "publish",
+];
 
 // ---------------------------------------------------------------------------------------------
 

@@ -74,6 +74,9 @@ function consumerDied(S, slot, death) {
   const why = crashedOn === null ? null : (t) => t('broker.crashedAfterWork', { id: crashedOn });
   noteDeath(S, death, `consumer ${slot.n}`, name, why);
   const ids = slot.ids;
+  // What this death met, for the course: what the consumer held is what a kill can lose.
+  S.exposure.consumers++;
+  S.exposure.held += S.lanes.heldBy(slot.n).length;
   Object.assign(slot, { ready: false, state: laneState(death.cause), ids: [], current: null });
   slot.detail = (t) => (why ? why(t) : t(`death.${death.cause === 'error' && !crashedOn ? 'errorUnknown' : death.cause}`, death));
   // Whatever it held is the broker's now: redelivered (manual ack) or lost (auto ack).

@@ -95,6 +95,9 @@ export function killBroker(S) {
 
 function brokerDied(S, death) {
   const b = S.broker;
+  // What this death met, for the course: the messages still in the broker's hands.
+  const held = JSON.parse(S.mirror.counts());
+  S.exposure.brokerHeld += held.queued + held.unacked;
   b.state = death.restartInMs === null ? 'dead' : 'recovering';
   S.skippedBefore = S.skipped;
   b.counts = null;

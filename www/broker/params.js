@@ -7,7 +7,8 @@ export const DEFAULTS = Object.freeze({
   consumers: 3, ack: 'auto', prefetch: 0, work: 50, durable: false, idempotent: false, broker: 'local',
 });
 export const RABBITMQ_URL = 'ws://127.0.0.1:15674/ws';
-const KNOWN = new Set(['view', 'lang', 'embed', ...Object.keys(DEFAULTS)]); // view, lang, embed: read elsewhere
+// view, lang, embed and level (the course's, www/common/course.js) are read elsewhere.
+const KNOWN = new Set(['view', 'lang', 'embed', 'level', ...Object.keys(DEFAULTS)]);
 
 const int = (lo, hi) => (v) => (/^\d+$/.test(v) && Number(v) >= lo && Number(v) <= hi ? Number(v) : undefined);
 const flag = (v) => (v === '1' ? true : v === '0' ? false : undefined);

@@ -41,6 +41,7 @@ function settingsSection(s, problems) {
   return {
     section, apply,
     renderProblems: (t) => urlProblems.replaceChildren(...problems.map((p) => el('li', { textContent: t(p.key, p.vars) }))),
+    setWork: (ms) => { work.value = ms; },
     readSettings: () => ({
       consumers: consumers.value, ack: ack.value, prefetch: prefetch.value, work: work.value,
       durable: durable.checked, idempotent: idempotent.checked, broker: broker.value.trim() || 'local',
@@ -67,9 +68,13 @@ export function buildView(doc, s, problems, t) {
     lanes: el('ol', { id: 'broker-lanes' }),
     errors: el('ul', { id: 'broker-errors' }),
     deaths: el('p', { id: 'broker-deaths', dataset: { deaths: '0' } }),
+    why: el('p', { id: 'broker-why', hidden: true }),
+    engineNote: el('p', { id: 'broker-engine-note', hidden: true, role: 'status' }),
     apply: settings.apply, readSettings: settings.readSettings, renderProblems: settings.renderProblems,
+    setWork: settings.setWork,
   };
   doc.body.append(el('main', { id: 'broker-view' },
+    ui.engineNote,
     settings.section,
     el('section', {},
       el('h2', { i18n: 'broker.producer' }),
@@ -79,7 +84,7 @@ export function buildView(doc, s, problems, t) {
       el('p', { className: 'hint', i18n: 'broker.killHint' })),
     el('section', {},
       el('h2', { i18n: 'broker.ledger' }),
-      ui.ledger, ui.balance, ui.alarm,
+      ui.ledger, ui.balance, ui.why, ui.alarm,
       el('h3', { i18n: 'broker.lostTitle' }), ui.lost, ui.lostMore),
     el('section', { className: 'wide' },
       el('h2', { i18n: 'broker.consumers' }),
@@ -119,7 +124,11 @@ export function renderLedger(ui, c, info, t) {
   const ok = c.acked + c.lost_count + c.queued + c.unacked === c.published;
   d.balanced = String(ok && !info.alarm);
   ui.balance.dataset.ok = String(ok);
-  ui.balance.textContent = t(ok ? 'broker.balanced' : 'broker.unbalanced', c);
+  // Lost messages lead: a ledger that adds up is no good news when it adds up to losses.
+  const lost = c.lost_count > 0;
+  ui.balance.dataset.lost = String(lost);
+  ui.ledger.querySelector('[data-k="lost"]').dataset.bad = String(lost);
+  ui.balance.textContent = t(!ok ? 'broker.unbalanced' : lost ? 'broker.balancedLost' : 'broker.balanced', c);
   ui.alarm.hidden = !info.alarm;
   if (info.alarm) ui.alarm.textContent = t(info.alarm.key, info.alarm.vars);
   ui.brokerState.dataset.state = info.state;
@@ -127,12 +136,33 @@ export function renderLedger(ui, c, info, t) {
     + (info.kills ? ' ' + t('broker.kills', { n: info.kills }) : '');
 }
 
-/** Appends lost messages not yet shown (named, capped); returns how many are shown. */
-export function renderLost(list, mirror, total, shown, t) {
+/**
+ * Why the ledger reads as it does, in one sentence, once a consumer died holding messages:
+ * under auto ack they were lost (acked when handed over), under manual ack they came back.
+ * `key` is null when there is nothing to explain.
+ */
+export function renderWhy(p, key, t) {
+  p.hidden = key === null;
+  p.dataset.why = key ?? '';
+  p.textContent = key === null ? '' : t(key);
+}
+
+/** The note above the view when the broker it runs against cannot be reached (`key` or null). */
+export function renderEngineNote(p, key, vars, t) {
+  p.hidden = key === null;
+  p.textContent = key === null ? '' : t(key, vars);
+}
+
+/**
+ * Appends lost messages not yet shown (named, capped); returns how many are shown. `lane(c)`
+ * is the lane number of the broker's consumer `c`: consumers are named by their lane
+ * everywhere ("consumer 1"), whatever id the broker gave their current connection.
+ */
+export function renderLost(list, mirror, total, shown, t, lane) {
   if (total < shown) { list.replaceChildren(); shown = 0; }
   if (shown < LOST_SHOWN && total > shown) {
     for (const x of JSON.parse(mirror.lost(shown, LOST_SHOWN - shown))) {
-      list.append(el('li', { dataset: { id: x.id, reason: x.reason }, textContent: t('broker.lostItem', { id: x.id, why: t(`broker.why.${x.reason}`, { c: x.consumer }) }) }));
+      list.append(el('li', { dataset: { id: x.id, reason: x.reason }, textContent: t('broker.lostItem', { id: x.id, why: t(`broker.why.${x.reason}`, { c: lane(x.consumer) ?? '?' }) }) }));
     }
     shown = list.children.length;
   }
@@ -162,6 +192,7 @@ export class Lanes {
     this.holder = new Map(); // message id -> slot n
     this.dirty = new Set();
     this.items = [];
+    this.delivered = 0; // deliveries seen, redeliveries included (a fact of the course)
     for (let i = 1; i <= n; i++) {
       this.held.set(i, new Map());
       const num = (id, min, max, step) => el('input', { id, type: 'number', min, max, step });
@@ -193,6 +224,7 @@ export class Lanes {
   event(e, owner) {
     switch (e.e) {
       case 'delivered': {
+        this.delivered++;
         const slot = owner.get(e.c);
         if (!slot) return;
         this.held.get(slot.n).set(e.id, { re: e.re, auto: e.auto });
@@ -238,7 +270,7 @@ export class Lanes {
       // The common words of a supervised worker where they say it; the lane's own for a kill or a crash.
       const common = { starting: 'worker.starting', running: 'worker.alive', dead: 'worker.dead', silent: 'worker.dead' }[slot.state];
       li.querySelector('.state').textContent = t(common ?? `broker.lane.${slot.state}`);
-      li.querySelector('.detail').textContent = slot.detail ? slot.detail(t) : slot.current !== null ? t('broker.lane.id', { id: slot.current }) : '';
+      li.querySelector('.detail').textContent = slot.detail ? slot.detail(t) : '';
       const held = this.held.get(slot.n);
       li.dataset.held = String(held.size);
       if (!this.dirty.has(slot.n)) continue;

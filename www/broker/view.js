@@ -6,11 +6,12 @@
 // messages itself. All of the view's state is the one object `S` that start() makes.
 import { loadI18n } from '../common/i18n.js';
 import { readParams, writeParams } from './params.js';
-import { buildView, Lanes, renderLedger, renderLost, renderErrors } from './render.js';
+import { buildView, Lanes, renderLedger, renderLost, renderErrors, renderWhy, renderEngineNote } from './render.js';
 import { startBroker, fromBroker, toBroker, killBroker } from './local.js';
 import { startConsumer, killConsumer } from './consumers.js';
 import { connectPublisher, publishRemote, seen } from './remote.js';
 import { raise } from './notes.js';
+import { startCourse } from './course.js';
 
 const WASM = new URL('../../pkg/broker_bg.wasm', import.meta.url);
 
@@ -29,6 +30,9 @@ export async function start(shell = {}) {
   i18n.applyStatic(); // the lanes' labels, built with the view state
   i18n.onLang(() => relabel(S));
   begin(S);
+  // The level panel (www/common/course.js): judged on the view's facts at every render.
+  S.course = await startCourse(S, (settings) => { location.search = address(settings); });
+  S.dirty = true;
   if (shell.embedded) (await import('../common/embed-frame.js')).startEmbed(i18n);
   window.__qpBroker = testHooks(S);
 }
@@ -53,6 +57,11 @@ function state(i18n, ui, settings, mod, module) {
     queue: remote ? `qp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` : 'my_queue',
     ws: null,
     pending: [],
+    counts: null, // the ledger's counts as last rendered
+    // What the kills met (facts of the course, www/broker/course.js): consumer deaths and the
+    // messages they held then; messages queued or unacked when the broker died.
+    exposure: { consumers: 0, held: 0, brokerHeld: 0 },
+    course: null,
   };
   S.consumerSettings = (n) => consumerSettings(S, n);
   S.seen = (slot, items) => seen(S, slot, items);
@@ -94,11 +103,11 @@ function begin(S) {
   requestAnimationFrame(frame);
 }
 
-/** The address for `settings`, keeping the page's language and embed mode. */
+/** The address for `settings`, keeping the page's language, embed mode and level. */
 function address(settings) {
   const q = new URLSearchParams(writeParams(settings));
   const now = new URLSearchParams(location.search);
-  for (const k of ['lang', 'embed']) if (now.has(k)) q.set(k, now.get(k));
+  for (const k of ['lang', 'embed', 'level']) if (now.has(k)) q.set(k, now.get(k));
   return `?${q}`;
 }
 
@@ -123,6 +132,7 @@ function render(S) {
   // Its store dies with a killed broker; the count carries on from what was shown.
   if (!S.remote) counts.skipped = S.skippedBefore + (S.broker.counts?.skipped ?? 0);
   S.skipped = counts.skipped;
+  S.counts = counts;
   // The ledger rule, checked on what is shown; and the mirror against the broker's own
   // ledger after the same events: two bookkeepings that must agree.
   const sum = counts.acked + counts.lost_count + counts.queued + counts.unacked;
@@ -135,11 +145,23 @@ function render(S) {
     broker: S.remote ? 'rabbitmq' : 'local', state: S.broker.state, kills: S.broker.sup?.deaths ?? 0,
     alarm: S.alarm, durable: S.s.durable, queue: S.queue,
   }, t);
-  S.lostShown = renderLost(S.ui.lost, S.mirror, counts.lost_count, S.lostShown, t);
+  S.lostShown = renderLost(S.ui.lost, S.mirror, counts.lost_count, S.lostShown, t, (c) => S.owner.get(c)?.n);
+  renderWhy(S.ui.why, why(S, counts), t);
+  const away = S.remote && ['unreachable', 'closed'].includes(S.broker.state);
+  renderEngineNote(S.ui.engineNote, away ? `broker.engine.${S.broker.state}` : null, { url: S.s.broker }, t);
   S.lanes.render(S.slots, t);
   S.ui.deaths.dataset.deaths = String(S.deaths);
   S.ui.deaths.textContent = t('supervisor.deaths', { n: S.deaths });
   renderErrors(S.ui.errors, S.errors, t, `${S.errorSeq} ${S.i18n.getLang()}`);
+  S.course?.update();
+}
+
+/** The sentence that says why the ledger reads as it does after a consumer died holding
+ * messages: lost under auto ack, redelivered under manual ack; null before that. */
+function why(S, counts) {
+  if (S.exposure.held === 0) return null;
+  if (S.s.ack === 'auto') return counts.lost_count > 0 ? 'broker.whyLost' : null;
+  return counts.redelivered > 0 ? 'broker.whyRedelivered' : null;
 }
 
 function relabel(S) {
