@@ -33,7 +33,7 @@ describe('the broker view, in-browser broker', () => {
     const lost = await lostNamed(page);
     assert.deepEqual(lost.map((x) => x.id), held, 'the lost list names exactly the killed consumer\'s in-flight messages');
     assert.ok(lost.every((x) => x.reason === 'consumer_died_auto_ack'));
-    assert.match(lost[0].text, /message 0: consumer #0 died with it under auto ack/);
+    assert.match(lost[0].text, /message 0: consumer 1 died with it under auto ack/);
     assert.equal(await page.getAttribute('#lane-1', 'data-state'), 'killed');
     assert.deepEqual(problems, []);
     await page.close();
@@ -271,8 +271,8 @@ describe('the broker view\'s interface', () => {
     await waitLedger(page, (l) => l.inFlight === 2);
     await page.click('#kill-consumer-1');
     await waitLedger(page, (l) => l.lost === 2);
-    assert.match(await page.textContent('#broker-lost li'), /消息 0：消费者 #0 在自动确认下带着它挂掉了/);
-    assert.match(await page.textContent('#broker-balance'), /账目平衡/);
+    assert.match(await page.textContent('#broker-lost li'), /消息 0：消费者 1 在自动确认下带着它挂掉了/);
+    assert.match(await page.textContent('#broker-balance'), /^✗ 丢失 2 条。账本是平的/);
     await page.close();
   });
 
