@@ -68,6 +68,7 @@ const BROKER_FACTS: &[&str] = &[
     "held_when_killed",
     "broker_killed",
     "held_when_broker_killed",
+    "broker_running",
 ];
 
 /// The broker view's settings a level may put in place.

@@ -13,6 +13,8 @@
 //   held_when_killed         messages those consumers held when they died, summed
 //   broker_killed            broker workers that died (the in-browser broker only)
 //   held_when_broker_killed  messages queued or unacked when the broker died, summed
+//   broker_running           yes | no: the broker is up (after a kill: recovered, its ledger
+//                            the page's again, so losses found in recovery are counted)
 // The `held_*` facts are the exposure a fix must face: killing a consumer with empty hands, or
 // a broker with an empty queue, loses nothing under any setting, so it proves nothing.
 import { openCourse } from '../common/course.js';
@@ -39,6 +41,7 @@ export function facts(S, counts = S.counts) {
     held_when_killed: S.exposure.held,
     broker_killed: S.remote ? 0 : S.broker.sup?.deaths ?? 0,
     held_when_broker_killed: S.exposure.brokerHeld,
+    broker_running: yesNo(S.broker.state === 'ready'),
   };
 }
 
