@@ -172,6 +172,62 @@ describe('the broker view\'s levels, played by clicking', () => {
     });
   }
 
+  test('broker_redelivery_twice: work done twice after a crash before the ack, then skipped by idempotent consumers', async () => {
+    const level = 'broker_redelivery_twice';
+    const { context, page, problems } = await learner(`/index.html?level=${level}`);
+    // The level needs manual ack: the view restarts with its settings, on the same level.
+    await page.waitForURL((u) => u.searchParams.get('ack') === 'manual' && u.searchParams.get('level') === level);
+    await ready(page, level);
+    const crash = async () => {
+      await page.fill('#crash-consumer-1', '1');
+      await page.dispatchEvent('#crash-consumer-1', 'change');
+      await page.waitForFunction(() => window.__qpBroker.slots()[0].applied?.crash === 1);
+    };
+    await crash();
+    await page.click('#publish');
+    await page.waitForSelector('#level-panel[data-state=won]');
+    assert.ok((await ledger(page)).duplicates > 0);
+    await page.check('#set-idempotent');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('idempotent') === '1'), page.click('#broker-apply')]);
+    await ready(page, level);
+    assert.equal((await panel(page)).state, 'won', 'idempotent consumers alone are no fix: nothing was redelivered yet');
+    await crash();
+    await page.click('#publish');
+    await page.waitForSelector('#level-panel[data-state=fixed]');
+    const l = await ledger(page);
+    assert.deepEqual([l.duplicates, l.lost], [0, 0]);
+    assert.ok(l.skipped > 0 && l.redelivered > 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('broker_durable: a broker kill loses a non-durable queue, and a durable one survives it', async () => {
+    const level = 'broker_durable';
+    const { context, page, problems } = await learner(`/index.html?level=${level}`);
+    await page.waitForURL((u) => u.searchParams.get('prefetch') === '1' && u.searchParams.get('level') === level);
+    await ready(page, level);
+    await page.click('#publish');
+    await waitLedger(page, (l) => l.confirmed === 10 && l.queued > 0);
+    await page.click('#kill-broker');
+    await page.waitForSelector('#level-panel[data-state=won]');
+    assert.equal((await ledger(page)).lost, 10, 'every queued and unacked message went with the broker');
+    await page.check('#set-durable');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('durable') === '1'), page.click('#broker-apply')]);
+    await ready(page, level);
+    // A kill with an empty queue meets nothing: no fix.
+    await page.click('#kill-broker');
+    await waitLedger(page, (l) => l.kills === 1 && l.state === 'ready');
+    assert.equal((await panel(page)).state, 'won', 'a broker killed with nothing in it proves nothing');
+    await page.click('#publish');
+    await waitLedger(page, (l) => l.confirmed === 10 && l.queued > 0);
+    await page.click('#kill-broker');
+    await page.waitForSelector('#level-panel[data-state=fixed]');
+    const l = await ledger(page);
+    assert.deepEqual([l.lost, l.kills, l.state], [0, 2, 'ready']);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('rabbitmq_auto_ack: the same level against a real RabbitMQ', async () => {
     const { context } = await playAutoAck('rabbitmq_auto_ack', { lang: 'en', engine: 'rabbitmq' });
     await context.close();
