@@ -75,7 +75,9 @@ const explicit = (search) => Object.keys(DEFAULTS).some((k) => new URLSearchPara
  * otherwise the view restarts with the level's settings if they differ from the ones it runs
  * with, or else gets the level's work time in every consumer's control and its publish count.
  * "Set up the level again" always restarts: the level's settings and a fresh ledger.
- * `restart(settings)` reloads the view with `settings` (view.js keeps the level in the address).
+ * `restart(settings, { replace })` reloads the view with `settings` (view.js keeps the level in
+ * the address); on opening it replaces the address, so "back" does not land on a link that only
+ * restarts the view again.
  */
 export function apply(S, setup, { opening, restart }) {
   const want = fromSetup(setup);
@@ -85,7 +87,7 @@ export function apply(S, setup, { opening, restart }) {
     if (same && want.url.work === S.s.work && want.publish !== null) S.ui.count.value = want.publish;
     return;
   }
-  if (!same) return restart(want.url);
+  if (!same) return restart(want.url, { replace: true });
   // The work time is live: every consumer gets it now, and the settings' field keeps it for
   // the next restart (the learner's "apply" for the fix runs with the same work time).
   S.s.work = want.url.work;
@@ -99,7 +101,7 @@ export function apply(S, setup, { opening, restart }) {
 }
 
 /** Opens the level panel before the view's main element; `update()` is called per render. */
-export function startCourse(S, restart) {
+export function startCourse(S, restart, embedded = false) {
   let opening = true;
   const course = openCourse({
     view: 'broker',
@@ -107,6 +109,7 @@ export function startCourse(S, restart) {
     before: document.getElementById('broker-view'),
     facts: () => facts(S),
     apply: (setup) => apply(S, setup, { opening, restart }),
+    embedded,
   });
   course.then(() => { opening = false; }, () => { opening = false; });
   return course;

@@ -31,7 +31,11 @@ export async function start(shell = {}) {
   i18n.onLang(() => relabel(S));
   begin(S);
   // The level panel (www/common/course.js): judged on the view's facts at every render.
-  S.course = await startCourse(S, (settings) => { location.search = address(settings); });
+  const restart = (settings, { replace = false } = {}) => {
+    if (replace) location.replace(address(settings));
+    else location.search = address(settings);
+  };
+  S.course = await startCourse(S, restart, shell.embedded === true);
   S.dirty = true;
   if (shell.embedded) (await import('../common/embed-frame.js')).startEmbed(i18n);
   window.__qpBroker = testHooks(S);
