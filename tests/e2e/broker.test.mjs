@@ -272,7 +272,7 @@ describe('the broker view\'s interface', () => {
     await page.click('#kill-consumer-1');
     await waitLedger(page, (l) => l.lost === 2);
     assert.match(await page.textContent('#broker-lost li'), /消息 0：消费者 1 在自动确认下带着它挂掉了/);
-    assert.match(await page.textContent('#broker-balance'), /^✗ 丢失 2 条。账本是平的/);
+    assert.match(await page.textContent('#broker-balance'), /^✗ 丢失 2 条。账目仍然平衡/);
     await page.close();
   });
 

@@ -46,9 +46,9 @@ export function facts(S, counts = S.counts) {
 }
 
 /**
- * A level's `setup` as the view's settings: { url: settings the view restarts with, work,
- * publish }. Unknown or malformed values keep the view's defaults (`lab check` has already
- * refused any key the view does not have).
+ * A level's `setup` as the view's settings: { url: the settings the view restarts with (work
+ * time included), publish: the count to publish, or null }. Unknown or malformed values keep
+ * the view's defaults (`lab check` has already refused any key the view does not have).
  */
 export function fromSetup(setup, base = DEFAULTS) {
   const s = { ...base };

@@ -40,7 +40,7 @@ export default {
   'broker.count.inFlight': '在途',
   'broker.count.skipped': '跳过的重复消费',
   'broker.balanced': '✓ 账目平衡：已发布 {published} = 已确认（ack） {acked} + 丢失 {lost_count} + 排队中 {queued} + 未确认 {unacked}',
-  'broker.balancedLost': '✗ 丢失 {lost_count} 条。账本是平的（已发布 {published} = 已确认（ack） {acked} + 丢失 {lost_count} + 排队中 {queued} + 未确认 {unacked}），但这 {lost_count} 条消息再也回不来了。',
+  'broker.balancedLost': '✗ 丢失 {lost_count} 条。账目仍然平衡（已发布 {published} = 已确认（ack） {acked} + 丢失 {lost_count} + 排队中 {queued} + 未确认 {unacked}），但这 {lost_count} 条消息再也回不来了。',
   'broker.whyLost': '为什么会丢：自动确认下，消息代理在把消息交出去的那一刻就算它已确认（ack），所以消费者手上还在处理的消息随它一起挂掉了，代理那里已经没有可以重新投递的了。',
   'broker.whyRedelivered': '为什么手动确认救回了它们：消息在消费者处理完并发送确认（ack）之前一直处于未确认状态，所以消费者的通道一断，消息代理就把它未确认的消息放回队列，重新投递（标记为重新投递）给仍在运行的消费者。',
   'broker.engine.unreachable': '{url} 上没有 RabbitMQ 应答，所以本页什么都不会计数：这一关需要在提供本页的机器上运行一个真正的 RabbitMQ（在那里用 `scripts/rabbitmq.sh` 启动，然后重新加载）。你仍然可以阅读这一关，或到浏览器内消息代理上的孪生关卡去玩同样的内容。',
