@@ -121,6 +121,7 @@ async function playAutoAck(level, { lang, engine }) {
   assert.equal(await page.textContent('#broker-why'), t['broker.whyLost']);
   const won = await page.textContent('#level-panel');
   assert.doesNotMatch(won, FAILURE[lang], 'no failure wording once won');
+  assert.equal(await page.isHidden('#broker-alarm'), true, 'the ledger is trusted: no alarm');
   if (nextOf(level)) assert.equal(await page.getAttribute('#level-next', 'data-level'), nextOf(level));
   else assert.equal(await page.$('#level-next'), null, 'the last level of the path has no next');
   // A hint, revealed: it takes the focus.
