@@ -37,4 +37,5 @@ p.join()  # the schedule: the Consumer has not run yet
 c = threading.Thread(target=consumer, name="Consumer")
 c.start()
 c.join()
-print(f"produced {produced}, consumed {consumed};", "overflow: " + failures[0] if failures else "no overflow")
+outcome = "overflow: " + failures[0] if failures else "no overflow"
+print(f"produced {produced}, consumed {consumed}; {outcome}")

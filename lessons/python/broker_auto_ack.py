@@ -40,7 +40,8 @@ def run(pika, auto_ack):
     left = conn.channel().queue_declare(queue=QUEUE, passive=True).method.message_count
     conn.channel().queue_delete(queue=QUEUE)
     conn.close()
-    return f"published 3, processed {len(done)}, back in the queue {left}, lost {3 - len(done) - left}"
+    lost = 3 - len(done) - left
+    return f"published 3, processed {len(done)}, back in the queue {left}, lost {lost}"
 
 
 def main():

@@ -33,5 +33,6 @@ for t in threads:
 for t in threads:
     t.join()
 for name, (old, seen) in sorted(seen_by.items()):
-    print(f"{name}: expected {old}, found {seen}:", "swapped" if seen == old else "failed, and says so")
+    outcome = "swapped" if seen == old else "failed, and says so"
+    print(f"{name}: expected {old}, found {seen}: {outcome}")
 print(f"count = {count}, expected 2")

@@ -1,9 +1,9 @@
 # A counter that retries its compare-and-swap. Twin of lessons/cas_counter_fixed.lab.
 # While the compare-exchange finds something other than `old`, take what it found as the new
-# `old` and try again. The same Barrier forces the schedule that failed (both loads first): the
-# second fails once, retries, and count ends at 2. In the lab this is lock-free; in Python it is not,
-# because CPython has no compare-and-swap and a Lock stands in for it (so in Python, simply
-# `with lock: count += 1` is the better program).
+# `old` and try again. The same Barrier forces the schedule that failed (both loads first):
+# the second fails once, retries, and count ends at 2. In the lab this is lock-free; in Python
+# it is not, because CPython has no compare-and-swap and a Lock stands in for it (so in
+# Python, simply `with lock: count += 1` is the better program).
 import threading
 
 count = 0

@@ -44,4 +44,5 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
-print(f"consuming = {consuming}, expected 1:", "both consumers think they are the one" if consuming == 2 else "one consumer")
+outcome = "both consumers think they are the one" if consuming == 2 else "one consumer"
+print(f"consuming = {consuming}, expected 1: {outcome}")

@@ -5,27 +5,30 @@
 import threading
 import time
 
-for producer_first in (True, False):
+m = threading.Lock()
+c = threading.Condition(m)
+
+
+def producer():
+    global ready
+    with c:
+        ready = 1
+        c.notify()
+
+
+def consumer():
+    with c:
+        while ready == 0:
+            c.wait()
+
+
+for first_name in ("producer", "consumer"):
     ready = 0
-    m = threading.Lock()
-    c = threading.Condition(m)
-
-    def producer():
-        global ready
-        with c:
-            ready = 1
-            c.notify()
-
-    def consumer():
-        with c:
-            while ready == 0:
-                c.wait()
-
     p, q = threading.Thread(target=producer), threading.Thread(target=consumer)
-    first, second = (p, q) if producer_first else (q, p)
+    first, second = (p, q) if first_name == "producer" else (q, p)
     first.start()
     time.sleep(0.01)  # let the first thread get ahead
     second.start()
     for t in (p, q):
         t.join()
-    print(f"{'producer' if producer_first else 'consumer'} first: the consumer went on, ready = {ready}")
+    print(f"{first_name} first: the consumer went on, ready = {ready}")

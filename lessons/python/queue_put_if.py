@@ -35,7 +35,9 @@ def consumer():
             not_full.notify()
 
 
-for t in [threading.Thread(target=producer, args=(n,)) for n in ("P1", "P2")] + [threading.Thread(target=consumer)]:
+p1 = threading.Thread(target=producer, args=("P1",))
+p2 = threading.Thread(target=producer, args=("P2",))
+for t in (p1, p2, threading.Thread(target=consumer)):
     t.start()
     t.join()  # the schedule: P1, then P2, then the Consumer
 print(f"got {got};", failures[0] if failures else "the queue never held more than 1")

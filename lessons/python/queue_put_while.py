@@ -1,6 +1,6 @@
 # queue.Queue(maxsize=1)'s put as CPython writes it. Twin of lessons/queue_put_while.lab.
 # The producers wait for room in a `while` loop, as Lib/queue.py does
-# (`while self._qsize() >= self.maxsize: self.not_full.wait(remaining)`). Same schedule as
+# (`while self._qsize() >= self.maxsize: ... self.not_full.wait(remaining)`). Same schedule as
 # queue_put_if.py: P1 puts, P2 finds the queue full and its timed wait wakes with nobody having
 # taken an item; now it checks again and sleeps again, until the Consumer (started late) takes
 # one. The last lines do the same with queue.Queue itself.

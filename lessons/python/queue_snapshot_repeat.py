@@ -24,7 +24,8 @@ def run(consumer_round, rounds=3):
     t = threading.Thread(target=process_messages, daemon=True)
     t.start()
     t.join()
-    return f"sent 3, delivered {len(delivered)} ({len(delivered) - len(set(delivered))} repeats), {q.qsize()} still queued"
+    repeats = len(delivered) - len(set(delivered))
+    return f"sent 3, delivered {len(delivered)} ({repeats} repeats), {q.qsize()} still queued"
 
 
 def snapshot_round(q):

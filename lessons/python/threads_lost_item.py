@@ -43,5 +43,9 @@ def queue_take_all(q):
     return sorted(q.get_nowait() for _ in range(q.qsize()))
 
 
-print("unlocked ring:", run(lambda: {"slots": [None] * SLOTS, "head": 0, "tail": 0}, ring_put, ring_take_all))
+def new_ring():
+    return {"slots": [None] * SLOTS, "head": 0, "tail": 0}
+
+
+print("unlocked ring:", run(new_ring, ring_put, ring_take_all))
 print("queue.Queue:  ", run(queue.Queue, queue_put, queue_take_all))

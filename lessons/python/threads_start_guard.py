@@ -12,7 +12,8 @@ def run(ensure_consumer):
     state = {"started": False, "consumers": 0}
     lock = threading.Lock()
     both_checked = threading.Barrier(2)  # the schedule, not the program
-    callers = [threading.Thread(target=ensure_consumer, args=(state, lock, both_checked)) for _ in range(2)]
+    args = (state, lock, both_checked)
+    callers = [threading.Thread(target=ensure_consumer, args=args) for _ in range(2)]
     for t in callers:
         t.start()
     for t in callers:
