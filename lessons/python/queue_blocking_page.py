@@ -17,7 +17,7 @@ def calculate_blocking(seconds):  # the post's busy loop, shortened
 
 
 def handler_blocking(q, message):
-    calculate_blocking(0.05)  # the work, in the request
+    calculate_blocking(0.03)  # the work, in the request
     return f"message produce {message}"
 
 
@@ -29,7 +29,7 @@ def handler_queued(q, message):
 def consumer(q):
     while True:
         q.get()
-        calculate_blocking(0.05)
+        calculate_blocking(0.03)
         q.task_done()
 
 
