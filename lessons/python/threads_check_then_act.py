@@ -4,7 +4,8 @@
 # queue.Empty although the check said there was an item, and a plain get() there would block
 # forever. Python's documentation says it: "if empty() returns False it doesn't guarantee that a
 # subsequent call to get() will not block". A Barrier forces the schedule: both consumers check,
-# then both act. The fix is one call that checks and takes: get(timeout=...), catching Empty.
+# then both act. The fix is one call that checks and takes under the queue's lock: get(), or
+# get(timeout=...) catching Empty, as here, for a consumer that must not wait forever.
 import queue
 import threading
 

@@ -5,7 +5,8 @@
 # switch falls inside process(), which does I/O (sleep(0) stands for it) and so releases the
 # GIL, exactly between the load of `processed` and its store. A bare `processed += 1` loses
 # updates the same way, only more seldom under CPython 3.10-3.13's GIL (it switches threads at
-# calls and loop back-edges) and freely in the free-threaded build (3.13t).
+# calls and loop back-edges) and freely in the free-threaded build (3.13t). The level's fix is
+# fetch_add; Python has no atomic integer, so the fix here is a Lock around the `+=`.
 import queue
 import threading
 import time

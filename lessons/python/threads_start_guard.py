@@ -4,7 +4,8 @@
 # like `if not started: start_consumer(); started = True` checks and acts in two steps: two
 # threads that both check before either sets the flag both start a consumer (Flask's debug
 # reloader and a threaded server both run start code more than once). A Barrier forces that
-# schedule. The fix checks and sets under one Lock, so the second caller sees the flag.
+# schedule. The level's fix is compare-exchange; CPython has none, so the fix here checks and
+# sets under one Lock, and the second caller sees the flag.
 import threading
 
 
