@@ -5,7 +5,9 @@
 
 use std::process::Command;
 
+use queue_playground::course::parse_path;
 use queue_playground::sim::level::{parse_level, program_text, verify, Level, Win};
+use queue_playground::sim::mutate::survey;
 use queue_playground::sim::{decode_schedule, parse, Limits, Machine};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
@@ -15,11 +17,11 @@ fn read(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The lab's levels on the course's path (`VIEW NAME` lines), in order.
 fn path() -> Vec<String> {
-    let text = read("path.txt");
-    let names = text.lines().map(str::trim);
-    let names = names.filter(|l| !l.is_empty() && !l.starts_with('#'));
-    names.map(String::from).collect()
+    let stops = parse_path(&read("path.txt")).unwrap_or_else(|e| panic!("path.txt: {e}"));
+    let lab = stops.into_iter().filter(|s| s.view == "lab");
+    lab.map(|s| s.name).collect()
 }
 
 fn level(name: &str) -> (Level, String) {
@@ -118,4 +120,19 @@ fn lab_check_passes_the_lessons_and_fails_a_broken_level() {
         stdout.contains("FAIL stray: a level that is not on the path"),
         "{stdout}"
     );
+}
+
+#[test]
+fn no_fix_on_the_path_can_be_cheated() {
+    let mut cheats = Vec::new();
+    for name in path() {
+        let (level, _) = level(&name);
+        let fix = read(&level.fix_file);
+        let s = survey(&level, &fix, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        eprintln!("{name}: {} mutants, {} parse, {} states", s.mutants, s.parsed, s.states);
+        for m in s.survivors {
+            cheats.push(format!("{name}: {} line {}: {}", m.family.name(), m.line, m.what));
+        }
+    }
+    assert!(cheats.is_empty(), "{}", cheats.join("\n"));
 }

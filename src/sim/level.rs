@@ -538,11 +538,34 @@ pub fn verify(
     })
 }
 
-/// The first text the fix must keep that `src` lacks (spaces compared loosely).
+/// The first text the fix must keep that `src` lacks (spaces compared loosely). A text listed
+/// n times must be there n times, so that a fix with the same check in two threads cannot
+/// delete one of them.
+///
+/// ```
+/// use queue_playground::sim::level::{missing_keep, Level};
+/// # fn level(keep: &[&str]) -> Level {
+/// #     let src = "thread A { }\n#| title.en: T\n#| title.zh: 题\n#| concept: sync\n\
+/// #         #| model: sc\n#| goal.en: G\n#| goal.zh: 目\n#| win: failure assert\n\
+/// #         #| won.en: W\n#| won.zh: 赢\n#| fix.en: F\n#| fix.zh: 修\n#| fix.win: never any\n\
+/// #         #| fix.file: f.lab\n#| fixed.en: D\n#| fixed.zh: 好\n";
+/// #     let mut l = queue_playground::sim::level::parse_level(src).unwrap();
+/// #     l.keep = keep.iter().map(|k| k.to_string()).collect();
+/// #     l
+/// # }
+/// let twice = level(&["assert n >= 0", "assert n >= 0"]);
+/// let both = "thread A { assert  n >= 0 }\nthread B { assert n >= 0 }\n";
+/// assert_eq!(missing_keep(&twice, both), None);
+/// let one = "thread A { assert n >= 0 }\nthread B { }\n";
+/// assert_eq!(missing_keep(&twice, one), Some("assert n >= 0".to_string()));
+/// ```
 pub fn missing_keep(level: &Level, src: &str) -> Option<String> {
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let have = squash(program_text(src));
-    let lacks = level.keep.iter().find(|k| !have.contains(&squash(k)));
+    let lacks = level.keep.iter().find(|k| {
+        let want = level.keep.iter().filter(|other| squash(other) == squash(k));
+        have.matches(&squash(k)).count() < want.count()
+    });
     lacks.cloned()
 }
 
