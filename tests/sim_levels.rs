@@ -136,3 +136,10 @@ fn no_fix_on_the_path_can_be_cheated() {
     }
     assert!(cheats.is_empty(), "{}", cheats.join("\n"));
 }
+#[test]
+fn dbg_dump() {
+    let (level, _) = level("cas_counter");
+    let fix = read(&level.fix_file);
+    let s = survey(&level, &fix, &Limits::default()).unwrap();
+    for m in s.survivors { eprintln!("=====\n{}", m.src); }
+}
