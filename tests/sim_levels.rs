@@ -129,9 +129,17 @@ fn no_fix_on_the_path_can_be_cheated() {
         let (level, _) = level(&name);
         let fix = read(&level.fix_file);
         let s = survey(&level, &fix, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        eprintln!("{name}: {} mutants, {} parse, {} states", s.mutants, s.parsed, s.states);
+        eprintln!(
+            "{name}: {} mutants, {} parse, {} states",
+            s.mutants, s.parsed, s.states
+        );
         for m in s.survivors {
-            cheats.push(format!("{name}: {} line {}: {}", m.family.name(), m.line, m.what));
+            cheats.push(format!(
+                "{name}: {} line {}: {}",
+                m.family.name(),
+                m.line,
+                m.what
+            ));
         }
     }
     assert!(cheats.is_empty(), "{}", cheats.join("\n"));
@@ -141,5 +149,7 @@ fn dbg_dump() {
     let (level, _) = level("cas_counter");
     let fix = read(&level.fix_file);
     let s = survey(&level, &fix, &Limits::default()).unwrap();
-    for m in s.survivors { eprintln!("=====\n{}", m.src); }
+    for m in s.survivors {
+        eprintln!("=====\n{}", m.src);
+    }
 }

@@ -83,6 +83,19 @@ pub struct Mutant {
     pub src: String,
 }
 
+/// `delete synchronisation, line 6: delete `m.lock()``: what `lab check` prints of a survivor.
+impl std::fmt::Display for Mutant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, line {}: {}",
+            self.family.name(),
+            self.line,
+            self.what
+        )
+    }
+}
+
 /// What [`survey`] found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Survey {
@@ -173,7 +186,12 @@ pub fn mutants(src: &str, model: Model) -> Result<Vec<Mutant>, ParseError> {
         .collect();
     if let Some((line, _, _)) = sync.first() {
         let edits = sync.iter().map(|(_, _, e)| e.clone()).collect();
-        add(Family::Sync, *line, "delete all synchronisation".into(), edits);
+        add(
+            Family::Sync,
+            *line,
+            "delete all synchronisation".into(),
+            edits,
+        );
     }
     for (line, what, edit) in sync {
         add(Family::Sync, line, what, vec![edit]);
@@ -301,7 +319,9 @@ impl<'a> Text<'a> {
 
     /// The index of the token at `line`, `col`.
     fn token(&self, line: u32, col: u32) -> Option<usize> {
-        self.toks.iter().position(|t| t.line == line && t.col == col)
+        self.toks
+            .iter()
+            .position(|t| t.line == line && t.col == col)
     }
 
     /// The first token from `from` on that ends a simple statement.
@@ -543,7 +563,11 @@ mod tests {
         has(Family::Sync, 6, "delete all synchronisation");
         has(Family::Sync, 6, "delete `m.lock()`");
         has(Family::Sync, 6, "delete `m.unlock()`");
-        has(Family::Sync, 9, "`f.store(1, release)` → `f.store(1, relaxed)`");
+        has(
+            Family::Sync,
+            9,
+            "`f.store(1, release)` → `f.store(1, relaxed)`",
+        );
         has(Family::Sync, 12, "`f.load(acquire)` → `f.load(relaxed)`");
         has(Family::Work, 3, "empty thread A");
         has(Family::Work, 11, "empty thread B");
@@ -558,7 +582,9 @@ mod tests {
         assert!(!all.src.contains("lock") && !all.src.contains("release"));
         assert!(all.src.contains("f.store(1, relaxed)") && all.src.contains("f.load(relaxed)"));
         let empty_a = ms.iter().find(|m| m.what == "empty thread A").unwrap();
-        assert!(empty_a.src.starts_with("shared n = 0, f = 0\nmutex m\nthread A {\n\n"));
+        assert!(empty_a
+            .src
+            .starts_with("shared n = 0, f = 0\nmutex m\nthread A {\n\n"));
     }
 
     #[test]
@@ -584,7 +610,8 @@ mod tests {
 
     #[test]
     fn a_plain_read_modify_write_returns_what_it_read() {
-        let src = "shared c = 0\nthread A {\n  old = c.compare_exchange(0, 1)\n  c.fetch_add(2)\n}\n";
+        let src =
+            "shared c = 0\nthread A {\n  old = c.compare_exchange(0, 1)\n  c.fetch_add(2)\n}\n";
         let ms = mutants(src, Model::Sc).unwrap();
         let cas = &ms[1];
         assert_eq!(
@@ -593,6 +620,9 @@ mod tests {
              old = cheat_old`"
         );
         assert!(super::super::parse(&cas.src).is_ok(), "{}", cas.src);
-        assert_eq!(ms[2].what, "`c.fetch_add(2)` → `cheat_old = c; c = cheat_old + 2`");
+        assert_eq!(
+            ms[2].what,
+            "`c.fetch_add(2)` → `cheat_old = c; c = cheat_old + 2`"
+        );
     }
 }
