@@ -411,10 +411,10 @@ impl<'a> Text<'a> {
         };
         match &s.kind {
             StmtKind::Sync(..) => delete(&mut out),
-            StmtKind::Fence(order) => {
-                if model == Model::Ra || (model == Model::Tso && *order == Order::SeqCst) {
-                    delete(&mut out)
-                }
+            StmtKind::Fence(order)
+                if model == Model::Ra || (model == Model::Tso && *order == Order::SeqCst) =>
+            {
+                delete(&mut out)
             }
             StmtKind::Rmw(target, var, rmw, _) => {
                 let e = self.statement(line, col, plain_rmw(target.as_deref(), var, rmw));
