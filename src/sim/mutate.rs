@@ -293,35 +293,31 @@ const OLD: &str = "cheat_old";
 
 impl<'a> Text<'a> {
     fn new(src: &'a str, toks: &'a [Token]) -> Text<'a> {
-        // Byte offset of each line's start, then of each column (columns count characters).
-        let mut line_start = vec![0usize];
-        for (i, c) in src.char_indices() {
+        // One walk over the text, counting lines and columns (in characters) as the lexer
+        // does, and the tokens come in the order of the text.
+        let mut at = Vec::with_capacity(toks.len());
+        let mut next = toks.iter().peekable();
+        let (mut line, mut col) = (1u32, 1u32);
+        for (i, c) in src.char_indices().chain(std::iter::once((src.len(), '\n'))) {
+            while next.next_if(|t| (t.line, t.col) <= (line, col)).is_some() {
+                at.push(i);
+            }
             if c == '\n' {
-                line_start.push(i + 1);
+                line = line.saturating_add(1);
+                col = 1;
+            } else {
+                col = col.saturating_add(1);
             }
         }
-        let at = toks
-            .iter()
-            .map(|t| {
-                let start = line_start
-                    .get(t.line as usize - 1)
-                    .copied()
-                    .unwrap_or(src.len());
-                let col = t.col as usize - 1;
-                src[start..]
-                    .char_indices()
-                    .nth(col)
-                    .map_or(src.len(), |(i, _)| start + i)
-            })
-            .collect();
+        at.resize(toks.len(), src.len());
         Text { src, toks, at }
     }
 
     /// The index of the token at `line`, `col`.
     fn token(&self, line: u32, col: u32) -> Option<usize> {
-        self.toks
-            .iter()
-            .position(|t| t.line == line && t.col == col)
+        let i = self.toks.partition_point(|t| (t.line, t.col) < (line, col));
+        let t = self.toks.get(i)?;
+        ((t.line, t.col) == (line, col)).then_some(i)
     }
 
     /// The first token from `from` on that ends a simple statement.
@@ -606,6 +602,19 @@ mod tests {
             ]
         );
         assert_eq!(sync(Model::Ra).len(), 5);
+    }
+
+    #[test]
+    fn edits_land_on_the_right_bytes_after_wide_characters() {
+        let src = "shared 数 = 0 # 计数\nthread 甲 { 数 = 数 + 1; 数.fetch_add(2) }\n";
+        let ms = mutants(src, Model::Sc).unwrap();
+        let w: Vec<&str> = ms.iter().map(|m| m.what.as_str()).collect();
+        assert!(w.contains(&"delete `数 = 数 + 1`"), "{w:?}");
+        let empty = ms.iter().find(|m| m.what == "empty thread 甲").unwrap();
+        assert_eq!(empty.src, "shared 数 = 0 # 计数\nthread 甲 {}\n");
+        for m in &ms {
+            assert!(super::super::parse(&m.src).is_ok(), "{}: {}", m.what, m.src);
+        }
     }
 
     #[test]
