@@ -50,8 +50,8 @@ pub enum Family {
     /// A thread's work deleted: each thread's body emptied, and each statement that writes
     /// shared state deleted.
     Work,
-    /// A loop shrunk: each integer literal above 1 in a `while` condition made one less, and
-    /// made 1.
+    /// A loop shrunk: every integer literal above 1 in a `while` condition made 1 at once (when
+    /// there are several), and each one made one less, and made 1.
     Loop,
     /// A check deleted: each `assert`, and each `final assert`.
     Assert,
@@ -217,20 +217,34 @@ pub fn mutants(src: &str, model: Model) -> Result<Vec<Mutant>, ParseError> {
         }
     }
 
-    // (c) Loops: each literal bound above 1 made one less, and made 1.
-    for s in &stmts {
-        if matches!(s.kind, StmtKind::While(..)) {
-            for (at, n) in text.while_literals(s.pos.line, s.pos.col) {
-                for to in [n - 1, 1] {
-                    let edit = Edit {
-                        start: at.0,
-                        end: at.1,
-                        with: to.to_string(),
-                    };
-                    let what = format!("while bound {n} → {to}");
-                    add(Family::Loop, s.pos.line, what, vec![edit]);
-                }
-            }
+    // (c) Loops: every literal bound above 1 made 1 at once (a program shrunk all over keeps
+    // its counts in step), then each one made one less, and made 1.
+    let bounds: Vec<(u32, (usize, usize), i64)> = stmts
+        .iter()
+        .filter(|s| matches!(s.kind, StmtKind::While(..)))
+        .flat_map(|s| {
+            let found = text.while_literals(s.pos.line, s.pos.col);
+            found.into_iter().map(|(at, n)| (s.pos.line, at, n))
+        })
+        .collect();
+    let to = |(start, end): (usize, usize), to: i64| Edit {
+        start,
+        end,
+        with: to.to_string(),
+    };
+    if bounds.len() > 1 {
+        let edits = bounds.iter().map(|&(_, at, _)| to(at, 1)).collect();
+        add(
+            Family::Loop,
+            bounds[0].0,
+            "every while bound → 1".into(),
+            edits,
+        );
+    }
+    for &(line, at, n) in &bounds {
+        for less in [n - 1, 1] {
+            let what = format!("while bound {n} → {less}");
+            add(Family::Loop, line, what, vec![to(at, less)]);
         }
     }
 
@@ -602,6 +616,32 @@ mod tests {
             ]
         );
         assert_eq!(sync(Model::Ra).len(), 5);
+    }
+
+    #[test]
+    fn loops_shrink_one_at_a_time_and_all_at_once() {
+        let src = "shared n = 0\nthread A {\n  while i < 3 { n.fetch_add(1); i = i + 1 }\n}\n\
+                   thread B {\n  while j < 2 { n.fetch_sub(1); j = j + 1 }\n}\n";
+        let ms = mutants(src, Model::Sc).unwrap();
+        let loops: Vec<(u32, &str)> = ms
+            .iter()
+            .filter(|m| m.family == Family::Loop)
+            .map(|m| (m.line, m.what.as_str()))
+            .collect();
+        assert_eq!(
+            loops,
+            [
+                (3, "every while bound → 1"),
+                (3, "while bound 3 → 2"),
+                (3, "while bound 3 → 1"),
+                (6, "while bound 2 → 1"),
+            ]
+        );
+        let all = ms
+            .iter()
+            .find(|m| m.what == "every while bound → 1")
+            .unwrap();
+        assert!(all.src.contains("while i < 1 {") && all.src.contains("while j < 1 {"));
     }
 
     #[test]
