@@ -77,7 +77,7 @@ pub struct Mutant {
     /// The line of the fixed program it changes (the first, for a change of many lines or of
     /// every synchronisation at once).
     pub line: u32,
-    /// What was done, in words: `delete `m.lock()``, ``i < 3` → `i < 2``.
+    /// What was done, in words: ``delete `m.lock()` ``, `while bound 3 → 2`.
     pub what: String,
     /// The mutant's program text (the fixed program's lines, same count).
     pub src: String,
@@ -111,7 +111,8 @@ pub struct Survey {
 
 /// True if `src` wins `level`'s fix: it keeps every `fix.keep` text, parses, and exhaustive
 /// exploration under the level's model completes without reaching what `fix.win` forbids.
-/// This is the page's test of a learner's fix.
+/// This is the page's test of a learner's fix (which also asks that the program differ from
+/// the lesson's own).
 pub fn fix_won(level: &Level, src: &str, limits: &Limits) -> bool {
     fix_states(level, src, limits).0
 }
