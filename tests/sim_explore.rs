@@ -68,9 +68,9 @@ message_passing_relaxed.lab         ra  | data=1 flag=1 Reader.d=1: 13 | assert:
 message_passing_release_acquire.lab sc  | data=1 flag=1 Reader.d=1: 10
 message_passing_release_acquire.lab tso | data=1 flag=1 Reader.d=1: 23
 message_passing_release_acquire.lab ra  | data=1 flag=1 Reader.d=1: 13
-mutex.lab                           sc  | inside=0 entered=2: 2
-mutex.lab                           tso | inside=0 entered=2: 2738
-mutex.lab                           ra  | inside=0 entered=2: 2
+mutex.lab                           sc  | inside=0 entered=3: 6
+mutex.lab                           tso | inside=0 entered=3: 303918
+mutex.lab                           ra  | inside=0 entered=3: 6
 peterson.lab                        sc  | inside=0: 3046
 peterson.lab                        tso | inside=0: 42592218 | assert: 133027; assert: 112978
 peterson.lab                        ra  | inside=0: 26318 | assert: 974; assert: 873
@@ -341,6 +341,7 @@ const TOO_BIG: &[(&str, Model)] = &[
     ("condvar_while.lab", Model::Sc),
     ("condvar_while.lab", Model::Tso),
     ("condvar_while.lab", Model::Ra),
+    ("mutex.lab", Model::Tso),
     ("peterson.lab", Model::Sc),
     ("peterson.lab", Model::Tso),
     ("peterson.lab", Model::Ra),
@@ -445,11 +446,11 @@ fn the_explorer_agrees_with_brute_force_on_every_small_lesson() {
             exact.push(name);
         }
     }
-    // Every lesson and model not listed as too big, 45 of 54: 33 compared count for count,
+    // Every lesson and model not listed as too big, 44 of 54: 32 compared count for count,
     // and twelve with loops (spin loops and waits for a flag) compared by what they reach.
     assert_eq!(
         (exact.len(), sets_only.len()),
-        (33, 12),
+        (32, 12),
         "{exact:?} {sets_only:?}"
     );
 }
@@ -532,7 +533,7 @@ fn symmetry_finds_the_classes_of_identical_threads() {
         Some(vec![vec![0, 1, 2]])
     );
     assert_eq!(classes(&parse(THREE_BY_EIGHT).unwrap()), None);
-    assert_eq!(classes(&lesson("mutex.lab")), Some(vec![vec![0, 1]]));
+    assert_eq!(classes(&lesson("mutex.lab")), Some(vec![vec![0, 1, 2]]));
     assert_eq!(
         classes(&lesson("counter_lost_update.lab")),
         Some(vec![vec![0, 1]])
