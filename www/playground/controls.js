@@ -146,7 +146,7 @@ function wireDemo(state) {
   $('busy-worker-btn').onclick = () => {
     const ms = busyMs();
     // Recorded as the worker's when its state says the work began and then that it ended.
-    if (state.send({ type: 'work', ms }) !== null) state.busy.pending.push({ on: 'worker', ms, pageBlocked: 0, began: false });
+    if (state.send({ type: 'work', ms }) !== null) state.busy.pending.push({ ms, pageBlocked: 0, began: false });
   };
 }
 

@@ -60,7 +60,10 @@ const HANDLERS = {
     // The page's busy work in the worker: it began with its own activity, and ended at the next.
     const run = state.busy.pending[0];
     if (r.activity === 'page_work' && run && !run.began) run.began = true;
-    else if (r.activity !== 'page_work' && run?.began) busyDone(state, state.busy.pending.shift());
+    else if (r.activity !== 'page_work' && run?.began) {
+      state.busy.pending.shift();
+      busyDone(state, { on: 'worker', ms: run.ms, pageBlocked: run.pageBlocked });
+    }
   },
   error(state, r) {
     if (r.error?.key === 'worker_start') return state.sup.fail('start', r.error.detail);

@@ -128,6 +128,7 @@ function exposeForTests(state) {
     settings: () => state.settings && { ...state.settings },
     bound: () => state.bound && { ...state.bound },
     workerState: () => state.threads.worker.state,
+    busy: () => state.busy.last && { ...state.busy.last }, // the latest busy work that ended
     supervisor: () => ({ state: sup.state, deaths: sup.deaths, restarts: sup.restarts, memoryBytes: state.memoryBytes, lastDeath: state.lastDeath }),
   };
 }
