@@ -64,8 +64,13 @@ export function apply(state, setup) {
   if ('reference' in setup && (setup.reference === 'on') !== isReference(state.settings)) $('reference-btn').click();
 }
 
-/** Opens the level panel above the view's controls; `state.course` is set once it is open. */
+/**
+ * Opens the level panel above the view's controls; `state.course` is set once it is open. An
+ * embed shows it only when it embeds a level (`?level=`): a host that embedded the playground
+ * itself gets the playground.
+ */
 export async function openPanel(state, shell) {
+  if (shell.embedded && !new URLSearchParams(location.search).has('level')) return;
   const { openCourse } = await import('../common/course.js');
   state.course = await openCourse({
     view: 'queue',
