@@ -12,21 +12,38 @@ pub const VIEWS: [&str; 4] = ["queue", "lab", "threads", "broker"];
 
 // ---- The queue playground (www/playground/course.js computes these) -------------------------
 
-/// The playground's facts: what its ledger counts and what its settings are.
+/// The playground's facts: what its ledger counts (`sent`, `delivered`, `repeats`,
+/// `duplicates`, `lost`, `balanced`), the settings its worker confirmed (`mode`, `interval`,
+/// `work`, `max_batch`, `reference`), and the latest busy work of its demo that ran to its end:
+/// on which thread (`busy_on`: page, worker or none), for how long (`busy_ms`), and how long the
+/// page thread was blocked by busy work meanwhile (`page_blocked_ms`), recorded, never timed.
 const QUEUE_FACTS: &[&str] = &[
-    "mode",
     "sent",
     "delivered",
     "repeats",
+    "duplicates",
     "lost",
     "balanced",
+    "mode",
+    "interval",
     "work",
-    "max_gap_ms",
+    "max_batch",
+    "reference",
     "busy_on",
+    "busy_ms",
+    "page_blocked_ms",
 ];
 
-/// The playground's settings a level may put in place.
-const QUEUE_SETUP: &[&str] = &["mode", "interval", "work", "max_batch", "reference"];
+/// The playground's settings a level may put in place: the consumer's, the reference switch
+/// (`on`, `off`), and the demo's busy work (`busy_ms`).
+const QUEUE_SETUP: &[&str] = &[
+    "mode",
+    "interval",
+    "work",
+    "max_batch",
+    "reference",
+    "busy_ms",
+];
 
 // ---- Real threads (www/threads/course.js computes these) ------------------------------------
 
