@@ -72,11 +72,12 @@ export async function start(shell = {}) {
     before: S.el.view,
     facts: () => facts(S),
     apply: (setup) => { if (!(opening && named)) applySetup(S, setup); },
-  });
+    embedded: Boolean(shell.embedded),
+  }).finally(() => { opening = false; });
   const iso = await isolate();
   if (iso.mode === 'reloading') return;
+  // The level's settings are in place before the view says it can run (tests wait for that).
   S.course = await coursing;
-  opening = false;
   S.mode = iso.mode;
   if (iso.mode === 'simulated') {
     S.why = { reason: iso.reason, detail: iso.detail };
