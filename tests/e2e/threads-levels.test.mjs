@@ -26,23 +26,25 @@ const MILLION = 1_000_000; // the fix's item count (lessons/threads_lost_item.le
 
 let browser;
 let server;
+let plain; // no headers, as a static host serves: the service-worker shim isolates the view
 before(async () => {
   server = await serve(ROOT, 0, ISOLATION);
+  plain = await serve(ROOT, 0);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 after(async () => {
   await browser?.close();
-  await new Promise((ok) => server?.close(ok));
+  await Promise.all([server, plain].map((s) => new Promise((ok) => (s ? s.close(ok) : ok()))));
 });
 
-const base = () => `http://127.0.0.1:${server.address().port}`;
+const base = (s = server) => `http://127.0.0.1:${s.address().port}`;
 
 /**
  * A fresh browser context (no progress) on `path`, collecting page errors, console errors and
  * failed responses. The panel's row of twins asks for broker_auto_ack.level, which the broker's
  * levels bring: until they are on this branch that one 404 is expected, and only that one.
  */
-async function open(path, viewport = { width: 1280, height: 900 }) {
+async function open(path, viewport = { width: 1280, height: 900 }, origin = server) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems = [];
@@ -54,7 +56,7 @@ async function open(path, viewport = { width: 1280, height: 900 }) {
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 404/.test(msg.text())) problems.push(`console: ${msg.text()}`);
   });
-  await page.goto(base() + path);
+  await page.goto(base(origin) + path);
   return { page, context, problems };
 }
 
@@ -180,4 +182,22 @@ describe('accessibility of the view with its level panel', () => {
       });
     }
   }
+});
+
+describe('a level\'s link on a static host (no headers)', () => {
+  test('opens real threads through the shim, the first time and after another threads page', async () => {
+    const { page, context, problems } = await open(`/index.html?level=${LEVEL}`, undefined, plain);
+    const mode = () => waitFor(page, () => ['real', 'simulated'].includes(document.getElementById('threads-mode')?.dataset.mode))
+      .then(() => page.getAttribute('#threads-mode', 'data-mode'));
+    assert.equal(await mode(), 'real', 'the first visit: the shim installs, the page reloads once, isolated');
+    assert.equal(await page.getAttribute('#level-panel', 'data-level'), LEVEL);
+    // Then another level by its link, from the isolated page: the shim isolates it at once.
+    await page.goto(`${base(plain)}/index.html?level=threads_start_guard`);
+    assert.equal(await mode(), 'real');
+    assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'threads_start_guard');
+    assert.equal(await page.inputValue('#tc-guard'), 'racy', 'its setup is in the controls');
+    assert.ok(await page.evaluate(() => crossOriginIsolated));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 });

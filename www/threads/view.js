@@ -24,6 +24,18 @@ const KEEP = 100;
 
 /** Starts the view in place of the playground (called by www/common/shell.js). */
 export async function start(shell = {}) {
+  // The isolation shim (coi-sw.js) isolates navigations that say `view=threads`; a level's link
+  // (index.html?level=NAME) does not. Where the shim already runs, go to the address that says
+  // it (isolated at once); otherwise the address says it before isolate() reloads through it.
+  const here = new URLSearchParams(location.search);
+  if (here.get('view') !== 'threads') {
+    here.set('view', 'threads');
+    if (!window.crossOriginIsolated && navigator.serviceWorker?.controller && window.top === window.self) {
+      location.replace(`?${here}${location.hash}`);
+      return;
+    }
+    history.replaceState(null, '', `?${here}${location.hash}`);
+  }
   const i18n = await loadI18n((lang) => import(`./strings/${lang}.js`), 'tt');
   const { scenario, run: autoRun, problems } = readParams(location.search);
   const S = {
