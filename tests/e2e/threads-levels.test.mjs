@@ -177,6 +177,13 @@ describe('accessibility of the view with its level panel', () => {
         await page.click('#threads-start');
         await waitPanel(page, 'won'); // the success text, the failures and their links are on the page
         assert.deepEqual(await axe(page), []);
+        // Every tile of the ledger, with its seven-digit counts, inside the ledger and the page.
+        const outside = await page.evaluate(() => {
+          const box = document.getElementById('threads-ledger').getBoundingClientRect();
+          const tiles = [...document.querySelectorAll('#threads-stats > div')].filter((d) => d.getBoundingClientRect().right > box.right + 0.5);
+          return { tiles: tiles.map((d) => d.querySelector('dd').id), page: document.documentElement.scrollWidth - innerWidth };
+        });
+        assert.deepEqual(outside, { tiles: [], page: 0 });
         assert.deepEqual(problems, []);
         await context.close();
       });
