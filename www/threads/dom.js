@@ -94,7 +94,7 @@ export function applyStrings(root, t) {
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 
 /** The ledger's numbers and its data attributes (the e2e tests and the benchmark read them). */
-export function renderLedger(t, ledger, s, isolated, throughput, final) {
+export function renderLedger(t, ledger, s, isolated, throughput, final, idle = false) {
   const d = ledger.dataset;
   d.isolated = String(isolated);
   d.produced = s.produced;
@@ -119,13 +119,15 @@ export function renderLedger(t, ledger, s, isolated, throughput, final) {
   const vars = Object.fromEntries(['produced', 'consumed', 'lost', 'queued', 'duplicated', 'reordered'].map((k) => [k, fmt(s[k])]));
   vars.gap = fmt(s.produced - s.consumed - s.lost - s.queued);
   // Unsettled after the run: a thread was terminated inside its loop and never left it.
-  if (!s.settled) bal.dataset.ok = final ? 'unsettled' : 'live';
+  // Before the first run (or after a level's setup cleared the ledger) there is nothing to claim.
+  if (idle) bal.dataset.ok = 'idle';
+  else if (!s.settled) bal.dataset.ok = final ? 'unsettled' : 'live';
   else bal.dataset.ok = String(s.produced === s.consumed + s.lost + s.queued);
   // An exact ledger of a run that lost, duplicated or reordered items is no success: the
   // failure leads, and only a run with none of them gets the tick.
   const failed = s.lost + s.duplicated + s.reordered > 0;
   bal.dataset.verdict = failed ? 'failed' : 'clean';
-  const key = { live: 'balance.live', unsettled: 'balance.unsettled', true: failed ? 'balance.failed' : 'balance.ok', false: 'balance.bad' }[bal.dataset.ok];
+  const key = { idle: 'balance.idle', live: 'balance.live', unsettled: 'balance.unsettled', true: failed ? 'balance.failed' : 'balance.ok', false: 'balance.bad' }[bal.dataset.ok];
   fill(bal, t(key, vars));
 }
 

@@ -37,7 +37,7 @@ export function render(S) {
   S.dirty = false;
   S.el.view.dataset.run = S.runState;
   const final = ['stopped', 'ended', 'cut'].includes(S.runState);
-  renderLedger(t, S.el.ledger, S.stats, S.mode === 'real', S.rate.perSec, final);
+  renderLedger(t, S.el.ledger, S.stats, S.mode === 'real', S.rate.perSec, final, ['idle', 'starting'].includes(S.runState));
   renderThreads(t, $('threads-list'), S.helper, S.stats.threads ?? [], S.workerStates);
   // The failures of the run the ledger shows, under the settings it ran with.
   const scenario = S.runScenario ?? S.scenario;

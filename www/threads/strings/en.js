@@ -139,4 +139,5 @@ export default {
   'fail.lab.mutex_missing': 'replay the unlocked critical section step by step in the interleaving lab',
   'times.one': '{n} time',
   'times.many': '{n} times',
+  'balance.idle': 'no run yet: press start, and the ledger counts every item of the run exactly',
 };

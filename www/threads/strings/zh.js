@@ -138,4 +138,5 @@ export default {
   'fail.lab.mutex_missing': '在交错实验室里逐步重放没有锁的临界区',
   'times.one': '{n} 次',
   'times.many': '{n} 次',
+  'balance.idle': '还没有运行：按“开始”，账本会精确记下这一轮的每一条消息',
 };
