@@ -36,6 +36,8 @@ const QUEUE_SETUP: &[&str] = &["mode", "interval", "work", "max_batch", "referen
 /// once the counts are settled (stopped or finished); `finished=yes` only when every thread
 /// returned by itself, every item put and the queue emptied. `variant` is `unsafe` when any
 /// switch is (the unlocked ring, check-then-act, the racy counter or the racy start guard).
+/// `put` and `taken` are items (taken: at least once, the ledger's "consumed"); `processed`
+/// and `counted` are the true count and the processed counter, `lost_updates` their gap.
 const THREADS_FACTS: &[&str] = &[
     "real",
     "queue",
