@@ -64,6 +64,20 @@ const waitFor = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: CAP,
 const panelState = (page) => page.getAttribute('#level-panel', 'data-state');
 const waitPanel = (page, state) => waitFor(page, (s) => document.getElementById('level-panel')?.dataset.state === s, state);
 const waitRun = (page, states) => waitFor(page, (s) => s.includes(document.getElementById('threads-view')?.dataset.run), states);
+const END = ['ended', 'stopped', 'cut'];
+
+/**
+ * Clicks start and waits until that run (the page's next, by its count of runs started) is
+ * in one of `states`: never the state the previous run left on the page.
+ */
+async function startRun(page, states = END) {
+  const before = Number(await page.getAttribute('#threads-view', 'data-runs'));
+  await page.click('#threads-start');
+  await waitFor(page, ([n, s]) => {
+    const v = document.getElementById('threads-view')?.dataset;
+    return Number(v?.runs) === n && s.includes(v.run);
+  }, [before + 1, states]);
+}
 
 /** What the view shows now: the ledger's counts, its verdict, the run line, the failures. */
 const shown = (page) => page.evaluate(() => {
@@ -100,8 +114,7 @@ async function playLostItem(lang, S) {
   assert.equal(await page.inputValue('#tc-items'), '500000');
 
   // The goal: one click on start; the run ends by itself and its exact ledger has lost items.
-  await page.click('#threads-start');
-  await waitRun(page, ['ended', 'stopped', 'cut']);
+  await startRun(page);
   const lostRun = await shown(page);
   assert.equal(lostRun.settled, 'true', JSON.stringify(lostRun));
   assert.ok(lostRun.lost > 0, `the unlocked ring lost items: ${JSON.stringify(lostRun)}`);
@@ -131,19 +144,18 @@ async function playLostItem(lang, S) {
   await page.selectOption('#tc-queue', 'locked');
   await page.fill('#tc-items', '16777216');
   await page.dispatchEvent('#tc-items', 'change');
-  await page.click('#threads-start');
+  await startRun(page, ['running']);
   await waitFor(page, () => Number(document.getElementById('threads-ledger')?.dataset.consumed) > 0);
   await page.click('#threads-stop');
   await waitRun(page, ['stopped']);
   const stopped = await shown(page);
-  assert.equal(stopped.lost + stopped.duplicated, 0, JSON.stringify(stopped));
+  assert.ok(stopped.consumed > 0 && stopped.lost + stopped.duplicated === 0, JSON.stringify(stopped));
   assert.equal(await panelState(page), 'won', 'stopping early is no fix, however many items went through');
 
   // …a full run of a million items is.
   await page.fill('#tc-items', '500000');
   await page.dispatchEvent('#tc-items', 'change');
-  await page.click('#threads-start');
-  await waitRun(page, ['ended', 'stopped', 'cut']);
+  await startRun(page);
   const fixedRun = await shown(page);
   assert.deepEqual([fixedRun.produced, fixedRun.consumed, fixedRun.lost, fixedRun.duplicated, fixedRun.reordered], [MILLION, MILLION, 0, 0, 0]);
   await waitPanel(page, 'fixed');
@@ -204,6 +216,35 @@ describe('a level\'s link on a static host (no headers)', () => {
     assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'threads_start_guard');
     assert.equal(await page.inputValue('#tc-guard'), 'racy', 'its setup is in the controls');
     assert.ok(await page.evaluate(() => crossOriginIsolated));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('threads_start_guard, played by clicking', () => {
+  test('the reference program\'s start guard starts two consumers in some run; compare-exchange exactly one', async () => {
+    const { page, context, problems } = await open('/index.html?level=threads_start_guard');
+    await waitFor(page, () => document.getElementById('threads-mode')?.dataset.mode === 'real');
+    await waitPanel(page, 'playing');
+    assert.equal(await page.inputValue('#tc-guard'), 'racy');
+    // The race is at the start of a run only: a learner presses start again until it shows.
+    const started = () => page.getAttribute('#threads-ledger', 'data-consumers-started').then(Number);
+    let runs = 0;
+    while ((await panelState(page)) === 'playing' && runs < 20) {
+      runs++;
+      await startRun(page);
+      if ((await started()) >= 2) await waitPanel(page, 'won');
+      else assert.equal(await panelState(page), 'playing', 'one consumer started: not yet the goal');
+    }
+    assert.equal(await panelState(page), 'won', `two consumers started in one of ${runs} runs`);
+    assert.ok(await started() >= 2);
+    assert.ok(await page.$('#threads-failures li[data-failure=guard]'), 'the page explains it');
+    // The fix: compare-exchange; one run to the end starts exactly one consumer.
+    await page.selectOption('#tc-guard', 'once');
+    await startRun(page);
+    assert.equal(await started(), 1);
+    await waitPanel(page, 'fixed');
+    assert.equal(await page.$('#threads-failures li[data-failure]'), null);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -36,6 +36,7 @@ export function render(S) {
   const { t } = S.i18n;
   S.dirty = false;
   S.el.view.dataset.run = S.runState;
+  S.el.view.dataset.runs = String(S.runs);
   const final = ['stopped', 'ended', 'cut'].includes(S.runState);
   renderLedger(t, S.el.ledger, S.stats, S.mode === 'real', S.rate.perSec, final, ['idle', 'starting'].includes(S.runState));
   renderThreads(t, $('threads-list'), S.helper, S.stats.threads ?? [], S.workerStates);

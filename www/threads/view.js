@@ -46,6 +46,7 @@ export async function start(shell = {}) {
     why: null, // { reason, detail } when simulated
     run: null, // the RealRun or SimulatedRun in progress
     runState: 'idle', // idle | starting | running | stopping | stopped | ended | cut
+    runs: 0, // runs started on this page (shown as data-runs, with data-run, in one frame)
     cutBy: null, // { role, id } of the worker whose death cut the run short
     stats: ZERO,
     rate: { t: 0, consumed: 0, perSec: 0 },
@@ -224,6 +225,7 @@ function takeStats(S, json) {
 async function startRun(S) {
   if (S.run || !S.mode) return;
   setRun(S, 'starting');
+  S.runs++;
   Object.assign(S, { cutBy: null, stats: ZERO, rate: { t: 0, consumed: 0, perSec: 0 }, allRunningMs: null, runScenario: S.scenario });
   S.workerStates.clear();
   S.coreErrors.length = 0;
