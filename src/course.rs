@@ -47,22 +47,53 @@ const QUEUE_SETUP: &[&str] = &[
 
 // ---- Real threads (www/threads/course.js computes these) ------------------------------------
 
-/// The threads view's facts: the run's scenario, settings and exact ledger.
+/// The threads view's facts (`facts()` in www/threads/course.js): the settings of the run the
+/// ledger shows (before any run, the controls'), whether the threads were real (`real=yes`) or
+/// simulated on one worker (`real=no`), how the run ended, and its exact counts. `final=yes`
+/// once the counts are settled (stopped or finished); `finished=yes` only when every thread
+/// returned by itself, every item put and the queue emptied. `variant` is `unsafe` when any
+/// switch is (the unlocked ring, check-then-act, the racy counter or the racy start guard).
+/// `put` and `taken` are items (taken: at least once, the ledger's "consumed"); `processed`
+/// and `counted` are the true count and the processed counter, `lost_updates` their gap.
 const THREADS_FACTS: &[&str] = &[
-    "scenario",
+    "real",
+    "queue",
+    "consumer",
+    "counter",
+    "guard",
     "variant",
     "producers",
     "consumers",
+    "items",
     "finished",
+    "final",
     "put",
     "taken",
     "lost",
     "duplicated",
     "reordered",
+    "empty_after_check",
+    "stalled_after_check",
+    "processed",
+    "counted",
+    "lost_updates",
+    "consumers_started",
 ];
 
-/// The threads view's settings a level may put in place.
-const THREADS_SETUP: &[&str] = &["scenario", "variant", "producers", "consumers", "items"];
+/// The threads view's settings a level may put in place: its controls (www/threads/params.js);
+/// those a level does not name go back to their defaults.
+const THREADS_SETUP: &[&str] = &[
+    "producers",
+    "consumers",
+    "queue",
+    "consumer",
+    "counter",
+    "guard",
+    "maxsize",
+    "rate",
+    "work",
+    "items",
+];
 
 // ---- The broker (www/broker/course.js computes these) ---------------------------------------
 
