@@ -146,9 +146,12 @@ export function showResults(lab) {
   box.hidden = !last;
   if (!last) return;
   const stale = last.src !== lab.src || last.model !== lab.model;
+  // A result of the level's own program, under its model: what reaches the goal is the goal.
+  const entry = levelOf(lab, lab.preset);
+  const win = entry && last.src === entry.program && last.model === entry.level.model ? entry.level.win : null;
   renderResults({
-    summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'),
-  }, last.result, lab.explorer.replay, stale, (s) => namedSchedule(lab.program, s));
+    summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'), failuresTitle: $('failures-title'),
+  }, last.result, lab.explorer.replay, stale, (s) => namedSchedule(lab.program, s), win);
 }
 
 export function clearResults(lab) {
