@@ -57,7 +57,8 @@ export const courseState = (stage) => ({ goal: 'playing', won: 'won', fix: 'won'
  * twins, actions, lock, stepperGoal }). `path` is the whole course ([{ view, name }]);
  * `hooks.next(name)` opens a lab level; `hooks.startFix()` is called when the learner turns to
  * the fix; `hooks.restore()` puts the lesson's own program back; `hooks.changed()` when a hint
- * or a win changed the explorer's lock or the path; `hooks.embedded` in an embed.
+ * or a win changed the explorer's lock or the path; `hooks.python()` on every render (the
+ * Python twin follows the stage); `hooks.embedded` in an embed.
  */
 export function levelPanel(els, levels, path, hooks) {
   return new LevelPanel(els, levels, path, hooks);
@@ -184,6 +185,7 @@ class LevelPanel {
     els.section.hidden = !e;
     els.lock.hidden = !this.locked();
     els.stepperGoal.hidden = !e;
+    this.hooks.python?.();
     if (!e) {
       delete els.section.dataset.level;
       return;
@@ -262,7 +264,7 @@ class LevelPanel {
     const twins = e.twins.map((name) => this.path.find((s) => s.name === name)).filter(Boolean);
     box.hidden = !own && !twins.length;
     if (box.hidden) return;
-    box.append(el('h3', '', t('course.sameFailure')));
+    box.append(el('h3', '', t(twins.length ? 'course.sameFailure' : 'level.measuredTitle')));
     const ul = el('ul');
     const row = (label, seen, view, href) => {
       const li = el('li');

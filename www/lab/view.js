@@ -72,8 +72,9 @@ function coursePanel(lab) {
   }, lab.levels, lab.path, {
     embedded: lab.embedded,
     next: (name) => { loadPreset(lab, name); $('level-panel').scrollIntoView({ block: 'start' }); $('level-title').focus(); },
-    startFix: () => { syncRunButtons(lab); showPython(lab); $('editor').focus(); },
-    changed: () => { syncRunButtons(lab); syncPresetSelect(lab); showPython(lab); },
+    startFix: () => { syncRunButtons(lab); $('editor').focus(); },
+    changed: () => { syncRunButtons(lab); syncPresetSelect(lab); },
+    python: () => showPython(lab),
     restore: () => {
       const e = levelOf(lab, lab.preset);
       if (!e) return;

@@ -348,4 +348,5 @@ export default {
   'python.missing': 'There is no Python version of this program yet: {file} is not there.',
   'level.twinRow': '{view}: {title}',
   'level.twinSeen': ' — {seen}',
+  'level.measuredTitle': 'How often the failure is reachable',
 };

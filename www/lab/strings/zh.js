@@ -344,4 +344,5 @@ export default {
   'python.missing': '这个程序还没有 Python 版本：{file} 不存在。',
   'level.twinRow': '{view}：{title}',
   'level.twinSeen': ' — {seen}',
+  'level.measuredTitle': '这个失败有多容易发生',
 };
