@@ -125,10 +125,15 @@ pub fn parse_path(text: &str) -> Result<Vec<Stop>, String> {
             return Err(format!("line {line}: `VIEW NAME` expected, found `{l}`"));
         };
         if !VIEWS.contains(&view) {
-            return Err(format!("line {line}: `{view}` is not a view ({})", VIEWS.join(", ")));
+            return Err(format!(
+                "line {line}: `{view}` is not a view ({})",
+                VIEWS.join(", ")
+            ));
         }
         if !is_name(name) {
-            return Err(format!("line {line}: `{name}` is not a level name (a-z, 0-9, _)"));
+            return Err(format!(
+                "line {line}: `{name}` is not a level name (a-z, 0-9, _)"
+            ));
         }
         if stops.iter().any(|s| s.name == name) {
             return Err(format!("line {line}: `{name}` is on the path twice"));
@@ -219,7 +224,9 @@ pub fn parse_cond(text: &str) -> Result<Cond, String> {
         }
         Value::Word(value.to_string())
     } else {
-        return Err(format!("`{text}`: `{value}` is neither a whole number nor a word"));
+        return Err(format!(
+            "`{text}`: `{value}` is neither a whole number nor a word"
+        ));
     };
     let fact = fact.to_string();
     Ok(Cond { fact, op, value })
@@ -288,9 +295,9 @@ pub fn parse_view_level(src: &str) -> Result<ViewLevel, String> {
         if l.is_empty() {
             continue;
         }
-        let body = l
-            .strip_prefix("#|")
-            .ok_or_else(|| format!("line {line}: every line of a .level file is `#| key: value`"))?;
+        let body = l.strip_prefix("#|").ok_or_else(|| {
+            format!("line {line}: every line of a .level file is `#| key: value`")
+        })?;
         let (key, value) = body
             .split_once(':')
             .ok_or_else(|| format!("line {line}: `key: value` expected"))?;
@@ -313,11 +320,16 @@ pub fn parse_view_level(src: &str) -> Result<ViewLevel, String> {
     let count = |k: &str| fields.get(k).map_or(0, Vec::len);
     let (line, view) = one("view");
     if view == "lab" || !VIEWS.contains(&view) {
-        return Err(format!("line {line}: `{view}` is not a view with .level files (queue, threads, broker)"));
+        return Err(format!(
+            "line {line}: `{view}` is not a view with .level files (queue, threads, broker)"
+        ));
     }
     let (line, concept) = one("concept");
     if !CONCEPTS.contains(&concept) {
-        return Err(format!("line {line}: `{concept}` is not a chapter ({})", CONCEPTS.join(", ")));
+        return Err(format!(
+            "line {line}: `{concept}` is not a chapter ({})",
+            CONCEPTS.join(", ")
+        ));
     }
     if count("hint.en") != count("hint.zh") {
         return Err(format!(
@@ -363,10 +375,16 @@ pub fn parse_view_level(src: &str) -> Result<ViewLevel, String> {
     let (line, measure) = one("measure");
     for fact in measure.split(" of ").filter(|m| !m.is_empty()) {
         if !facts(view).contains(&fact.trim()) {
-            return Err(format!("line {line}: `measure` names `{fact}`, not a fact of the {view} view"));
+            return Err(format!(
+                "line {line}: `measure` names `{fact}`, not a fact of the {view} view"
+            ));
         }
     }
-    let twins = one("twin").1.split_whitespace().map(str::to_string).collect();
+    let twins = one("twin")
+        .1
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     Ok(ViewLevel {
         view: view.to_string(),
         concept: concept.to_string(),

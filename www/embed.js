@@ -2,7 +2,7 @@
 // origin, with one line:
 //   <script src="https://HOST/PATH/www/embed.js" defer></script>
 //   <queue-playground lesson="counter_lost_update" lang="zh"></queue-playground>
-// Attributes: lesson, view (queue, lab, threads, broker), lang (en, zh),
+// Attributes: level (any level of the course, in its own view: docs/COURSE.md), lesson, view (queue, lab, threads, broker), lang (en, zh),
 // model (sc, tso, ra), src (a lab program's text), params (extra URL parameters for a view),
 // height (the starting height), title (the frame's accessible name). docs/EMBED.md has the rest.
 //
@@ -46,9 +46,21 @@
       const v = el.getAttribute(name);
       return v === null || v.trim() === '' ? null : v.trim();
     };
+    const lang = get('lang');
+    const level = get('level');
+    if (level !== null) {
+      // A level of the course, in whichever view the path puts it (the shell reads the path).
+      if (!/^[a-z][a-z0-9_]*$/.test(level)) return { error: `level="${level}": a level's name, such as queue_snapshot_repeat` };
+      if (['lesson', 'view', 'model', 'src'].some((a) => get(a) !== null)) return { error: 'level cannot be combined with lesson, view, model or src' };
+      if (lang !== null && !LANGS.includes(lang)) return { error: `lang="${lang}": one of ${LANGS.join(', ')}` };
+      const url = new URL('index.html', BASE);
+      url.searchParams.set('level', level);
+      url.searchParams.set('embed', '1');
+      if (lang) url.searchParams.set('lang', lang);
+      return { url: url.href, view: 'queue' };
+    }
     const lesson = get('lesson');
     const model = get('model');
-    const lang = get('lang');
     const src = el.getAttribute('src');
     const view = get('view') ?? (lesson || model || src ? 'lab' : 'queue');
     if (!NAME.test(view)) return { error: `view="${view}": a view's name, such as queue or lab` };
@@ -84,7 +96,7 @@
   `;
 
   class QueuePlayground extends HTMLElement {
-    static get observedAttributes() { return ['lesson', 'view', 'lang', 'model', 'src', 'params', 'height', 'title']; }
+    static get observedAttributes() { return ['level', 'lesson', 'view', 'lang', 'model', 'src', 'params', 'height', 'title']; }
 
     constructor() {
       super();

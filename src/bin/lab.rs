@@ -10,16 +10,18 @@
 //! Exit codes: 0 when exploration completed without failures, 1 when it found failures or
 //! stopped at the state bound, 2 on a parse error or bad arguments.
 //!
-//! `check DIR` verifies every level in DIR (`src/sim/level.rs`): each file listed in
-//! `DIR/path.txt` has a level block that parses, its goal is reachable under its model, and
-//! the fixed program it names makes the failure unreachable under exhaustive exploration; and
-//! every lesson with a level block is on the path. It prints one line per level and exits
+//! `check DIR` verifies every level on the path, `DIR/path.txt` (`docs/COURSE.md`): a lab level
+//! (`NAME.lab`, `src/sim/level.rs`) has a level block that parses, its goal is reachable under
+//! its model, and the fixed program it names makes the failure unreachable under exhaustive
+//! exploration; a level of another view (`NAME.level`, `src/course.rs`) is well-formed, in the
+//! view the path says, with only that view's facts; and every level file is on the path. It prints one line per level and exits
 //! with 1 if any is wrong.
 
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use queue_playground::course::{parse_path, parse_view_level, Stop};
 use queue_playground::sim::english::{self, parse_error, request_error};
 use queue_playground::sim::level::{parse_level, program_text, verify, Level};
 use queue_playground::sim::request::RequestError;
@@ -136,7 +138,7 @@ fn run(args: &[String]) -> Result<ExitCode, CommandError> {
     })
 }
 
-/// `lab check DIR`: verifies every level on the path in `DIR/path.txt`.
+/// `lab check DIR`: verifies every level on the path in `DIR/path.txt`, in every view.
 fn check(dir: &str) -> ExitCode {
     let dir = std::path::Path::new(dir);
     let path = match std::fs::read_to_string(dir.join("path.txt")) {
@@ -149,18 +151,27 @@ fn check(dir: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let order: Vec<&str> = path
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    let stops = match parse_path(&path) {
+        Ok(stops) => stops,
+        Err(e) => {
+            println!("FAIL path.txt: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let order: Vec<&str> = stops.iter().map(|s| s.name.as_str()).collect();
     let mut bad = 0;
     let mut say_bad = |name: &str, what: String| {
         bad += 1;
         println!("FAIL {name}: {what}");
     };
-    for name in &order {
-        match check_level(dir, name) {
+    for stop in &stops {
+        let name = stop.name.as_str();
+        let checked = if stop.view == "lab" {
+            check_level(dir, name)
+        } else {
+            check_view_level(dir, stop, &order)
+        };
+        match checked {
             Ok(line) => println!("ok   {name} {line}"),
             Err(what) => say_bad(name, what),
         }
@@ -175,6 +186,31 @@ fn check(dir: &str) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// A level of a view other than the lab (`NAME.level`): its block well-formed, in the view the
+/// path puts it in, its twins on the path.
+fn check_view_level(dir: &std::path::Path, stop: &Stop, order: &[&str]) -> Result<String, String> {
+    let file = format!("{}.level", stop.name);
+    let src =
+        std::fs::read_to_string(dir.join(&file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let level = parse_view_level(&src).map_err(|e| format!("{file}: {e}"))?;
+    if level.view != stop.view {
+        return Err(format!(
+            "{file} says view {}, path.txt line {} says {}",
+            level.view, stop.line, stop.view
+        ));
+    }
+    if let Some(t) = level.twins.iter().find(|t| !order.contains(&t.as_str())) {
+        return Err(format!("{file}: its twin `{t}` is not on the path"));
+    }
+    Ok(format!(
+        "({}): goal {} condition(s), fix {} condition(s), {} hint(s)",
+        level.view,
+        level.win.len(),
+        level.fix_win.len(),
+        level.hints
+    ))
 }
 
 /// One level of `dir`: its goal reachable, its fix making it unreachable; the line to print,
@@ -212,11 +248,18 @@ fn levels_off_the_path(dir: &std::path::Path, order: &[&str]) -> Vec<String> {
     files.sort();
     files
         .iter()
-        .filter_map(|f| f.strip_suffix(".lab"))
-        .filter(|name| !order.contains(name))
-        .filter(|name| {
-            std::fs::read_to_string(dir.join(format!("{name}.lab")))
-                .is_ok_and(|s| parse_level(&s).is_ok())
+        .filter(|f| {
+            let name = f.rsplit_once('.').map_or(f.as_str(), |(n, _)| n);
+            !order.contains(&name)
+        })
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(dir.join(f)).ok()?;
+            let level = if let Some(name) = f.strip_suffix(".lab") {
+                parse_level(&text).is_ok().then_some(name)
+            } else {
+                f.strip_suffix(".level")
+            };
+            level
         })
         .map(str::to_string)
         .collect()

@@ -3,6 +3,8 @@
 // `?view=` (queue, threads, broker, lab), else the queue playground — and loads only that view's
 // module, so a visit never downloads another view's code, strings or wasm.
 //
+// `?level=NAME` opens a level of the course (docs/COURSE.md) in the view the path gives it.
+//
 // A view is a folder, www/<view>/, whose view.js exports `start(shell)`; `shell` carries what
 // the view needs to know of the page around it (its name, whether it is embedded). Every view
 // exports it: a view without one fails here, loudly, rather than showing an empty page.
@@ -24,7 +26,33 @@ export function chosenView(doc = document, search = location.search) {
   return asked && Object.hasOwn(VIEWS, asked) ? asked : 'queue';
 }
 
-const name = chosenView();
-document.documentElement.dataset.view = name;
-const view = await VIEWS[name]();
-await view.start({ view: name, embedded: document.documentElement.dataset.embed === '1' });
+/** The view of the level `?level=NAME` names, read from the course's path (one small file,
+ * fetched only when a level is asked for); null if there is none or it is not on the path. */
+async function levelView(search = location.search) {
+  const level = new URLSearchParams(search).get('level');
+  if (!level || level === 'free') return null;
+  try {
+    const { loadPath } = await import('./course.js');
+    return (await loadPath()).find((s) => s.name === level)?.view ?? null;
+  } catch {
+    return null; // the view opens as it would without a level, and its panel says what failed
+  }
+}
+
+const byLevel = await levelView();
+if (byLevel === 'lab' && document.documentElement.dataset.view !== 'lab') {
+  // The lab is its own page: go there with the level in the hash it has always read.
+  const q = new URLSearchParams(location.search);
+  const level = q.get('level');
+  q.delete('level');
+  q.delete('view');
+  location.replace(`lab.html${q.size ? `?${q}` : ''}#p=${encodeURIComponent(level)}`);
+} else if (byLevel && byLevel !== 'lab' && document.documentElement.dataset.view === 'lab') {
+  // A level of another view asked of the lab's page: open it in its own view.
+  location.replace(`index.html${location.search}`);
+} else {
+  const name = byLevel ?? chosenView();
+  document.documentElement.dataset.view = name;
+  const view = await VIEWS[name]();
+  await view.start({ view: name, embedded: document.documentElement.dataset.embed === '1' });
+}
