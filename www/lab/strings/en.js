@@ -321,7 +321,7 @@ export default {
   'terms.docs': 'The lab’s language, models and level format: docs/LAB.md',
   'preset.option': '{n}. {title}',
   'btn.toEnd': 'run to the end',
-  'btn.toEndFor': 'run {thread} to the end',
+  'btn.toEndFor': 'run to the end ({thread})',
   'stepper.toEndLimit': '{thread} ran {n} statements and has not finished (a loop waiting for another thread?): it stops here',
   'stepper.readsNewest': '“step statement” and “single step” read the newest write, #{k} ({what}); to read an older one, pick it under “other choices”.',
   'sched.sep': ' → ',

@@ -317,7 +317,7 @@ export default {
   'terms.docs': '实验室的语言、内存模型和关卡格式：docs/LAB.md',
   'preset.option': '第 {n} 关 · {title}',
   'btn.toEnd': '运行到结束',
-  'btn.toEndFor': '让 {thread} 运行到结束',
+  'btn.toEndFor': '运行到结束（{thread}）',
   'stepper.toEndLimit': '{thread} 已执行 {n} 条语句仍未结束（可能在循环中等待另一个线程）：在此停下',
   'stepper.readsNewest': '“执行语句”和“单步”读取最新的写入 #{k}（{what}）；要读取更早的写入，请在“其他选择”下选择。',
   'sched.sep': ' → ',
