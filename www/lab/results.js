@@ -137,12 +137,14 @@ function renderFailures(ul, r, { replay, stale, names, cutShort, win }) {
     btn.dataset.schedule = f.schedule_text;
     btn.setAttribute('aria-label', t('outcome.replayOf', { what: name }));
     btn.disabled = stale;
-    btn.addEventListener('click', () => replay(f.schedule_text, f.detail));
     head.append(' ', btn);
     const text = el('div', 'message');
-    fill(text, goal && f.detail.key === 'detail.final_assert'
+    const worded = goal && f.detail.key === 'detail.final_assert'
       ? t('failures.goalAssert', { cond: f.detail.cond })
-      : goal ? t('failures.goalFailure', { kind: t(`fail.${f.kind}`), message: say(f.detail) }) : say(f.detail));
+      : goal ? t('failures.goalFailure', { kind: t(`fail.${f.kind}`), message: say(f.detail) }) : say(f.detail);
+    fill(text, worded);
+    // A replay is labelled as the list words it: the goal's schedule as the goal.
+    btn.addEventListener('click', () => replay(f.schedule_text, goal ? worded.replace(/`/g, '') : f.detail));
     text.dataset.key = f.detail.key;
     const sched = el('code', 'sched', names(f.schedule_text) || '—');
     sched.dataset.schedule = f.schedule_text;

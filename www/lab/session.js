@@ -57,7 +57,7 @@ export function setView(lab, v) {
   // Only a replayed link's refused step is reported, until the next move.
   const note = $('replay-note');
   note.hidden = !v.replay_error;
-  note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '';
+  fill(note, v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '');
   render(lab);
   saveHash(lab);
   lab.course?.onView(v, { src: lab.src, model: lab.model, goalMet: () => goalReached(lab) });
@@ -140,9 +140,9 @@ function renderReplay(lab) {
   bar.hidden = !plan;
   if (!plan) return;
   bar.classList.toggle('diverged', !onPlan);
-  $('replay-title').textContent = onPlan
+  fill($('replay-title'), onPlan
     ? t('replay.title', { k: taken.length, n: plan.length }) + (lab.planLabel ? t('replay.label', { label: say(lab.planLabel) }) : '')
-    : t('replay.diverged');
+    : t('replay.diverged'));
   $('replay-next').disabled = !onPlan || taken.length >= plan.length;
   const ol = $('replay-steps');
   ol.replaceChildren();
