@@ -250,6 +250,36 @@ for (const lang of ['en', 'zh']) {
   });
 }
 
+test('?level=NAME opens a lab level as #p=NAME does; without one, the level last opened; ?level=free opens none; an unknown name is said', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openLab('/lab.html?level=deadlock&lang=en');
+  assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'deadlock');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('level'), null, 'the query gives way to the hash');
+  assert.match(url.hash, /[#&]p=deadlock(&|$)/);
+  // The level last opened in the lab is where a bare lab.html opens.
+  await page.goto(`${env.base}/lab.html`);
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
+  assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'deadlock');
+  // Free play: a program, no level, and the way back.
+  await page.goto(`${env.base}/lab.html?level=free`);
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
+  assert.equal(await page.getAttribute('#level-panel', 'data-state'), 'free');
+  assert.equal(await page.getAttribute('#level-panel', 'data-level'), null);
+  assert.equal(await page.textContent('#level-free'), `${STRINGS.en['course.freePlay']} ${STRINGS.en['course.backToCourse']}`);
+  assert.equal(await page.inputValue('#preset'), '');
+  assert.equal(await page.isDisabled('#run-exhaustive'), false, 'nothing waits for a try');
+  await page.click('#level-free a');
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready' && document.getElementById('level-panel').dataset.level === 'deadlock');
+  // A name that is no level at all: said, and the lab opens as it would without it.
+  await page.goto(`${env.base}/lab.html?level=no_such_level`);
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
+  assert.equal(await page.getAttribute('#lab-status', 'data-key'), 'course.noSuchLevel');
+  assert.match(await page.textContent('#lab-status'), /no_such_level/);
+  assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'deadlock');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('editing a line of a lesson keeps the lesson, its goal and its hints', async () => {
   const { page, problems } = await openLab();
   await page.click('#hint-next');

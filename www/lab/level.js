@@ -182,12 +182,20 @@ class LevelPanel {
 
   render() {
     const { els, current: e, stage } = this;
-    els.section.hidden = !e;
+    // No level (the learner's own program, or `?level=free`): one line and the way back to the
+    // course; an embed shows nothing.
+    els.section.hidden = !e && Boolean(this.hooks.embedded);
     els.lock.hidden = !this.locked();
     els.stepperGoal.hidden = !e;
+    els.free.hidden = Boolean(e);
     this.hooks.python?.();
     if (!e) {
       delete els.section.dataset.level;
+      delete els.section.dataset.stage;
+      els.section.dataset.state = 'free';
+      const back = el('a', '', t('course.backToCourse'));
+      back.href = `lab.html${location.search}`;
+      els.free.replaceChildren(t('course.freePlay'), ' ', back);
       return;
     }
     const { level } = e;

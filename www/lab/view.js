@@ -68,7 +68,7 @@ function coursePanel(lab) {
   return levelPanel({
     section: $('level-panel'), concept: $('level-concept'), title: $('level-title'), model: $('level-model'), goal: $('level-goal'),
     note: $('level-note'), hintBtn: $('hint-next'), hints: $('hints'), done: $('level-done'), twins: $('level-twins'),
-    actions: $('level-actions'), lock: $('explore-lock'), stepperGoal: $('stepper-goal'),
+    actions: $('level-actions'), lock: $('explore-lock'), stepperGoal: $('stepper-goal'), free: $('level-free'),
   }, lab.levels, lab.path, {
     embedded: lab.embedded,
     next: (name) => { loadPreset(lab, name); $('level-panel').scrollIntoView({ block: 'start' }); $('level-title').focus(); },
@@ -81,6 +81,7 @@ function coursePanel(lab) {
       $('editor').value = e.program;
       lab.plan = null;
       open(lab, e.program, lab.model);
+      lab.course.onEdit(e.program, lab.model);
     },
   });
 }
