@@ -253,6 +253,10 @@ for (const lang of ['en', 'zh']) {
 test('?level=NAME opens a lab level as #p=NAME does; without one, the level last opened; ?level=free opens none; an unknown name is said', { timeout: 60_000 }, async () => {
   const { page, problems } = await openLab('/lab.html?level=deadlock&lang=en');
   assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'deadlock');
+  // Its Python twin, as lessons/python holds it.
+  await page.click('#python summary');
+  await page.waitForFunction(() => document.getElementById('python-code').dataset.state === 'shown');
+  assert.equal(await page.textContent('#python-code'), await readFile(resolve(ROOT, 'lessons/python/deadlock.py'), 'utf8'));
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('level'), null, 'the query gives way to the hash');
   assert.match(url.hash, /[#&]p=deadlock(&|$)/);
