@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { PATH, STRINGS, axe, openLab as open } from './lab-page.mjs';
+import { LAB_LEVELS, PATH, STRINGS, axe, openLab as open } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
@@ -280,6 +280,41 @@ test('?level=NAME opens a lab level as #p=NAME does; without one, the level last
   assert.equal(await page.getAttribute('#lab-status', 'data-key'), 'course.noSuchLevel');
   assert.match(await page.textContent('#lab-status'), /no_such_level/);
   assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'deadlock');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the same failure three ways: a lab level links its twins in other views, each with the number it recorded', { timeout: 60_000 }, async () => {
+  // The levels whose block names twins (`#| twin: NAME ...`), as the lesson files say.
+  const withTwins = [];
+  for (const name of LAB_LEVELS) {
+    const m = /^#\| twin: (.+)$/m.exec(await readFile(resolve(ROOT, `lessons/${name}.lab`), 'utf8'));
+    if (m) withTwins.push({ name, twins: m[1].trim().split(/\s+/) });
+  }
+  assert.ok(withTwins.length > 0, 'some lab level names its twins');
+  const { name, twins } = withTwins[0];
+  const S = STRINGS.en;
+  const { page, problems } = await openLab(`/lab.html#p=${name}`);
+  // A twin's number, as its view records it (through the course's progress), then the level again.
+  const stop = PATH.find((s) => s.name === twins[0]);
+  await page.evaluate(async (twin) => (await import('/www/common/course.js')).record(twin, 'won', { n: 3, of: 1000 }), twins[0]);
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.lab === 'ready');
+  assert.equal(await page.textContent('#level-twins h3'), S['course.sameFailure']);
+  const rows = await page.$$eval('#level-twins li', (lis) => lis.map((li) => ({
+    level: li.dataset.level, href: li.querySelector('a')?.getAttribute('href') ?? null, text: li.textContent,
+  })));
+  assert.deepEqual(rows.map((r) => r.level), [name, ...twins], 'the level itself, then each twin');
+  assert.equal(rows[0].href, null, 'the level itself is not a link');
+  assert.ok(rows[0].text.endsWith(S['course.notSeen']), rows[0].text);
+  for (const [i, twin] of twins.entries()) {
+    const href = new URL(rows[i + 1].href, env.base);
+    assert.equal(href.searchParams.get('level'), twin, `${twin} is linked in its own view`);
+  }
+  const twinTitle = /^#\| title\.en: (.+)$/m.exec(await readFile(resolve(ROOT, `lessons/${twins[0]}.level`), 'utf8'))[1];
+  await page.waitForFunction((t) => document.querySelector('#level-twins li:nth-child(2)').textContent.includes(t), twinTitle.replace(/`/g, ''));
+  assert.equal(await page.textContent('#level-twins li:nth-child(2)'),
+    `${fill(S['level.twinRow'], { view: S[`course.view.${stop.view}`], title: twinTitle.replace(/`/g, '') })}${fill(S['level.twinSeen'], { seen: fill(S[`course.seenOf.${stop.view}`], { n: '3', of: '1,000' }) })}`);
   assert.deepEqual(problems, []);
   await page.close();
 });
