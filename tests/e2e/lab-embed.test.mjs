@@ -26,7 +26,7 @@ const shown = (page, selectors) => page.evaluate((sels) => Object.fromEntries(se
 })), selectors);
 
 const LESSON_PARTS = ['#level-title', '#level-goal', '#hint-next', '#course-link', '#editor', '#threads .thread', '#memory', '#run-exhaustive', '#run-random', '#run-pct', '#explorer-state'];
-const SITE_PARTS = ['#course', '#course .claims', '#path', '#preset', '#model', '#terms-section', 'header h1', '#lang'];
+const SITE_PARTS = ['#course', '#course .claims', '#path', '#preset', '#model', '#terms-section', 'header h1', '#lang', '#python'];
 
 for (const lang of ['en', 'zh']) {
   test(`the embedded lesson is that lesson only, at most ${MAX_HEIGHT} px tall at 760 px (${lang})`, { timeout: 60_000 }, async (t) => {
