@@ -47,9 +47,11 @@ export function drawPath(lab) {
     return;
   }
   lab.pathStale = false;
-  const shown = lab.preset ?? '';
-  lab.pathDrawn = renderPath($('path'), lab.path, lab.preset, (name) => loadPreset(lab, name))
-    .then(() => { $('path').dataset.drawn = shown; }, () => {});
+  lab.pathDrawn = renderPath($('path'), lab.path, lab.preset, (name) => loadPreset(lab, name)).catch((err) => {
+    // The overview reads every level's file; one it cannot draw is said, not hidden.
+    $('lab-status').hidden = false;
+    $('lab-status').textContent = t('presetFailed', { e: err?.message ?? err });
+  });
 }
 
 /** The program level `entry` opens with: the lesson's own until its goal is reached; after,
