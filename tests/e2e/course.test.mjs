@@ -306,7 +306,7 @@ test('the same failure three ways: a lab level links its twins in other views, e
   })));
   assert.deepEqual(rows.map((r) => r.level), [name, ...twins], 'the level itself, then each twin');
   assert.equal(rows[0].href, null, 'the level itself is not a link');
-  assert.ok(rows[0].text.endsWith(S['course.notSeen']), rows[0].text);
+  assert.ok(rows[0].text.endsWith(S['level.notCounted']), rows[0].text);
   for (const [i, twin] of twins.entries()) {
     const href = new URL(rows[i + 1].href, env.base);
     assert.equal(href.searchParams.get('level'), twin, `${twin} is linked in its own view`);
@@ -315,6 +315,13 @@ test('the same failure three ways: a lab level links its twins in other views, e
   await page.waitForFunction((t) => document.querySelector('#level-twins li:nth-child(2)').textContent.includes(t), twinTitle.replace(/`/g, ''));
   assert.equal(await page.textContent('#level-twins li:nth-child(2)'),
     `${fill(S['level.twinRow'], { view: S[`course.view.${stop.view}`], title: twinTitle.replace(/`/g, '') })}${fill(S['level.twinSeen'], { seen: fill(S[`course.seenOf.${stop.view}`], { n: '3', of: '1,000' }) })}`);
+  // Every interleaving of the level's own program counts this level's number.
+  if (await page.isVisible('#explore-lock')) await page.click('#hint-next');
+  await page.click('#run-exhaustive');
+  await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
+  const seen = await page.evaluate((n) => JSON.parse(localStorage.getItem('queue-playground-lab-progress'))[n]?.seen ?? null, name);
+  assert.equal(seen, null, 'a number measured before the goal is reached waits for the win');
+  assert.match(await page.textContent(`#level-twins li[data-level="${name}"]`), /reachable in [\d,]+ of [\d,]+ interleavings$/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -278,7 +278,9 @@ class LevelPanel {
       const li = el('li');
       const where = el(href ? 'a' : 'b', '', label);
       if (href) where.href = href;
-      li.append(where, t('level.twinSeen', { seen: seen ? seenText(t, view, seen, lang) : t('course.notSeen') }));
+      // This level's own number is the explorer's to count: say how.
+      const none = href ? t('course.notSeen') : t('level.notCounted');
+      li.append(where, t('level.twinSeen', { seen: seen ? seenText(t, view, seen, lang) : none }));
       li.dataset.view = view;
       ul.append(li);
       return li;

@@ -343,4 +343,5 @@ export default {
   'level.twinRow': '{view}: {title}',
   'level.twinSeen': ' — {seen}',
   'level.measuredTitle': 'How often the failure is reachable',
+  'level.notCounted': 'not counted yet: run “every interleaving” on the level’s own program',
 };

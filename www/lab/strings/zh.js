@@ -339,4 +339,5 @@ export default {
   'level.twinRow': '{view}：{title}',
   'level.twinSeen': ' — {seen}',
   'level.measuredTitle': '这个失败有多容易发生',
+  'level.notCounted': '尚未统计：在本关自己的程序上运行“穷举所有交错执行”',
 };
