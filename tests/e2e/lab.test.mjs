@@ -445,6 +445,12 @@ test('“run to the end” runs a thread in one press; under release/acquire the
   assert.equal(await older.textContent(), 'read write #0 (ready = 0)');
   await older.click();
   assert.equal(await page.textContent(`${thread(1)} .temps [data-name="tmp1"] dd`), '0', 'the old write was read');
+  // Back before the load, the plain button reads the newest write, and the page says so after.
+  await page.click('#undo');
+  assert.equal(await page.getAttribute(`${thread(1)} .reads`, 'data-write'), '1');
+  await page.click(`${thread(1)} button.stmt`);
+  assert.equal(await page.getAttribute('#replay-note', 'data-key'), 'stepper.readNewest');
+  assert.match(await page.textContent('#replay-note'), /^Reader read the newest write, #1 \(ready = 1\)\. To read an older one/);
   // A thread spinning on a flag only another thread sets: "run to the end" stops and says so.
   const spin = 'shared f = 0\nthread A {\n  while f == 0 {\n  }\n}\nthread B {\n  f = 1\n}\n';
   await page.fill('#editor', spin);

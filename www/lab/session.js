@@ -100,6 +100,18 @@ export function runToEnd(lab, ti) {
   if (answer.stopped) showNote({ key: 'stepper.toEndLimit', n: TO_END_MAX, thread: lab.program.threads[ti]?.name ?? String(ti) });
 }
 
+/** A plain move of thread `ti` (its statement, or its newest step): when that step is a load
+ * that could have read an older write, the note says which write it read and how to read
+ * another, since the plain buttons choose for the learner. */
+function moveSaying(lab, ti, f) {
+  const steps = lab.view?.enabled.filter((c) => c.kind === 'step' && c.thread === ti) ?? [];
+  const alt = steps.at(-1)?.text?.alt;
+  move(lab, f);
+  if (steps.length > 1 && alt?.key === 'alt.reads') {
+    showNote({ key: 'stepper.readNewest', thread: lab.program.threads[ti]?.name ?? String(ti), k: alt.write, what: `${alt.var} = ${alt.value}` });
+  }
+}
+
 /** Runs `f(session)`, a move, and shows where it leads; nothing without a session. */
 export function move(lab, f) {
   if (!lab.session) return;
@@ -113,9 +125,13 @@ export function render(lab) {
   if (!session || !view) return;
   $('stepper-section').classList.toggle('stale', lab.editorError !== null);
   renderStepper($('threads'), $('memory'), { program, view, src: lab.src, showSteps: $('show-steps').checked }, {
-    statement: (ti) => move(lab, (s) => s.step_statement(ti)),
+    statement: (ti) => moveSaying(lab, ti, (s) => s.step_statement(ti)),
     toEnd: (ti) => runToEnd(lab, ti),
-    choose: (c) => move(lab, (s) => s.step(c)),
+    choose: (c) => {
+      const plain = view.enabled.filter((e) => e.kind === 'step' && e.thread === view.enabled.find((x) => x.choice === c)?.thread).at(-1);
+      if (plain?.choice === c) moveSaying(lab, plain.thread, (s) => s.step(c));
+      else move(lab, (s) => s.step(c));
+    },
   });
   // A run that reaches the level's goal is the learner's success, said in the level's words
   // first: the failure it shows is the one the level asks for, not a mistake.

@@ -344,4 +344,5 @@ export default {
   'level.twinSeen': ' — {seen}',
   'level.measuredTitle': 'How often the failure is reachable',
   'level.notCounted': 'not counted yet: run “every interleaving” on the level’s own program',
+  'stepper.readNewest': '{thread} read the newest write, #{k} ({what}). To read an older one, undo to before the load and pick it under “other choices”.',
 };
