@@ -374,6 +374,7 @@ test('in Chinese, the stepper, its blocked reasons, failures and parse errors ar
   assert.equal(await page.textContent(`${thread(0)} p.why`), 'A 在等待 m2，它由 B 持有');
   assert.equal(await page.textContent(`${thread(1)} p.why`), 'B 在等待 m1，它由 A 持有');
   assert.equal(await page.getAttribute(`${thread(0)} p.why`, 'data-why'), 'why.mutex');
+  assert.equal(await page.textContent('#memory li[data-mutex="m1"]'), '互斥锁 m1：由 A 持有');
   // The deadlock is this level's goal: said first in the level's own words.
   assert.equal(await page.getAttribute('#run-status', 'data-status'), 'goal');
   assert.equal(await page.textContent('#run-status'),
@@ -424,6 +425,8 @@ test('the Chinese strings follow the glossary: one name for the lab, levels are 
   const n = PATH.findIndex((s) => s.name === 'counter_lost_update') + 1;
   assert.equal(await page.textContent('#preset option[value="counter_lost_update"]'), `第 ${n} 关 · 原子性：丢失更新`);
   assert.equal(await page.textContent('label:has(#preset) span'), '关卡');
+  // The glossary's terms end in a full-width colon too (drawn by the style sheet).
+  assert.equal(await page.$eval('#terms dt', (dt) => getComputedStyle(dt, '::after').content), '"："');
   assert.deepEqual(problems, []);
   await page.close();
 });

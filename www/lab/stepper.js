@@ -199,7 +199,7 @@ function threadButtons(code, ti, mine, on) {
   box.append(el('span', 'hint', t('label.extra')));
   for (const c of extra) {
     const b = el('button', `choice ${c.kind}`, choiceLabel(c));
-    b.setAttribute('aria-label', `${code.name}: ${choiceLabel(c)}`);
+    b.setAttribute('aria-label', t('btn.choiceFor', { thread: code.name, label: choiceLabel(c) }));
     b.dataset.choice = c.choice;
     b.title = sayPlain(c.text);
     b.addEventListener('click', () => on.choose(c.choice));
@@ -257,7 +257,7 @@ function syncObjects(program, view) {
   const sync = el('ul', 'sync');
   const name = (i) => program.threads[i]?.name ?? String(i);
   for (const [m, holder] of view.mutexes) {
-    const li = el('li', holder === null ? 'free' : 'held', t('label.mutex', { name: m }) + ': ');
+    const li = el('li', holder === null ? 'free' : 'held', t('label.mutex', { name: m }));
     li.dataset.mutex = m;
     li.append(el('b', '', holder === null ? t('label.free') : t('label.heldBy', { name: name(holder) })));
     sync.append(li);
@@ -268,7 +268,7 @@ function syncObjects(program, view) {
     sync.append(li);
   }
   for (const [c, sleepers] of view.condvars) {
-    const li = el('li', '', t('label.condvar', { name: c }) + ': ');
+    const li = el('li', '', t('label.condvar', { name: c }));
     li.dataset.condvar = c;
     li.append(el('b', '', sleepers.length ? t('label.sleepers', { names: sleepers.map(name).join(', ') }) : t('label.noSleepers')));
     sync.append(li);
