@@ -425,6 +425,7 @@ test('the Chinese strings follow the glossary: one name for the lab, levels are 
   const n = PATH.findIndex((s) => s.name === 'counter_lost_update') + 1;
   assert.equal(await page.textContent('#preset option[value="counter_lost_update"]'), `第 ${n} 关 · 原子性：丢失更新`);
   assert.equal(await page.textContent('label:has(#preset) span'), '关卡');
+  assert.match(await page.textContent('#level-goal'), /^目标：让/, 'no space after a full-width colon');
   // The glossary's terms end in a full-width colon too (drawn by the style sheet).
   assert.equal(await page.$eval('#terms dt', (dt) => getComputedStyle(dt, '::after').content), '"："');
   assert.deepEqual(problems, []);

@@ -195,7 +195,7 @@ class LevelPanel {
       els.section.dataset.state = 'free';
       const back = el('a', '', t('course.backToCourse'));
       back.href = `lab.html${location.search}`;
-      els.free.replaceChildren(t('course.freePlay'), ' ', back);
+      els.free.replaceChildren(t('course.freePlay'), t('level.sep'), back);
       return;
     }
     const { level } = e;
@@ -211,7 +211,7 @@ class LevelPanel {
     for (const box of [els.goal, els.stepperGoal]) {
       const goalText = el('span');
       fill(goalText, goal ? tr(level.goal) : tr(level.fix));
-      box.replaceChildren(el('b', '', goal ? t('level.goal') : t('level.fixGoal')), ' ', goalText);
+      box.replaceChildren(el('b', '', goal ? t('level.goal') : t('level.fixGoal')), t('level.sep'), goalText);
     }
     els.stepperGoal.hidden = stage === 'fixed';
     this.renderNote();
