@@ -49,6 +49,15 @@ export function measure(win, r) {
   return { n, of };
 }
 
+/** A template's text with its `{name}` placeholders replaced by `parts` (nodes or text), as
+ * nodes: the strings say how a label and its text are joined in each language. */
+export function compose(template, parts) {
+  return template.split(/(\{\w+\})/).filter(Boolean).map((bit) => {
+    const m = /^\{(\w+)\}$/.exec(bit);
+    return m && Object.hasOwn(parts, m[1]) ? parts[m[1]] : bit;
+  });
+}
+
 /** The panel's `data-state`, the course's word for the lab's stage. */
 export const courseState = (stage) => ({ goal: 'playing', won: 'won', fix: 'won', fixed: 'fixed' })[stage];
 
@@ -195,7 +204,7 @@ class LevelPanel {
       els.section.dataset.state = 'free';
       const back = el('a', '', t('course.backToCourse'));
       back.href = `lab.html${location.search}`;
-      els.free.replaceChildren(t('course.freePlay'), t('level.sep'), back);
+      els.free.replaceChildren(...compose(t('level.labelled'), { label: t('course.freePlay'), text: back }));
       return;
     }
     const { level } = e;
@@ -211,7 +220,7 @@ class LevelPanel {
     for (const box of [els.goal, els.stepperGoal]) {
       const goalText = el('span');
       fill(goalText, goal ? tr(level.goal) : tr(level.fix));
-      box.replaceChildren(el('b', '', goal ? t('level.goal') : t('level.fixGoal')), t('level.sep'), goalText);
+      box.replaceChildren(...compose(t('level.labelled'), { label: el('b', '', goal ? t('level.goal') : t('level.fixGoal')), text: goalText }));
     }
     els.stepperGoal.hidden = stage === 'fixed';
     this.renderNote();

@@ -346,7 +346,7 @@ export default {
   'level.notCounted': 'not counted yet: run “every interleaving” on the level’s own program',
   'stepper.readNewest': '{thread} read the newest write, #{k} ({what}). To read an older one, undo to before the load and pick it under “other choices”.',
   'btn.choiceFor': '{thread}: {label}',
-  // Between a label ending in a colon (or a sentence) and what follows: a space in English,
-  // nothing after Chinese full-width punctuation.
-  'level.sep': ' ',
+  // A label (ending in a colon, or a sentence) and what follows it: a space in English, none
+  // after Chinese full-width punctuation.
+  'level.labelled': '{label} {text}',
 };

@@ -342,7 +342,7 @@ export default {
   'level.notCounted': '尚未统计：在本关自己的程序上运行“穷举所有交错执行”',
   'stepper.readNewest': '{thread} 读取了最新的写入 #{k}（{what}）。要读取更早的写入，请撤销到这次读取之前，再在“其他选择”下选择。',
   'btn.choiceFor': '{thread}：{label}',
-  // Between a label ending in a colon (or a sentence) and what follows: a space in English,
-  // nothing after Chinese full-width punctuation.
-  'level.sep': '',
+  // A label (ending in a colon, or a sentence) and what follows it: a space in English, none
+  // after Chinese full-width punctuation.
+  'level.labelled': '{label}{text}',
 };
