@@ -12,40 +12,88 @@ pub const VIEWS: [&str; 4] = ["queue", "lab", "threads", "broker"];
 
 // ---- The queue playground (www/playground/course.js computes these) -------------------------
 
-/// The playground's facts: what its ledger counts and what its settings are.
+/// The playground's facts: what its ledger counts (`sent`, `delivered`, `repeats`,
+/// `duplicates`, `lost`, `balanced`), the settings its worker confirmed (`mode`, `interval`,
+/// `work`, `max_batch`, `reference`), and the latest busy work of its demo that ran to its end:
+/// on which thread (`busy_on`: page, worker or none), for how long (`busy_ms`), and how long the
+/// page thread was blocked by busy work meanwhile (`page_blocked_ms`), recorded, never timed.
 const QUEUE_FACTS: &[&str] = &[
-    "mode",
     "sent",
     "delivered",
     "repeats",
+    "duplicates",
     "lost",
     "balanced",
+    "mode",
+    "interval",
     "work",
-    "max_gap_ms",
+    "max_batch",
+    "reference",
     "busy_on",
+    "busy_ms",
+    "page_blocked_ms",
 ];
 
-/// The playground's settings a level may put in place.
-const QUEUE_SETUP: &[&str] = &["mode", "interval", "work", "max_batch", "reference"];
+/// The playground's settings a level may put in place: the consumer's, the reference switch
+/// (`on`, `off`), and the demo's busy work (`busy_ms`).
+const QUEUE_SETUP: &[&str] = &[
+    "mode",
+    "interval",
+    "work",
+    "max_batch",
+    "reference",
+    "busy_ms",
+];
 
 // ---- Real threads (www/threads/course.js computes these) ------------------------------------
 
-/// The threads view's facts: the run's scenario, settings and exact ledger.
+/// The threads view's facts (`facts()` in www/threads/course.js): the settings of the run the
+/// ledger shows (before any run, the controls'), whether the threads were real (`real=yes`) or
+/// simulated on one worker (`real=no`), how the run ended, and its exact counts. `final=yes`
+/// once the counts are settled (stopped or finished); `finished=yes` only when every thread
+/// returned by itself, every item put and the queue emptied. `variant` is `unsafe` when any
+/// switch is (the unlocked ring, check-then-act, the racy counter or the racy start guard).
+/// `put` and `taken` are items (taken: at least once, the ledger's "consumed"); `processed`
+/// and `counted` are the true count and the processed counter, `lost_updates` their gap.
 const THREADS_FACTS: &[&str] = &[
-    "scenario",
+    "real",
+    "queue",
+    "consumer",
+    "counter",
+    "guard",
     "variant",
     "producers",
     "consumers",
+    "items",
     "finished",
+    "final",
     "put",
     "taken",
     "lost",
     "duplicated",
     "reordered",
+    "empty_after_check",
+    "stalled_after_check",
+    "processed",
+    "counted",
+    "lost_updates",
+    "consumers_started",
 ];
 
-/// The threads view's settings a level may put in place.
-const THREADS_SETUP: &[&str] = &["scenario", "variant", "producers", "consumers", "items"];
+/// The threads view's settings a level may put in place: its controls (www/threads/params.js);
+/// those a level does not name go back to their defaults.
+const THREADS_SETUP: &[&str] = &[
+    "producers",
+    "consumers",
+    "queue",
+    "consumer",
+    "counter",
+    "guard",
+    "maxsize",
+    "rate",
+    "work",
+    "items",
+];
 
 // ---- The broker (www/broker/course.js computes these) ---------------------------------------
 

@@ -205,7 +205,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "mutex x4 (mutex.lab + D)",
-            src: four_threads("mutex.lab", "C", "D", ("", "")),
+            src: four_threads("mutex.lab", "C", "D", ("entered == 3", "entered == 4")),
         },
         Case {
             name: "queue x4 (queue_put_get.lab + P3)",

@@ -23,7 +23,8 @@ use std::time::Instant;
 
 use queue_playground::course::{parse_path, parse_view_level, Stop};
 use queue_playground::sim::english::{self, parse_error, request_error};
-use queue_playground::sim::level::{parse_level, program_text, verify, Level};
+use queue_playground::sim::level::{parse_level, program_text, twins_off_the_path, verify, Level};
+use queue_playground::sim::mutate::survey;
 use queue_playground::sim::request::RequestError;
 use queue_playground::sim::{explore, parse, Limits, Model, ParseError};
 
@@ -226,13 +227,30 @@ fn check_level(dir: &std::path::Path, name: &str) -> Result<String, String> {
     let start = Instant::now();
     let v = verify(&level, program_text(&src), &fix_src, &Limits::default())
         .map_err(|p| english::level_problem(&p, &level.fix_file))?;
+    // The fix cannot be cheated: no mutant of the fixed program (locks deleted, work deleted,
+    // a loop shrunk, an assert deleted) wins it too (src/sim/mutate.rs); and its twins in
+    // other views are on the path.
+    let cheats = survey(&level, &fix_src, &Limits::default())
+        .map_err(|e| format!("{}:{}", level.fix_file, parse_error(&e)))?;
+    if let Some(m) = cheats.survivors.first() {
+        let more = cheats.survivors.len() - 1;
+        return Err(format!(
+            "{}: the fix can be cheated ({m}; {more} more)",
+            level.fix_file
+        ));
+    }
+    let path = parse_path(&read("path.txt")?).map_err(|e| format!("path.txt: {e}"))?;
+    if let Some(wrong) = twins_off_the_path(&level, &path).first() {
+        return Err(format!("{file}: twin {wrong}"));
+    }
     Ok(format!(
-        "({}): goal in {} schedules of {} states; {} makes it unreachable in {} states ({:.2} s)",
+        "({}): goal in {} schedules of {} states; {} makes it unreachable in {} states, and none of its {} mutants does ({:.2} s)",
         level.model.name(),
         v.goal_schedules,
         v.goal_states,
         level.fix_file,
         v.fix_states,
+        cheats.parsed,
         start.elapsed().as_secs_f64()
     ))
 }

@@ -537,6 +537,7 @@ pub fn level_error(e: &super::level::LevelError) -> String {
         K::HintsUnpaired { en, zh } => {
             format!("{en} `hint.en` lines but {zh} `hint.zh` lines")
         }
+        K::BadTwin { name } => format!("`{name}` in `twin:` is not a level name (a-z, 0-9, _)"),
     };
     format!("{}: {what}", e.line)
 }

@@ -122,6 +122,9 @@ pub struct Level {
     pub fixed: Text,
     /// Hints, revealed one at a time.
     pub hints: Vec<Text>,
+    /// Levels of other views that show the same failure (`twin: NAME NAME`), so that the page
+    /// can point from one to the other; `lab check` verifies that each is on the path.
+    pub twins: Vec<String>,
     /// How many lines the program has: the lines before the level block.
     pub program_lines: u32,
 }
@@ -187,6 +190,11 @@ pub enum LevelErrorKind {
     },
     /// A livelock cannot be reached by stepping: a run that loops forever never ends.
     LivelockGoal,
+    /// A `twin:` entry that is not a level name (lowercase letters, digits and `_`).
+    BadTwin {
+        /// The entry.
+        name: String,
+    },
     /// `hint.en` and `hint.zh` lines do not pair up.
     HintsUnpaired {
         /// How many English hints.
@@ -322,7 +330,7 @@ pub fn parse_level(src: &str) -> Result<Level, LevelError> {
 const KEYS: &[&str] = &[
     "title.en", "title.zh", "concept", "model", "goal.en", "goal.zh", "win", "won.en", "won.zh",
     "fix.en", "fix.zh", "fix.win", "fix.file", "fix.keep", "fixed.en", "fixed.zh", "hint.en",
-    "hint.zh",
+    "hint.zh", "twin",
 ];
 
 /// The block's lines as (line, key, value), each key checked and at most once unless
@@ -381,6 +389,16 @@ impl Block {
             return Err(at(0, kind));
         }
         let hints = en.into_iter().zip(zh).map(|(en, zh)| Text { en, zh });
+        let mut twins = Vec::new();
+        if let Ok((line, text)) = self.get("twin") {
+            for name in text.split_whitespace() {
+                if !crate::course::is_name(name) {
+                    let name = name.to_string();
+                    return Err(at(line, LevelErrorKind::BadTwin { name }));
+                }
+                twins.push(name.to_string());
+            }
+        }
         Ok(Level {
             title: self.text("title.en", "title.zh")?,
             concept,
@@ -394,6 +412,7 @@ impl Block {
             keep: self.all("fix.keep"),
             fixed: self.text("fixed.en", "fixed.zh")?,
             hints: hints.collect(),
+            twins,
             program_lines,
         })
     }
@@ -460,6 +479,35 @@ impl Never {
                 Never::Outcome(want) => report.outcomes.iter().all(|o| !shows(&o.outcome, want)),
             }
     }
+}
+
+/// The twins of `level` that `path` (the course, `course::parse_path`) does not list as a
+/// level of a view other than the lab, each with what is wrong: an empty list when all are
+/// there.
+///
+/// ```
+/// use queue_playground::course::parse_path;
+/// use queue_playground::sim::level::{parse_level, twins_off_the_path};
+/// let src = "thread A { }\n#| title.en: T\n#| title.zh: 题\n#| concept: race\n#| model: sc\n\
+///     #| goal.en: G\n#| goal.zh: 目\n#| win: failure assert\n#| won.en: W\n#| won.zh: 赢\n\
+///     #| fix.en: F\n#| fix.zh: 修\n#| fix.win: never any\n#| fix.file: f.lab\n\
+///     #| fixed.en: D\n#| fixed.zh: 好\n#| twin: real_one gone\n";
+/// let level = parse_level(src).unwrap();
+/// let path = parse_path("lab t\nthreads real_one\n").unwrap();
+/// assert_eq!(twins_off_the_path(&level, &path), ["gone: not on the path"]);
+/// ```
+pub fn twins_off_the_path(level: &Level, path: &[crate::course::Stop]) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for twin in &level.twins {
+        match path.iter().find(|s| s.name == *twin) {
+            None => wrong.push(format!("{twin}: not on the path")),
+            Some(s) if s.view == "lab" => {
+                wrong.push(format!("{twin}: a lab level, not one of another view"))
+            }
+            Some(_) => {}
+        }
+    }
+    wrong
 }
 
 /// What `verify` found wrong with a level.
@@ -538,11 +586,34 @@ pub fn verify(
     })
 }
 
-/// The first text the fix must keep that `src` lacks (spaces compared loosely).
+/// The first text the fix must keep that `src` lacks (spaces compared loosely). A text listed
+/// n times must be there n times, so that a fix with the same check in two threads cannot
+/// delete one of them.
+///
+/// ```
+/// use queue_playground::sim::level::{missing_keep, Level};
+/// # fn level(keep: &[&str]) -> Level {
+/// #     let src = "thread A { }\n#| title.en: T\n#| title.zh: 题\n#| concept: sync\n\
+/// #         #| model: sc\n#| goal.en: G\n#| goal.zh: 目\n#| win: failure assert\n\
+/// #         #| won.en: W\n#| won.zh: 赢\n#| fix.en: F\n#| fix.zh: 修\n#| fix.win: never any\n\
+/// #         #| fix.file: f.lab\n#| fixed.en: D\n#| fixed.zh: 好\n";
+/// #     let mut l = queue_playground::sim::level::parse_level(src).unwrap();
+/// #     l.keep = keep.iter().map(|k| k.to_string()).collect();
+/// #     l
+/// # }
+/// let twice = level(&["assert n >= 0", "assert n >= 0"]);
+/// let both = "thread A { assert  n >= 0 }\nthread B { assert n >= 0 }\n";
+/// assert_eq!(missing_keep(&twice, both), None);
+/// let one = "thread A { assert n >= 0 }\nthread B { }\n";
+/// assert_eq!(missing_keep(&twice, one), Some("assert n >= 0".to_string()));
+/// ```
 pub fn missing_keep(level: &Level, src: &str) -> Option<String> {
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let have = squash(program_text(src));
-    let lacks = level.keep.iter().find(|k| !have.contains(&squash(k)));
+    let lacks = level.keep.iter().find(|k| {
+        let want = level.keep.iter().filter(|other| squash(other) == squash(k));
+        have.matches(&squash(k)).count() < want.count()
+    });
     lacks.cloned()
 }
 
@@ -605,6 +676,7 @@ impl ToJson for Level {
         member(&mut w, "keep", &self.keep);
         member(&mut w, "fixed", &self.fixed);
         member(&mut w, "hints", &self.hints);
+        member(&mut w, "twins", &self.twins);
         member(&mut w, "program_lines", &self.program_lines);
         w.finish();
     }
@@ -638,6 +710,16 @@ mod tests {
         assert_eq!(l.hints.len(), 2);
         assert_eq!(l.hints[1].zh, "二");
         assert_eq!(l.program_lines, 2);
+        assert!(l.twins.is_empty());
+        let l = level("#| win: failure assert\n#| fix.win: never any\n#| twin: a_1  b\n").unwrap();
+        assert_eq!(l.twins, ["a_1", "b"]);
+        assert!(
+            l.to_json().contains(r#""twins":["a_1","b"]"#),
+            "{}",
+            l.to_json()
+        );
+        let e = level("#| win: failure assert\n#| fix.win: never any\n#| twin: a B\n").unwrap_err();
+        assert_eq!(e.kind, LevelErrorKind::BadTwin { name: "B".into() });
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod lexer;
 pub mod machine;
 pub mod messages;
 pub mod model;
+pub mod mutate;
 pub mod pack;
 pub mod parser;
 pub mod program;

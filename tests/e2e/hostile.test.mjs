@@ -208,7 +208,7 @@ test('a link that fails to open says what failed and why, and the lab goes on', 
   assert.equal(await page.getAttribute('#lab-status', 'data-key'), 'link.failed');
   assert.equal(await page.textContent('#lab-status'),
     STRINGS.en['link.failed'].replace('{e}', 'Attempt to use history.replaceState() more than 100 times per 30 seconds'));
-  assert.equal(await page.getAttribute('#level', 'data-level'), 'counter_lost_update', 'the first lesson instead');
+  assert.equal(await page.getAttribute('#level-panel', 'data-level'), 'counter_lost_update', 'the first lesson instead');
   await trivialRuns(page);
   assert.deepEqual(problems, []);
   await page.close();

@@ -1,7 +1,9 @@
 // Shared by the lab's end-to-end tests (lab, course, hostile, lab-embed): opening the lab, the
-// strings it shows, and axe-core's verdict on it.
+// strings it shows, the course's path, and axe-core's verdict on it.
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parsePath } from '../../www/common/course.js';
 import sharedEn from '../../www/common/strings/en.js';
 import sharedZh from '../../www/common/strings/zh.js';
 import labEn from '../../www/lab/strings/en.js';
@@ -13,6 +15,11 @@ export const STRINGS = { en: { ...sharedEn, ...labEn }, zh: { ...sharedZh, ...la
 /** The lab's own tables, and the shared ones, as their files hold them. */
 export const LAB_TABLES = { en: labEn, zh: labZh };
 export const SHARED_TABLES = { en: sharedEn, zh: sharedZh };
+
+/** The course's path (lessons/path.txt, `VIEW NAME` per line): every level of every view, in
+ * order ([{ view, name }]), and the names of the lab's levels among them. */
+export const PATH = parsePath(readFileSync(resolve(fileURLToPath(import.meta.url), '../../../lessons/path.txt'), 'utf8'));
+export const LAB_LEVELS = PATH.filter((s) => s.view === 'lab').map((s) => s.name);
 
 /**
  * Opens `path` (default the lab) in a fresh page of `env`'s browser and waits until the lab's

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { readFile, readdir } from 'node:fs/promises';
 import { start } from './harness.mjs';
-import { LAB_TABLES, SHARED_TABLES, STRINGS, openLab as open } from './lab-page.mjs';
+import { LAB_LEVELS, LAB_TABLES, PATH, SHARED_TABLES, STRINGS, openLab as open } from './lab-page.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 let env;
@@ -47,6 +47,7 @@ async function explore(page) {
       count: Number(li.querySelector('.head .count').textContent.replace(/\D/g, '')),
       message: li.querySelector('.message').textContent,
       schedule: li.querySelector('.sched').dataset.schedule,
+      goal: li.dataset.goal === 'true',
     })),
   }));
 }
@@ -91,8 +92,10 @@ test('stepping the counter preset by hand to a lost update', async () => {
   await page.click(`${thread(1)} button.step`);
   assert.equal(await shared(page, 'count'), '1');
   assert.equal(await schedule(page), '0,1,0,1');
-  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
-  assert.match(await page.textContent('#run-status'), /count == 2/);
+  // The lost update is this level's goal: the status line says so first, in the level's words.
+  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'goal');
+  assert.match(await page.textContent('#run-status'), /^✓ Atomicity: a lost update — the goal is reached: count=1, so final assert count == 2 does not hold/);
+  assert.equal(await page.textContent('#schedule'), 'A → B → A → B');
   for (const i of [0, 1]) {
     assert.equal(await page.getAttribute(thread(i), 'data-run'), 'done');
     assert.equal(await page.isDisabled(`${thread(i)} button.stmt`), true);
@@ -101,6 +104,14 @@ test('stepping the counter preset by hand to a lost update', async () => {
   await page.click('#undo');
   assert.equal(await schedule(page), '0,1,0');
   assert.equal(await page.getAttribute(thread(1), 'data-run'), 'ready');
+  // The same lost update in a program of the learner's own is a failure, said as one.
+  const own = (await page.inputValue('#editor')).replace('count = count + 1\n}\n\nthread B', 'count = count + 1 # mine\n}\n\nthread B');
+  await page.fill('#editor', own);
+  await page.waitForFunction((s) => window.__lab.src() === s, own);
+  await page.click('#reset');
+  for (const ti of [0, 1, 0, 1]) await page.click(`${thread(ti)} button.step`);
+  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
+  assert.match(await page.textContent('#run-status'), /^✗ assertion failed: line 11: final assert count == 2 failed$/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -121,7 +132,12 @@ test('the exhaustive explorer in the worker finds what the native command prints
     const cli = await native(`lessons/${file}.lab`, model);
     assert.ok(cli.outcomes.length > 0, `${file}: the native command printed outcomes`);
     assert.deepEqual(web.outcomes, cli.outcomes, `${file} under ${model}: outcomes`);
-    assert.deepEqual(web.failures, cli.failures, `${file} under ${model}: failures`);
+    // The level's own program: what reaches its goal is worded as the goal, not as the
+    // native command's failure; everything else is word for word.
+    const own = /^#\| model: (\w+)$/m.exec(await readFile(resolve(ROOT, `lessons/${file}.lab`), 'utf8'))[1] === model;
+    assert.equal(web.failures.some((f) => f.goal), own, `${file}: the goal's schedules are marked under the level's model, only`);
+    const worded = (list) => list.map(({ goal, ...f }, i) => (web.failures[i]?.goal ? { ...f, message: null } : f));
+    assert.deepEqual(worded(web.failures), worded(cli.failures), `${file} under ${model}: failures`);
     // Every run is a bar: each failure that is not a false final assertion (those are
     // outcomes already) has its own, with its count.
     const notFinal = cli.failures.filter((f) => !/final assert/.test(f.message)).map((f) => [f.kind, f.count]);
@@ -304,7 +320,7 @@ test('random and PCT runs count every run; a replay survives a shared link', asy
   assert.equal(await schedule(again), await schedule(page));
   await again.click('#replay-end');
   assert.equal(await shared(again, 'count'), '1');
-  assert.equal(await again.getAttribute('#run-status', 'data-status'), 'failed');
+  assert.equal(await again.getAttribute('#run-status', 'data-status'), 'goal', 'the level’s goal, replayed');
   assert.deepEqual([...problems, ...problems2], []);
   await page.close();
   await again.close();
@@ -313,11 +329,13 @@ test('random and PCT runs count every run; a replay survives a shared link', asy
 test('every level on the path is listed, and every string exists in English and Chinese', async () => {
   const { page, problems } = await openLab();
   const levels = await page.evaluate(() => window.__lab.levels());
-  const path = (await readFile(resolve(ROOT, 'lessons/path.txt'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  assert.deepEqual(levels, path, 'one level per line of lessons/path.txt, in order');
-  assert.deepEqual(await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean)), path);
-  assert.deepEqual(await page.$$eval('#path li', (lis) => lis.map((li) => li.dataset.level)), path);
+  assert.deepEqual(levels, LAB_LEVELS, 'one lab level per `lab` line of lessons/path.txt, in order');
+  assert.deepEqual(await page.$$eval('#preset option', (os) => os.map((o) => o.value).filter(Boolean)), LAB_LEVELS);
+  // The path shows the whole course: every level of every view, the lab's among them.
+  assert.deepEqual(await page.$$eval('#path li', (lis) => lis.map((li) => [li.dataset.view, li.dataset.level])), PATH.map((s) => [s.view, s.name]));
   for (const text of await page.$$eval('#preset option', (os) => os.map((o) => o.textContent))) assert.ok(!text.includes('`'), `no backticks: ${text}`);
+  // A level is numbered by its place on the whole path.
+  assert.equal(await page.textContent('#preset option[value="check_then_act"]'), `${PATH.findIndex((s) => s.name === 'check_then_act') + 1}. Race condition: check-then-act (the reference program’s id guard)`);
   const en = Object.keys(STRINGS.en).sort();
   assert.deepEqual(Object.keys(LAB_TABLES.zh).sort(), Object.keys(LAB_TABLES.en).sort(), 'the same keys in both of the lab\'s files');
   assert.deepEqual(Object.keys(SHARED_TABLES.zh).sort(), Object.keys(SHARED_TABLES.en).sort(), 'the same keys in both shared files');
@@ -356,25 +374,123 @@ test('in Chinese, the stepper, its blocked reasons, failures and parse errors ar
   assert.equal(await page.textContent(`${thread(0)} p.why`), 'A 在等待 m2，它由 B 持有');
   assert.equal(await page.textContent(`${thread(1)} p.why`), 'B 在等待 m1，它由 A 持有');
   assert.equal(await page.getAttribute(`${thread(0)} p.why`, 'data-why'), 'why.mutex');
-  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'failed');
+  assert.equal(await page.textContent('#memory li[data-mutex="m1"]'), '互斥锁 m1：由 A 持有');
+  // The deadlock is this level's goal: said first in the level's own words.
+  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'goal');
   assert.equal(await page.textContent('#run-status'),
-    '✗ 死锁：A 第 6 行阻塞在“对 m2 加锁”；B 第 14 行阻塞在“对 m1 加锁”');
+    '✓ 同步机制：死锁，以相反顺序获取两把锁 — 目标达成：死锁，正是本关要求的结果（A 第 6 行阻塞在“对 m2 加锁”；B 第 14 行阻塞在“对 m1 加锁”）');
   // The explorer's failures, in the same words.
   await page.click('#run-exhaustive');
   await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
   const failure = await page.$eval('#failures li.failure', (li) => ({
     kind: li.querySelector('.head b').textContent, key: li.querySelector('.message').dataset.key, message: li.querySelector('.message').textContent,
   }));
-  assert.deepEqual(failure, { kind: '死锁', key: 'detail.stuck', message: 'A 第 6 行阻塞在“对 m2 加锁”；B 第 14 行阻塞在“对 m1 加锁”' });
+  assert.deepEqual(failure, { kind: '✓ 本关目标', key: 'detail.stuck', message: '死锁，正是本关要求的：A 第 6 行阻塞在“对 m2 加锁”；B 第 14 行阻塞在“对 m1 加锁”' });
+  assert.equal(await page.textContent('#histogram li.failure[data-goal] .label'), '死锁');
   // A parse error, with its line and column, and what it names.
   await page.fill('#editor', 'shared x = 0\nthread A {\n  observe = 1\n}\n');
   await page.waitForSelector('#editor-msg.error');
   assert.equal(await page.getAttribute('#editor-msg .where', 'data-key'), 'parse.keyword');
-  assert.equal(await page.textContent('#editor-msg .where'), '第 3 行，第 3 列：`observe` 是关键字，不能用作语句');
+  assert.equal(await page.textContent('#editor-msg .where'), '第 3 行，第 3 列：observe 是关键字，不能用作语句');
+  assert.equal(await page.textContent('#editor-msg .where code'), 'observe', 'code in a message is shown as code');
   // Switching back to English rewords the same data.
   await page.selectOption('#lang', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
-  assert.equal(await page.textContent('#editor-msg .where'), 'line 3, column 3: `observe` is a keyword and cannot be used as a statement');
+  assert.equal(await page.textContent('#editor-msg .where'), 'line 3, column 3: observe is a keyword and cannot be used as a statement');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the Chinese strings follow the glossary: one name for the lab, levels are 关卡, full-width punctuation', async () => {
+  const zh = LAB_TABLES.zh;
+  assert.equal(zh.heading, '交错实验室');
+  assert.match(zh.title, /^交错实验室/);
+  assert.equal(zh['preset.label'], '关卡', 'the level picker names levels');
+  assert.match(zh['preset.option'], /^第 \{n\} 关/);
+  for (const [key, text] of Object.entries({ ...zh, ...SHARED_TABLES.zh })) {
+    assert.ok(!text.includes('交错执行实验室'), `${key}: the lab has one name`);
+  }
+  // Outside code (`…`, and the method lists and the worker's object, which are code) and
+  // placeholders, Chinese text has no ASCII colon, semicolon, comma or parenthesis.
+  const code = new Set(['methods.mutex', 'methods.semaphore', 'methods.condvar', 'worker.not_object']);
+  for (const [key, text] of Object.entries(zh)) {
+    const prose = text.replace(/`[^`]*`/g, '').replace(/\{\w+\}/g, '');
+    if (code.has(key) || !/[\u4e00-\u9fff]/.test(prose)) continue;
+    assert.doesNotMatch(prose, /[:;,()]/, `${key}: ${text}`);
+  }
+  // On the page: the schedule's label carries its full-width colon, the picker its levels.
+  const { page, problems } = await openLab('/lab.html?lang=zh');
+  for (const ti of [0, 1, 0, 1]) await page.click(`${thread(ti)} button.step`);
+  assert.equal(await page.textContent('p.schedule'), '目前的调度序列：A → B → A → B');
+  const n = PATH.findIndex((s) => s.name === 'counter_lost_update') + 1;
+  assert.equal(await page.textContent('#preset option[value="counter_lost_update"]'), `第 ${n} 关 · 原子性：丢失更新`);
+  assert.equal(await page.textContent('label:has(#preset) span'), '关卡');
+  assert.match(await page.textContent('#level-goal'), /^目标：让/, 'no space after a full-width colon');
+  // The glossary's terms end in a full-width colon too (drawn by the style sheet).
+  assert.equal(await page.$eval('#terms dt', (dt) => getComputedStyle(dt, '::after').content), '"："');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('“run to the end” runs a thread in one press; under release/acquire the stepper says which write a load reads', async () => {
+  const { page, problems } = await openLab();
+  await choosePreset(page, 'visibility_stale_flag');
+  // The Writer to its end in one press: every statement it has.
+  await page.click(`${thread(0)} button.to-end`);
+  assert.equal(await page.getAttribute(thread(0), 'data-run'), 'done');
+  assert.equal(await page.isDisabled(`${thread(0)} button.to-end`), true);
+  // The Reader up to its loop's load of ready: two writes to read, and the plain buttons take
+  // the newest; the page says so, and offers the old one.
+  await page.click(`${thread(1)} button.stmt`);
+  await page.click(`${thread(1)} button.stmt`);
+  assert.equal(await page.getAttribute(`${thread(1)} .reads`, 'data-write'), '1');
+  assert.equal(await page.textContent(`${thread(1)} .reads`), STRINGS.en['stepper.readsNewest'].replace('{k}', '1').replace('{what}', 'ready = 1'));
+  const older = page.locator(`${thread(1)} .extra button.choice`);
+  assert.equal(await older.textContent(), 'read write #0 (ready = 0)');
+  await older.click();
+  assert.equal(await page.textContent(`${thread(1)} .temps [data-name="tmp1"] dd`), '0', 'the old write was read');
+  // Back before the load, the plain button reads the newest write, and the page says so after.
+  await page.click('#undo');
+  assert.equal(await page.getAttribute(`${thread(1)} .reads`, 'data-write'), '1');
+  await page.click(`${thread(1)} button.stmt`);
+  assert.equal(await page.getAttribute('#replay-note', 'data-key'), 'stepper.readNewest');
+  assert.match(await page.textContent('#replay-note'), /^Reader read the newest write, #1 \(ready = 1\)\. To read an older one/);
+  // A thread spinning on a flag only another thread sets: "run to the end" stops and says so.
+  const spin = 'shared f = 0\nthread A {\n  while f == 0 {\n  }\n}\nthread B {\n  f = 1\n}\n';
+  await page.fill('#editor', spin);
+  await page.waitForFunction((s) => window.__lab.src() === s, spin);
+  await page.selectOption('#model', 'sc');
+  await page.waitForFunction(() => window.__lab.model() === 'sc');
+  await page.click(`${thread(0)} button.to-end`);
+  assert.equal(await page.getAttribute(thread(0), 'data-run'), 'ready');
+  assert.equal(await page.getAttribute('#replay-note', 'data-key'), 'stepper.toEndLimit');
+  await page.click(`${thread(1)} button.to-end`);
+  await page.click(`${thread(0)} button.to-end`);
+  assert.equal(await page.getAttribute('#run-status', 'data-status'), 'finished');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('counts, times and code in messages read as written: “1 schedule”, “under 1 ms”, `lock m2` as code', async () => {
+  const { page, problems } = await openLab();
+  // One schedule only, and it fails.
+  const one = 'shared x = 0\nthread A {\n  x = 1\n}\nfinal assert x == 0\n';
+  await page.fill('#editor', one);
+  await page.waitForFunction((s) => window.__lab.src() === s, one);
+  await page.click('#run-exhaustive');
+  await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
+  assert.equal(await page.textContent('#failures li.failure .head .count'), '1 schedule');
+  // The time: a whole number of milliseconds with its rate, or “under 1 ms” and no rate.
+  assert.match(await page.textContent('#result-summary'), /^every interleaving: \d+ states?, \d+ transitions? in (under 1 ms|[1-9][\d,]* ms \([\d,]+ states\/s\))$/);
+  // A deadlock's message names the blocked statements as code, not with backticks.
+  await choosePreset(page, 'deadlock');
+  await page.click(`${thread(0)} button.stmt`);
+  await page.click(`${thread(1)} button.stmt`);
+  assert.deepEqual(await page.$$eval('#run-status code', (cs) => cs.map((c) => c.textContent)), ['lock m2', 'lock m1']);
+  assert.ok(!(await page.textContent('#run-status')).includes('`'));
+  await page.click('#run-exhaustive');
+  await page.waitForFunction(() => document.documentElement.dataset.explore === 'done');
+  assert.deepEqual(await page.$$eval('#failures li.failure .message code', (cs) => cs.map((c) => c.textContent)), ['lock m2', 'lock m1']);
   assert.deepEqual(problems, []);
   await page.close();
 });

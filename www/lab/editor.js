@@ -1,7 +1,7 @@
 // The program editor: a textarea over a layer that marks the line of a parse error and each
 // thread's current line, and the message under it (the error with its line, column and an
 // excerpt, or what the program holds).
-import { say, t } from './i18n.js';
+import { fill, say, t } from './i18n.js';
 import { $, syncRunButtons } from './page.js';
 import { el } from './stepper.js';
 import { countLines } from './url.js';
@@ -24,7 +24,9 @@ export function showEditorError(lab, err) {
   } else if (err.line) {
     box.append(...errorAt(err));
   } else {
-    box.append(el('span', '', t('editor.errorNoPos', { message: say(err.error) })));
+    const span = el('span');
+    fill(span, t('editor.errorNoPos', { message: say(err.error) })); // `code` as code
+    box.append(span);
   }
   $('stepper-section').classList.toggle('stale', err !== null);
   syncRunButtons(lab);
@@ -36,7 +38,8 @@ function errorAt(err) {
   const box = $('editor-msg');
   box.dataset.line = String(err.line);
   box.dataset.col = String(err.col);
-  const head = el('button', 'where', t('editor.error', { line: err.line, col: err.col, message: say(err.error) }));
+  const head = el('button', 'where');
+  fill(head, t('editor.error', { line: err.line, col: err.col, message: say(err.error) })); // `code` as code
   head.dataset.key = err.error.key;
   head.addEventListener('click', () => selectAt(err.line, err.col));
   const lineText = $('editor').value.split('\n')[err.line - 1] ?? '';

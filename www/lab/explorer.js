@@ -7,7 +7,7 @@
 // and replaced by a fresh one. Cancelling replaces the worker too (an exploration is one wasm
 // call that cannot read a message), without counting a death.
 import { Supervisor } from '../common/supervisor.js';
-import { say, t } from './i18n.js';
+import { fill, say, t } from './i18n.js';
 import { $, levelOf, syncRunButtons } from './page.js';
 import { renderResults } from './results.js';
 import { namedSchedule } from './stepper.js';
@@ -103,7 +103,7 @@ function onWorker(lab, msg) {
   // A trap inside the worker's wasm: its instance may be corrupt, so the worker is replaced.
   if (msg.type === 'error' && msg.fatal) return ex.sup.fail('error', msg.error?.e ?? say(msg.error));
   if (!ex.running || msg.id !== ex.running.id) {
-    if (msg.type === 'error' && msg.id === null) $('progress').textContent = t('explore.workerError', { e: say(msg.error) });
+    if (msg.type === 'error' && msg.id === null) fill($('progress'), t('explore.workerError', { e: say(msg.error) }));
     return;
   }
   if (msg.type === 'progress') {
@@ -114,7 +114,7 @@ function onWorker(lab, msg) {
     onResult(lab, msg.result);
   } else if (msg.type === 'error') {
     ex.sup.busy(0);
-    $('progress').textContent = t('explore.error', { message: say(msg.error) });
+    fill($('progress'), t('explore.error', { message: say(msg.error) }));
     $('progress').dataset.key = msg.error?.key ?? '';
     finish(lab, 'error');
   }
@@ -146,9 +146,12 @@ export function showResults(lab) {
   box.hidden = !last;
   if (!last) return;
   const stale = last.src !== lab.src || last.model !== lab.model;
+  // A result of the level's own program, under its model: what reaches the goal is the goal.
+  const entry = levelOf(lab, lab.preset);
+  const win = entry && last.src === entry.program && last.model === entry.level.model ? entry.level.win : null;
   renderResults({
-    summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'),
-  }, last.result, lab.explorer.replay, stale, (s) => namedSchedule(lab.program, s));
+    summary: $('result-summary'), notes: $('result-notes'), histogram: $('histogram'), failures: $('failures'), failuresTitle: $('failures-title'),
+  }, last.result, lab.explorer.replay, stale, (s) => namedSchedule(lab.program, s), win);
 }
 
 export function clearResults(lab) {

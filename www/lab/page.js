@@ -1,6 +1,6 @@
 // The lab page's one state object, and the few things every part of the page does with it.
 // Every module of the lab takes this object as its first argument; none keeps state of its own.
-import { say } from './i18n.js';
+import { fill, say } from './i18n.js';
 import { writeHash } from './url.js';
 
 /** The lab's state: everything the page knows that changes. */
@@ -32,10 +32,14 @@ export function createLab({ embedded = false } = {}) {
     /** The editor's parse error, if its text does not parse; its pending re-read. */
     editorError: null,
     editTimer: 0,
-    /** The course's levels in path order ({ name, text, level, program }, see path.js), and
-     * the level panel (level.js) once they are loaded. */
+    /** The whole course's path ([{ view, name }], www/common/course.js), the lab's levels on it
+     * in order ({ name, text, level, program, n, twins }, see path.js), and the level panel
+     * (level.js) once they are loaded; whether the folded path must be drawn when opened. */
+    path: [],
     levels: [],
     course: null,
+    pathStale: true,
+    pathDrawn: null,
     /** The explorer (explorer.js): its supervisor, the run under way, the last result, and
      * what a result's replay button does (the stepper's startReplay). */
     explorer: { sup: null, running: null, nextId: 1, lastResult: null, replay: () => {} },
@@ -69,6 +73,6 @@ export function syncRunButtons(lab) {
 export function showNote(msg) {
   const note = $('replay-note');
   note.hidden = false;
-  note.textContent = say(msg);
+  fill(note, say(msg));
   note.dataset.key = msg.key;
 }

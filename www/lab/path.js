@@ -1,86 +1,93 @@
-// The course: the levels in lessons/path.txt, each read from its lesson file by the core
-// (`level_json`, src/sim/level.rs), the learner's progress in localStorage, and the path
-// drawn as a list of buttons. It decides nothing about winning (www/lab/level.js asks the
-// core); it loads, remembers and draws.
+// The course as the lab sees it: the whole path (lessons/path.txt, read by www/common/course.js:
+// `VIEW NAME` per line, every view's levels), of which the `lab` lines are the lab's levels, each
+// read from its lesson file by the core (`level_json`, src/sim/level.rs); the learner's progress
+// and the programs the learner wrote, in localStorage; and the path drawn as the course's
+// overview. It decides nothing about winning (www/lab/level.js asks the core); it loads,
+// remembers and draws.
+import { loadPath, parseBlock, renderOverview } from '../common/course.js';
 import { getLang, t } from './i18n.js';
-import { el } from './stepper.js';
 
-const KEY = 'queue-playground-lab-progress';
+export { levelHref, nextStop, progress, record, seenOf, seenText, stageOf } from '../common/course.js';
 
 /**
- * Every level on the path, in order: [{ name, level, program }], where `level` is the core's
- * JSON (texts as {en, zh}) and `program` the text the editor shows. A lesson that cannot be
- * read or whose level block is wrong is left out and reported in `problems`.
+ * The whole path ([{ view, name }]) and the lab's levels on it, in order:
+ * [{ name, text, level, program, n, twins }], where `level` is the core's JSON (texts as
+ * {en, zh}), `program` the text the editor shows, `n` the level's place on the whole path (from
+ * 1) and `twins` the levels of other views that show the same failure (the block's `twin:`).
+ * A lesson that cannot be read or whose level block is wrong is left out and reported in
+ * `problems`.
  */
-export async function loadPath(wasm) {
-  const res = await fetch('lessons/path.txt');
-  if (!res.ok) throw new Error(`lessons/path.txt: ${res.status}`);
-  const names = (await res.text()).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+export async function loadLevels(wasm) {
+  const path = await loadPath();
   const problems = [];
-  const levels = await Promise.all(names.map(async (name) => {
+  const levels = await Promise.all(path.map(async ({ view, name }, i) => {
+    if (view !== 'lab') return null;
     try {
       const r = await fetch(`lessons/${name}.lab`);
       if (!r.ok) throw new Error(String(r.status));
       const text = await r.text();
       const parsed = JSON.parse(wasm.level_json(text));
       if (parsed.error) throw new Error(t('level.invalid', { line: parsed.error.line }));
-      return { name, text, level: parsed.level, program: parsed.program };
+      const twins = parsed.level.twins ?? (parseBlock(text).twin ?? '').split(/\s+/).filter(Boolean);
+      return { name, text, level: parsed.level, program: parsed.program, n: i + 1, twins };
     } catch (err) {
       problems.push(`${name}: ${err.message ?? err}`);
       return null;
     }
   }));
-  return { levels: levels.filter(Boolean), problems };
+  return { path, levels: levels.filter(Boolean), problems };
 }
 
 /** A level text in the page's language. */
-export const tr = (text) => (text ? text[getLang()] ?? text.en : '');
+export const tr = (text) => (text ? text[getLang()] || text.en : '');
 
 /** A title without the backticks that mark code (a select's option shows them literally). */
 export const plain = (text) => tr(text).replace(/`/g, '');
 
-/** { name: { won, fixed } } from localStorage; empty if storage is blocked or corrupt. */
-export function progress() {
+// ---- The learner's own programs -------------------------------------------------------------
+
+const PROGRAMS = 'queue-playground-lab-programs';
+
+function programs() {
   try {
-    const p = JSON.parse(localStorage.getItem(KEY) ?? '{}');
+    const p = JSON.parse(localStorage.getItem(PROGRAMS) ?? '{}');
     return p && typeof p === 'object' && !Array.isArray(p) ? p : {};
   } catch {
     return {};
   }
 }
 
-/** Records that `name` reached `stage` ('won' or 'fixed'); keeps what was there. */
-export function record(name, stage) {
-  const p = progress();
-  const entry = typeof p[name] === 'object' && p[name] ? p[name] : {};
-  entry[stage] = true;
-  if (stage === 'fixed') entry.won = true;
-  p[name] = entry;
-  try { localStorage.setItem(KEY, JSON.stringify(p)); } catch { /* storage blocked: progress lasts this visit */ }
+/** The program the learner kept for level `name` ({ src, model }), or null. */
+export function keptProgram(name) {
+  const e = programs()[name];
+  return e && typeof e.src === 'string' && ['sc', 'tso', 'ra'].includes(e.model) ? e : null;
 }
 
-/** Where a level stands: 'fixed', 'won' or 'new'. */
-export function stageOf(name) {
-  const e = progress()[name];
-  return e?.fixed ? 'fixed' : e?.won ? 'won' : 'new';
+/** Keeps `src` (under `model`) as the learner's program for level `name`; null forgets it. */
+export function keepProgram(name, src, model) {
+  const p = programs();
+  if (src === null) delete p[name];
+  else p[name] = { src, model };
+  try { localStorage.setItem(PROGRAMS, JSON.stringify(p)); } catch { /* storage blocked: kept this visit only */ }
 }
 
-/** Draws the path into `ol`: one button per level with its chapter and state; `open(name)`. */
-export function renderPath(ol, levels, current, open) {
-  ol.replaceChildren();
-  levels.forEach(({ name, level }, i) => {
-    const stage = stageOf(name);
-    const li = el('li', `level ${stage}`);
-    li.dataset.level = name;
-    li.dataset.stage = stage;
-    const b = el('button', 'open');
-    // The mark is for the eye; the stage is said in words to a screen reader.
-    const mark = el('span', 'mark', { fixed: '●', won: '◐', new: '○' }[stage]);
-    mark.setAttribute('aria-hidden', 'true');
-    b.append(mark, ` ${i + 1}. ${plain(level.title)}`, el('span', 'sr-only', t('path.stage', { stage: t(`path.${stage}`) })));
-    if (name === current) b.setAttribute('aria-current', 'step');
-    b.addEventListener('click', () => open(name));
-    li.append(el('span', 'concept', t(`concept.${level.concept}`)), b);
-    ol.append(li);
-  });
+// ---- The path, drawn -----------------------------------------------------------------------
+
+/**
+ * Draws the whole course into `ol` (www/common/course.js's overview: every level of every view,
+ * its state, the current one marked), then makes the lab's own levels open in this page:
+ * `open(name)`. Resolves once drawn.
+ */
+export async function renderPath(ol, path, current, open) {
+  await renderOverview(ol, path, current, t, getLang());
+  for (const li of ol.querySelectorAll('li[data-level]')) {
+    const stop = path.find((s) => s.name === li.dataset.level);
+    li.dataset.view = stop?.view ?? '';
+    if (stop?.view !== 'lab') continue;
+    li.querySelector('a')?.addEventListener('click', (e) => {
+      if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return; // a new tab or window
+      e.preventDefault();
+      open(stop.name);
+    });
+  }
 }

@@ -1,12 +1,17 @@
 // The stepper's controller: a LabSession (the page's wasm) for the program in the editor, the
 // learner's moves, and a schedule from the explorer replayed step by step. It renders through
 // stepper.js and keeps the URL's hash in step with what is shown.
-import { say, t } from './i18n.js';
+import { fill, say, t } from './i18n.js';
 import { $, levelOf, saveHash, showNote, syncRunButtons } from './page.js';
 import { engine, engineFailed, oversize, parseError } from './engine.js';
 import { renderBackdrop, showEditorError } from './editor.js';
 import { clearResults } from './explorer.js';
 import { el, namedChoice, namedSchedule, renderStepper, statusKind, statusText } from './stepper.js';
+import { plain } from './path.js';
+
+/** The most statements "run to the end" takes: a thread spinning in a loop that only another
+ * thread can end stops there, and the note says so. */
+const TO_END_MAX = 200;
 
 /** Starts a session for `text` under `model`, taking `schedule`; false (and the error shown in
  * the editor) if the text does not parse. */
@@ -52,12 +57,59 @@ export function setView(lab, v) {
   // Only a replayed link's refused step is reported, until the next move.
   const note = $('replay-note');
   note.hidden = !v.replay_error;
-  note.textContent = v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '';
+  fill(note, v.replay_error ? t('replay.refused', { index: v.replay_error.index + 1, error: say(v.replay_error.error) }) : '');
   render(lab);
   saveHash(lab);
-  const entry = levelOf(lab, lab.preset);
-  lab.course?.onView(v, { src: lab.src, model: lab.model, goalMet: () => Boolean(entry && lab.session.goal_met(entry.text)) });
+  lab.course?.onView(v, { src: lab.src, model: lab.model, goalMet: () => goalReached(lab) });
   syncRunButtons(lab);
+}
+
+/** The level whose goal the stepper's run counts for: the level shown, while the editor holds
+ * its own program under its own model (as the level panel counts it); else null. */
+export function countingLevel(lab) {
+  const entry = levelOf(lab, lab.preset);
+  return entry && lab.src === entry.program && lab.model === entry.level.model ? entry : null;
+}
+
+/** Whether the stepper's run reaches the level's goal (asked of the core). */
+function goalReached(lab) {
+  const entry = levelOf(lab, lab.preset);
+  return Boolean(entry && lab.session?.goal_met(entry.text));
+}
+
+/** Runs thread `ti` statement by statement until it finishes, blocks, waits or the run ends;
+ * at most TO_END_MAX statements (then the note says it stopped). One move for the page. */
+export function runToEnd(lab, ti) {
+  if (!lab.session) return;
+  const can = (v) => v.enabled.some((c) => c.thread === ti && c.kind === 'step');
+  const answer = engine(lab, () => {
+    let v = lab.view;
+    let last = null;
+    let taken = 0;
+    while (can(v) && taken < TO_END_MAX) {
+      const a = lab.session.step_statement(ti);
+      const next = JSON.parse(a);
+      if (next.error !== undefined) break;
+      [last, v] = [a, next];
+      taken++;
+    }
+    return { last, stopped: taken >= TO_END_MAX && can(v) };
+  });
+  if (!answer?.last) return;
+  setView(lab, JSON.parse(answer.last));
+  if (answer.stopped) showNote({ key: 'stepper.toEndLimit', n: TO_END_MAX, thread: lab.program.threads[ti]?.name ?? String(ti) });
+}
+
+/** A plain move of thread `ti` (its statement, or its newest step): when that step is a load
+ * that could have read an older write, the note says which write it read and how to read
+ * another, since the plain buttons choose for the learner. */
+function moveSaying(lab, ti, f) {
+  const steps = lab.view?.enabled.filter((c) => c.kind === 'step' && c.thread === ti) ?? [];
+  const alt = steps.at(-1)?.text?.alt;
+  move(lab, f);
+  if (steps.length > 1 && alt?.key === 'alt.reads') {
+    showNote({ key: 'stepper.readNewest', thread: lab.program.threads[ti]?.name ?? String(ti), k: alt.write, what: `${alt.var} = ${alt.value}` });
+  }
 }
 
 /** Runs `f(session)`, a move, and shows where it leads; nothing without a session. */
@@ -73,12 +125,21 @@ export function render(lab) {
   if (!session || !view) return;
   $('stepper-section').classList.toggle('stale', lab.editorError !== null);
   renderStepper($('threads'), $('memory'), { program, view, src: lab.src, showSteps: $('show-steps').checked }, {
-    statement: (ti) => move(lab, (s) => s.step_statement(ti)),
-    choose: (c) => move(lab, (s) => s.step(c)),
+    statement: (ti) => moveSaying(lab, ti, (s) => s.step_statement(ti)),
+    toEnd: (ti) => runToEnd(lab, ti),
+    choose: (c) => {
+      const plain = view.enabled.filter((e) => e.kind === 'step' && e.thread === view.enabled.find((x) => x.choice === c)?.thread).at(-1);
+      if (plain?.choice === c) moveSaying(lab, plain.thread, (s) => s.step(c));
+      else move(lab, (s) => s.step(c));
+    },
   });
+  // A run that reaches the level's goal is the learner's success, said in the level's words
+  // first: the failure it shows is the one the level asks for, not a mistake.
+  const level = view.status.status !== 'running' ? countingLevel(lab) : null;
+  const goal = level && goalReached(lab) ? { title: plain(level.level.title) } : null;
   const status = $('run-status');
-  status.dataset.status = statusKind(view);
-  status.textContent = statusText(view);
+  status.dataset.status = goal ? 'goal' : statusKind(view);
+  fill(status, statusText(view, goal));
   $('schedule').textContent = namedSchedule(program, view.schedule) || '—';
   $('schedule').dataset.schedule = view.schedule;
   $('undo').disabled = !view.schedule;
@@ -95,9 +156,9 @@ function renderReplay(lab) {
   bar.hidden = !plan;
   if (!plan) return;
   bar.classList.toggle('diverged', !onPlan);
-  $('replay-title').textContent = onPlan
+  fill($('replay-title'), onPlan
     ? t('replay.title', { k: taken.length, n: plan.length }) + (lab.planLabel ? t('replay.label', { label: say(lab.planLabel) }) : '')
-    : t('replay.diverged');
+    : t('replay.diverged'));
   $('replay-next').disabled = !onPlan || taken.length >= plan.length;
   const ol = $('replay-steps');
   ol.replaceChildren();

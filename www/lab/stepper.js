@@ -3,7 +3,10 @@
 // It renders what the core's MachineView says (src/sim/machine.rs) and decides nothing: every
 // description, choice and reason arrives as a message (a key plus fields) that `say` words in
 // the page's language. Every text goes through textContent.
-import { say, t } from './i18n.js';
+import { fill, say, t } from './i18n.js';
+
+/** A message for an attribute (a title, a label), where backticks cannot become code. */
+export const sayPlain = (msg) => say(msg).replace(/`/g, '');
 
 /** An element with a class and text. */
 export function el(tag, cls, text) {
@@ -47,9 +50,18 @@ function choiceLabel(c) {
 
 const FAILED = new Set(['failed', 'final_failed', 'deadlock', 'lost_wakeup']);
 
-/** The one-line status of the run. */
-export function statusText(view) {
+/** The one-line status of the run; `goal` ({ title }) when the run reached the level's goal,
+ * which then leads, in the level's words. Backticks mark code (rendered with fill()). */
+export function statusText(view, goal = null) {
   const st = view.status.status;
+  if (goal) {
+    const f = view.failure;
+    const what = f?.detail?.key === 'detail.final_assert'
+      ? t('status.goalAssert', { outcome: view.outcome || '—', cond: f.detail.cond })
+      : f ? t('status.goalFailure', { kind: t(`fail.${f.kind}`), message: say(f.detail) })
+        : view.outcome || '—';
+    return t('status.goal', { title: goal.title, what });
+  }
   if (view.failure) return t('status.failed', { kind: t(`fail.${view.failure.kind}`), message: say(view.failure.detail) });
   if (st === 'finished') return t('status.finished', { outcome: view.outcome || '—' });
   const n = view.schedule ? view.schedule.split(',').length : 0;
@@ -91,11 +103,13 @@ export function renderStepper(threadsEl, memoryEl, { program, view, src, showSte
     col.dataset.run = tv.run;
     const head = el('h3', '', code.name + ' ');
     head.append(el('span', 'badge', t(`thread.${tv.run}`)));
-    const { btns, extra } = threadButtons(code, ti, byThread[ti], on);
+    const { btns, extra, reads } = threadButtons(code, ti, byThread[ti], on);
     col.append(head, codeList(lines, code, tv, showSteps), btns);
+    if (reads) col.append(reads);
     const why = view.why?.[ti];
     if (why && tv.run !== 'done') {
-      const p = el('p', 'why', say(why));
+      const p = el('p', 'why');
+      fill(p, say(why));
       p.dataset.why = why.key;
       col.append(p);
     }
@@ -129,7 +143,8 @@ function codeList(lines, code, tv, showSteps) {
     if (showSteps || (current && steps.length > 1)) {
       const sl = el('ol', 'steps');
       for (const st of steps) {
-        const sli = el('li', st.i === tv.pc ? 'step now' : 'step', say(st.text));
+        const sli = el('li', st.i === tv.pc ? 'step now' : 'step');
+        fill(sli, say(st.text));
         sli.dataset.step = String(st.i);
         sl.append(sli);
       }
@@ -146,8 +161,10 @@ function codeList(lines, code, tv, showSteps) {
 }
 
 /** A thread's buttons: the whole statement, one step (the newest value, as the core's
- * statement step does), and whatever else the model allows (`mine`, the thread's enabled
- * choices): other writes to read, flushes, wakeups. */
+ * statement step does), the thread to its end, and whatever else the model allows (`mine`,
+ * the thread's enabled choices): other writes to read, flushes, wakeups. When the next step is
+ * a load that could read an older write, `reads` says which write the plain buttons read and
+ * where the others are. */
 function threadButtons(code, ti, mine, on) {
   const steps = mine.filter((c) => c.kind === 'step');
   const btns = el('div', 'btns');
@@ -158,26 +175,37 @@ function threadButtons(code, ti, mine, on) {
   const stepBtn = el('button', 'step', t('btn.step'));
   stepBtn.setAttribute('aria-label', t('btn.stepFor', { thread: code.name }));
   stepBtn.disabled = steps.length === 0;
-  if (steps.length) {
-    const last = steps[steps.length - 1];
+  const last = steps[steps.length - 1];
+  if (last) {
     stepBtn.dataset.choice = last.choice;
-    stepBtn.title = say(last.text);
+    stepBtn.title = sayPlain(last.text);
     stepBtn.addEventListener('click', () => on.choose(last.choice));
   }
-  btns.append(stmtBtn, stepBtn);
+  const endBtn = el('button', 'to-end', t('btn.toEnd'));
+  endBtn.setAttribute('aria-label', t('btn.toEndFor', { thread: code.name }));
+  endBtn.disabled = steps.length === 0;
+  endBtn.addEventListener('click', () => on.toEnd(ti));
+  btns.append(stmtBtn, stepBtn, endBtn);
+  let reads = null;
+  const alt = last?.text?.alt;
+  if (steps.length > 1 && alt?.key === 'alt.reads') {
+    reads = el('p', 'reads');
+    reads.dataset.write = String(alt.write);
+    fill(reads, t('stepper.readsNewest', { k: alt.write, what: `${alt.var} = ${alt.value}`, n: steps.length - 1 }));
+  }
   const extra = [...(steps.length > 1 ? steps.slice(0, -1) : []), ...mine.filter((c) => c.kind !== 'step')];
-  if (!extra.length) return { btns, extra: null };
+  if (!extra.length) return { btns, extra: null, reads };
   const box = el('div', 'extra');
   box.append(el('span', 'hint', t('label.extra')));
   for (const c of extra) {
     const b = el('button', `choice ${c.kind}`, choiceLabel(c));
-    b.setAttribute('aria-label', `${code.name}: ${choiceLabel(c)}`);
+    b.setAttribute('aria-label', t('btn.choiceFor', { thread: code.name, label: choiceLabel(c) }));
     b.dataset.choice = c.choice;
-    b.title = say(c.text);
+    b.title = sayPlain(c.text);
     b.addEventListener('click', () => on.choose(c.choice));
     box.append(b);
   }
-  return { btns, extra: box };
+  return { btns, extra: box, reads };
 }
 
 /** What a thread holds: its registers, its temporaries mid-statement, its store buffer (tso)
@@ -229,7 +257,7 @@ function syncObjects(program, view) {
   const sync = el('ul', 'sync');
   const name = (i) => program.threads[i]?.name ?? String(i);
   for (const [m, holder] of view.mutexes) {
-    const li = el('li', holder === null ? 'free' : 'held', t('label.mutex', { name: m }) + ': ');
+    const li = el('li', holder === null ? 'free' : 'held', t('label.mutex', { name: m }));
     li.dataset.mutex = m;
     li.append(el('b', '', holder === null ? t('label.free') : t('label.heldBy', { name: name(holder) })));
     sync.append(li);
@@ -240,7 +268,7 @@ function syncObjects(program, view) {
     sync.append(li);
   }
   for (const [c, sleepers] of view.condvars) {
-    const li = el('li', '', t('label.condvar', { name: c }) + ': ');
+    const li = el('li', '', t('label.condvar', { name: c }));
     li.dataset.condvar = c;
     li.append(el('b', '', sleepers.length ? t('label.sleepers', { names: sleepers.map(name).join(', ') }) : t('label.noSleepers')));
     sync.append(li);
@@ -264,7 +292,7 @@ function refocus(threadsEl, ti, cls) {
  * wake B`. */
 export function namedSchedule(program, schedule) {
   if (!schedule) return '';
-  return schedule.split(',').map((c) => namedChoice(program, c)).join(t('list.sep'));
+  return schedule.split(',').map((c) => namedChoice(program, c)).join(t('sched.sep'));
 }
 
 /** One choice of a schedule, naming its thread. */

@@ -14,9 +14,10 @@ import { loadEngine } from './engine.js';
 import { showEditorError, syncScroll } from './editor.js';
 import { move, open, render, replayEnd, replayNext, replayStop, startReplay } from './session.js';
 import { cancel, explore, relabelExplorer, startExplorer } from './explorer.js';
-import { fillPresets, loadHash, loadPreset, onEdit, openLink, syncPresetSelect } from './lessons.js';
-import { loadPath } from './path.js';
+import { drawPath, fillPresets, loadHash, loadPreset, onEdit, openLink, syncPresetSelect } from './lessons.js';
+import { loadLevels as readLevels } from './path.js';
 import { levelPanel } from './level.js';
+import { showPython } from './python.js';
 
 /** Starts the lab; `shell` is www/common/shell.js's { view, embedded }. */
 export async function start(shell = {}) {
@@ -24,6 +25,8 @@ export async function start(shell = {}) {
   lab.explorer.replay = (schedule, label) => startReplay(lab, schedule, label);
   exposeForTests(lab);
   applyStatic();
+  // The path is unfolded on a wide screen and folded on a phone, above the level it leads to.
+  $('path-box').open = !lab.embedded && matchMedia('(min-width: 701px)').matches;
   if (lab.embedded) import('../common/embed-frame.js').then((m) => m.startEmbed({ t, getLang, onLang }));
   fillPresets(lab);
   wire(lab);
@@ -40,13 +43,15 @@ export async function start(shell = {}) {
   lab.course = coursePanel(lab);
   fillPresets(lab);
   openLink(lab);
+  await lab.pathDrawn;
   document.documentElement.dataset.lab = 'ready';
 }
 
 /** The course's levels (lessons/path.txt), and what could not be read of them. */
 async function loadLevels(lab) {
   try {
-    const { levels, problems } = await loadPath(lab.wasm);
+    const { path, levels, problems } = await readLevels(lab.wasm);
+    lab.path = path;
     lab.levels = levels;
     if (problems.length) {
       $('lab-status').hidden = false;
@@ -61,18 +66,22 @@ async function loadLevels(lab) {
 /** The level panel (level.js) over the page's elements, acting on the lab. */
 function coursePanel(lab) {
   return levelPanel({
-    section: $('level'), concept: $('level-concept'), title: $('level-title'), model: $('level-model'), goal: $('level-goal'),
-    note: $('level-note'), hintBtn: $('hint-next'), hints: $('hints'), done: $('level-done'), lock: $('explore-lock'),
-  }, lab.levels, {
-    next: (name) => { loadPreset(lab, name); $('level').scrollIntoView({ block: 'start' }); $('level-title').focus(); },
+    section: $('level-panel'), concept: $('level-concept'), title: $('level-title'), model: $('level-model'), goal: $('level-goal'),
+    note: $('level-note'), hintBtn: $('hint-next'), hints: $('hints'), done: $('level-done'), twins: $('level-twins'),
+    actions: $('level-actions'), lock: $('explore-lock'), stepperGoal: $('stepper-goal'), free: $('level-free'),
+  }, lab.levels, lab.path, {
+    embedded: lab.embedded,
+    next: (name) => { loadPreset(lab, name); $('level-panel').scrollIntoView({ block: 'start' }); $('level-title').focus(); },
     startFix: () => { syncRunButtons(lab); $('editor').focus(); },
     changed: () => { syncRunButtons(lab); syncPresetSelect(lab); },
+    python: () => showPython(lab),
     restore: () => {
       const e = levelOf(lab, lab.preset);
       if (!e) return;
       $('editor').value = e.program;
       lab.plan = null;
       open(lab, e.program, lab.model);
+      lab.course.onEdit(e.program, lab.model);
     },
   });
 }
@@ -100,6 +109,8 @@ function wire(lab) {
   for (const b of document.querySelectorAll('button.run')) b.addEventListener('click', () => explore(lab, b.dataset.kind));
   on('cancel', 'click', () => cancel(lab));
   on('copy-link', 'click', () => copyLink(lab));
+  on('path-box', 'toggle', () => { if ($('path-box').open && lab.pathStale) drawPath(lab); });
+  on('python', 'toggle', () => showPython(lab));
   window.addEventListener('hashchange', () => loadHash(lab));
 }
 
@@ -111,6 +122,7 @@ function relabel(lab) {
   showEditorError(lab, lab.editorError);
   relabelExplorer(lab);
   lab.course?.render();
+  showPython(lab, { again: true });
 }
 
 async function copyLink(lab) {

@@ -58,6 +58,7 @@ function died(state, death) {
   state.req.configs.clear();
   state.req.bounds.clear();
   state.req.resetId = null;
+  state.busy.pending = []; // busy work sent to it did not run to its end
   state.lastDeath = { ...death, ...loss, lost: loss.inflight + loss.queued };
   document.documentElement.dataset.worker = 'dead';
   setThread(state, 'worker', { state: 'dead', key: 'worker.dead', detailKey: `death.${death.cause}`, vars: state.lastDeath });

@@ -7,7 +7,7 @@ import { pageWork } from './demo.js';
 
 const $ = (id) => document.getElementById(id);
 /** "No limit" on a batch: u32::MAX, as `Settings::REFERENCE` has it; shown as an empty box. */
-const UNLIMITED = 4294967295;
+export const UNLIMITED = 4294967295;
 /**
  * What the reference switch sets: `Settings::REFERENCE` in src/pipeline/types.rs (the Python
  * loop) except for the work, 1 s a round where the post burns 5 s, so that the first repeat
@@ -22,7 +22,7 @@ const CONTROLS = { mode: 'mode', interval_ms: 'interval', work_ms: 'work', max_b
 const readControl = (k, v) => (k === 'mode' ? v : k === 'max_batch' && v.trim() === '' ? UNLIMITED : Number(v));
 /** A setting as a user would type it: no limit is an empty box (its placeholder says so). */
 const showControl = (k, v) => (k === 'max_batch' && v === UNLIMITED ? '' : String(v));
-const isReference = (s) => s && Object.keys(REFERENCE).every((k) => s[k] === REFERENCE[k]);
+export const isReference = (s) => s && Object.keys(REFERENCE).every((k) => s[k] === REFERENCE[k]);
 const burstCount = () => Math.min(1e6, Math.max(1, Math.floor($('burst-count').value) || 1));
 const busyMs = () => Math.min(60000, Math.max(0, Number($('busy-ms').value) || 0));
 
@@ -143,7 +143,21 @@ function wireDemo(state) {
   const { page } = state;
   page.work = pageWork();
   $('busy-page-btn').onclick = () => busyPage(state);
-  $('busy-worker-btn').onclick = () => state.send({ type: 'work', ms: busyMs() });
+  $('busy-worker-btn').onclick = () => {
+    const ms = busyMs();
+    // Recorded as the worker's when its state says the work began and then that it ended.
+    if (state.send({ type: 'work', ms }) !== null) state.busy.pending.push({ ms, pageBlocked: 0, began: false });
+  };
+}
+
+/**
+ * Records busy work that ran to its end (the course's facts, www/playground/course.js): where it
+ * ran, how long it was asked to run, and how long the page thread was blocked by busy work while
+ * it ran. Counted from what the view did and was told, never from a clock or a frame gap.
+ */
+export function busyDone(state, run) {
+  state.busy.last = run;
+  state.dirty = true;
 }
 
 /** Blocks the page thread for the chosen time, showing it blocked while it is. */
@@ -153,13 +167,17 @@ async function busyPage(state) {
   if (page.busy) return;
   page.busy = true;
   $('busy-page-btn').setAttribute('aria-disabled', true);
+  const asked = busyMs();
   try {
-    const ms = Math.round(await page.work(busyMs(), () => {
+    const ms = Math.round(await page.work(asked, () => {
       // Drawn now, not in the frame loop, so that it is on screen while the page is frozen.
       setThread(state, 'page', { state: 'blocked', key: 'thread.blocked' });
       render(state);
     }));
     setThread(state, 'page', { state: 'running', key: 'thread.blockedFor', vars: { ms }, detailKey: 'thread.lastBlocked' });
+    // The page was blocked while any busy work it had sent to the worker was still unfinished.
+    for (const run of state.busy.pending) run.pageBlocked += asked;
+    busyDone(state, { on: 'page', ms: asked, pageBlocked: asked });
     clearTimeout(page.backToRunning);
     page.backToRunning = setTimeout(() => setThread(state, 'page', { key: 'thread.running' }), 5000);
   } catch (e) {

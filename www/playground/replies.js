@@ -2,7 +2,7 @@
 // requests carry the request's id back, which is how a refused config or bound is told from an
 // accepted one, and how replies about a queue that a reset emptied are told from new ones.
 import { noteError, setThread } from './panels.js';
-import { reflect } from './controls.js';
+import { busyDone, reflect } from './controls.js';
 import { SHOW_MESSAGES } from './render.js';
 
 const HANDLERS = {
@@ -14,6 +14,12 @@ const HANDLERS = {
     state.settings = r.settings;
     state.bound = { maxsize: r.maxsize, max_bytes: r.max_bytes };
     reflect(state);
+    // A level's setup asked for before the worker was ready (www/playground/course.js).
+    if (state.setupWhenReady) {
+      const setup = state.setupWhenReady;
+      state.setupWhenReady = null;
+      import('./course.js').then((m) => m.apply(state, setup));
+    }
   },
   pong(state, r) {
     state.memoryBytes = r.memory_bytes ?? state.memoryBytes;
@@ -51,6 +57,13 @@ const HANDLERS = {
     state.sup.busy(r.state === 'working' ? r.work_ms : 0);
     // The activity is a key with numbers (src/pipeline/types.rs `Activity`), shown in the page's language.
     setThread(state, 'worker', { state: r.state, key: `thread.${r.state}`, detailKey: `detail.${r.activity}`, vars: r });
+    // The page's busy work in the worker: it began with its own activity, and ended at the next.
+    const run = state.busy.pending[0];
+    if (r.activity === 'page_work' && run && !run.began) run.began = true;
+    else if (r.activity !== 'page_work' && run?.began) {
+      state.busy.pending.shift();
+      busyDone(state, { on: 'worker', ms: run.ms, pageBlocked: run.pageBlocked });
+    }
   },
   error(state, r) {
     if (r.error?.key === 'worker_start') return state.sup.fail('start', r.error.detail);

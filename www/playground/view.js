@@ -40,6 +40,10 @@ function createState(i18n) {
       worker: { state: 'starting', key: 'worker.starting', detailKey: 'thread.loading' },
     },
     page: { busy: false, backToRunning: 0, work: null }, // the page thread's busy-work demo
+    // Busy work of the demo: sent to the worker and not yet ended, and the latest that ended.
+    busy: { pending: [], last: null },
+    course: null, // the level panel (www/common/course.js), once open
+    setupWhenReady: null, // a level's settings waiting for the worker's first `ready`
   };
 }
 
@@ -70,6 +74,8 @@ export async function start(shell = {}) {
   state.sup.start();
   requestAnimationFrame((now) => frame(state, now));
   exposeForTests(state);
+  // The course's panel: loaded after the first paint (a frame later), so it never delays it.
+  requestAnimationFrame(() => setTimeout(() => import('./course.js').then((m) => m.openPanel(state, shell))));
 }
 
 /** The language picker; a change rewords everything worded from state, in this frame. */
@@ -104,7 +110,10 @@ function frame(state, now) {
   state.announcer.tick(now, sup.state);
   state.log.render();
   state.chart.draw(now);
-  if (state.dirty) render(state);
+  if (state.dirty) {
+    render(state);
+    state.course?.update();
+  }
 }
 
 /**
@@ -119,6 +128,7 @@ function exposeForTests(state) {
     settings: () => state.settings && { ...state.settings },
     bound: () => state.bound && { ...state.bound },
     workerState: () => state.threads.worker.state,
+    busy: () => state.busy.last && { ...state.busy.last }, // the latest busy work that ended
     supervisor: () => ({ state: sup.state, deaths: sup.deaths, restarts: sup.restarts, memoryBytes: state.memoryBytes, lastDeath: state.lastDeath }),
   };
 }

@@ -17,17 +17,26 @@ export function h(tag, attrs = {}, ...children) {
 
 const STAT_KEYS = ['produced', 'consumed', 'queued', 'lost', 'duplicated', 'reordered', 'counter',
   'trueCount', 'consumersStarted', 'contention', 'emptyFailures', 'stalls', 'throughput'];
-/** Each failure the page explains, the count that shows it, and the lab lesson replaying it. */
+/**
+ * Each failure the page explains: the count that shows it, what it is counted among (`of`, for
+ * "it happened 12 times in 400,000 items put"), and the lab lesson
+ * that replays it step by step.
+ */
 export const FAILURES = [
-  { key: 'lost', count: (s) => s.lost, lesson: 'counter_lost_update' },
-  { key: 'duplicated', count: (s) => s.duplicated, lesson: 'check_then_act' },
-  { key: 'reordered', count: (s) => s.reordered, lesson: 'counter_lost_update' },
+  // The ring's `tail` read, then written back: two producers' writes to one slot, one lost.
+  { key: 'lost', count: (s) => s.lost, of: (s) => s.produced, lesson: 'counter_lost_update' },
+  // Two consumers read one `head` before either wrote it back: check-then-act.
+  { key: 'duplicated', count: (s) => s.duplicated, of: (s) => s.taken ?? s.consumed, lesson: 'check_then_act' },
+  // A stale `head` or `tail` written back moves the index backwards: a read-modify-write of
+  // shared state that nobody locks (a missing critical section). Not a memory-ordering effect:
+  // wasm atomics are sequentially consistent, so the lab's ordering lessons do not apply.
+  { key: 'reordered', count: (s) => s.reordered, of: (s) => s.consumed, lesson: 'mutex_missing' },
   // Live, the two counts are read one after the other while each consumer may be between its
   // two increments: up to one apart per consumer without any race. Settled, they are exact.
-  { key: 'counter', count: (s, sc) => (s.settled || s.trueCount - s.counter > sc.consumers ? s.trueCount - s.counter : 0), lesson: 'counter_lost_update' },
-  { key: 'emptyFailures', count: (s) => s.emptyFailures, lesson: 'check_then_act' },
-  { key: 'stalls', count: (s) => s.stalls, lesson: 'check_then_act' },
-  { key: 'guard', count: (s, sc) => (sc.guard !== 'none' && s.consumersStarted > 1 ? s.consumersStarted : 0), lesson: 'check_then_act' },
+  { key: 'counter', count: (s, sc) => (s.settled || s.trueCount - s.counter > sc.consumers ? s.trueCount - s.counter : 0), of: (s) => s.trueCount, lesson: 'counter_lost_update' },
+  { key: 'emptyFailures', count: (s) => s.emptyFailures, of: (s) => s.consumed, lesson: 'check_then_act' },
+  { key: 'stalls', count: (s) => s.stalls, of: (s) => s.consumed, lesson: 'check_then_act' },
+  { key: 'guard', count: (s, sc) => (sc.guard !== 'none' && s.consumersStarted > 1 ? s.consumersStarted : 0), of: (s, sc) => sc.consumers, lesson: 'check_then_act' },
 ];
 
 function control(name) {
@@ -85,7 +94,7 @@ export function applyStrings(root, t) {
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 
 /** The ledger's numbers and its data attributes (the e2e tests and the benchmark read them). */
-export function renderLedger(t, ledger, s, isolated, throughput, final) {
+export function renderLedger(t, ledger, s, isolated, throughput, final, idle = false) {
   const d = ledger.dataset;
   d.isolated = String(isolated);
   d.produced = s.produced;
@@ -107,11 +116,18 @@ export function renderLedger(t, ledger, s, isolated, throughput, final) {
   const bal = document.getElementById('threads-balance');
   bal.dataset.queued = s.queued; // with the ledger's counts, enough to check conservation
   bal.dataset.settled = String(Boolean(s.settled));
-  const vars = { ...s, gap: s.produced - s.consumed - s.lost - s.queued };
+  const vars = Object.fromEntries(['produced', 'consumed', 'lost', 'queued', 'duplicated', 'reordered'].map((k) => [k, fmt(s[k])]));
+  vars.gap = fmt(s.produced - s.consumed - s.lost - s.queued);
   // Unsettled after the run: a thread was terminated inside its loop and never left it.
-  if (!s.settled) bal.dataset.ok = final ? 'unsettled' : 'live';
+  // Before the first run (or after a level's setup cleared the ledger) there is nothing to claim.
+  if (idle) bal.dataset.ok = 'idle';
+  else if (!s.settled) bal.dataset.ok = final ? 'unsettled' : 'live';
   else bal.dataset.ok = String(s.produced === s.consumed + s.lost + s.queued);
-  const key = { live: 'balance.live', unsettled: 'balance.unsettled', true: 'balance.ok', false: 'balance.bad' }[bal.dataset.ok];
+  // An exact ledger of a run that lost, duplicated or reordered items is no success: the
+  // failure leads, and only a run with none of them gets the tick.
+  const failed = s.lost + s.duplicated + s.reordered > 0;
+  bal.dataset.verdict = failed ? 'failed' : 'clean';
+  const key = { idle: 'balance.idle', live: 'balance.live', unsettled: 'balance.unsettled', true: failed ? 'balance.failed' : 'balance.ok', false: 'balance.bad' }[bal.dataset.ok];
   fill(bal, t(key, vars));
 }
 
@@ -136,26 +152,54 @@ export function renderThreads(t, list, helper, threads, workerStates) {
   });
 }
 
-/** One explanation per failure that has happened, each with its lab link. */
-export function renderFailures(t, list, s, scenario) {
-  list.replaceChildren();
-  for (const f of FAILURES) {
-    const n = f.count(s, scenario);
-    if (!(n > 0)) continue;
-    const text = h('span');
-    fill(text, t(`fail.${f.key}`, { n: fmt(n), counter: fmt(s.counter), trueCount: fmt(s.trueCount) }));
-    list.append(h('li', { 'data-failure': f.key }, text, ' ',
-      h('a', { href: new URL(`../../lab.html#p=${f.lesson}`, import.meta.url).href, text: t('fail.lab') })));
-  }
-  if (!list.children.length) list.append(h('li', { class: 'hint', text: t('failures.none') }));
-  // What it takes for the chosen unsafe switch to fail, while it has not yet.
+/** Which failures and hints the list shows now: it is rebuilt only when this changes. */
+export function failureShape(s, scenario) {
+  return [...FAILURES.filter((f) => f.count(s, scenario) > 0).map((f) => f.key), '|', ...hintKeys(s, scenario)].join(' ');
+}
+
+/** What it takes for the chosen unsafe switch to fail, while it has not yet. */
+function hintKeys(s, scenario) {
   const hints = [];
   if (scenario.queue === 'unlocked' && scenario.producers === 1 && scenario.consumers === 1) hints.push('hint.ringOneOne');
   if (scenario.consumer.startsWith('check-then-act') && !(s.emptyFailures + s.stalls)) hints.push('hint.checkThenAct');
   if (scenario.guard === 'racy' && s.consumersStarted < 2) hints.push('hint.guard');
-  for (const key of hints) {
-    const text = h('span');
-    fill(text, t(key));
-    list.append(h('li', { class: 'hint', 'data-hint': key }, text));
+  return hints;
+}
+
+/** Sets `el`'s text through fill() only when it changed (live counts change every frame). */
+function refill(el, text) {
+  if (el.dataset.text === text) return;
+  el.dataset.text = text;
+  fill(el, text);
+}
+
+/**
+ * One explanation per failure that has happened: how often among how many, why, and a link
+ * to the lab lesson that replays it step by step. `rebuild` (the failures shown, the hints or
+ * the language changed) makes the list anew; otherwise only the live numbers are updated in
+ * place, so that a link stays where the learner is about to click it.
+ */
+export function renderFailures(t, list, s, scenario, rebuild) {
+  if (rebuild) {
+    list.replaceChildren();
+    for (const f of FAILURES) {
+      if (!(f.count(s, scenario) > 0)) continue;
+      const lab = h('a', { href: new URL(`../../lab.html#p=${f.lesson}`, import.meta.url).href, 'data-lesson': f.lesson, text: t(`fail.lab.${f.lesson}`) });
+      list.append(h('li', { 'data-failure': f.key }, h('strong', { class: 'times' }), ' ', h('span', { class: 'why' }), ' ', lab));
+    }
+    if (!list.children.length) list.append(h('li', { class: 'hint', text: t('failures.none') }));
+    for (const key of hintKeys(s, scenario)) {
+      const text = h('span');
+      fill(text, t(key));
+      list.append(h('li', { class: 'hint', 'data-hint': key }, text));
+    }
+  }
+  for (const li of list.querySelectorAll('li[data-failure]')) {
+    const f = FAILURES.find((x) => x.key === li.dataset.failure);
+    const count = f.count(s, scenario);
+    const n = fmt(count);
+    const times = t(count === 1 ? 'times.one' : 'times.many', { n });
+    refill(li.querySelector('.times'), t(`fail.times.${f.key}`, { n, times, of: fmt(f.of(s, scenario)) }));
+    refill(li.querySelector('.why'), t(`fail.${f.key}`, { counter: fmt(s.counter), trueCount: fmt(s.trueCount) }));
   }
 }

@@ -20,8 +20,9 @@ export const PARAMS = {
   work: { def: 0, min: 0, max: 1000000 },
   items: { def: 1048576, min: 1, max: 16777216 },
 };
-/** Parameters read elsewhere (the page's router, the language switch, embed mode) or below. */
-const OTHER = { view: null, lang: null, embed: null, run: null };
+/** Parameters read elsewhere (the page's router, the language switch, embed mode, the course's
+ * level) or below. */
+const OTHER = { view: null, lang: null, embed: null, level: null, run: null };
 
 /** The defaults, as a scenario. */
 export const defaults = () => Object.fromEntries(Object.entries(PARAMS).map(([k, p]) => [k, p.def]));

@@ -2,8 +2,8 @@
 // failures, the run line, the mode, the URL's problems and the supervision list, all from the
 // view's state object (view.js), in the language chosen now.
 import { fill } from '../common/i18n.js';
-import { writeParams, PARAMS } from './params.js';
-import { renderLedger, renderThreads, renderFailures, h } from './dom.js';
+import { PARAMS } from './params.js';
+import { renderLedger, renderThreads, renderFailures, failureShape, h } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,28 +36,31 @@ export function render(S) {
   const { t } = S.i18n;
   S.dirty = false;
   S.el.view.dataset.run = S.runState;
+  S.el.view.dataset.runs = String(S.runs);
   const final = ['stopped', 'ended', 'cut'].includes(S.runState);
-  renderLedger(t, S.el.ledger, S.stats, S.mode === 'real', S.rate.perSec, final);
+  renderLedger(t, S.el.ledger, S.stats, S.mode === 'real', S.rate.perSec, final, ['idle', 'starting'].includes(S.runState));
   renderThreads(t, $('threads-list'), S.helper, S.stats.threads ?? [], S.workerStates);
-  const key = failureKey(S);
-  if (S.renderedFailures !== key) {
-    S.renderedFailures = key;
-    renderFailures(t, $('threads-failures'), S.stats, S.scenario);
-  }
+  // The failures of the run the ledger shows, under the settings it ran with.
+  const scenario = S.runScenario ?? S.scenario;
+  const shape = `${S.i18n.getLang()} ${failureShape(S.stats, scenario)}`;
+  renderFailures(t, $('threads-failures'), S.stats, scenario, S.renderedFailures !== shape);
+  S.renderedFailures = shape;
   renderRun(S, t);
   renderMode(S, t);
   renderProblems(S, t);
   renderSupervision(S, t);
 }
 
-const failureKey = (S) => {
-  const s = S.stats;
-  return `${S.i18n.getLang()} ${s.lost} ${s.duplicated} ${s.reordered} ${s.trueCount - s.counter} `
-    + `${s.emptyFailures} ${s.stalls} ${s.consumersStarted} ${writeParams(S.scenario, false)}`;
-};
-
 function renderRun(S, t) {
-  const text = [t(`run.${S.runState}`, { name: S.cutBy ? workerName(t, S.cutBy.role, S.cutBy.id) : '' })];
+  const s = S.stats;
+  // A run that ended by itself moved every item; whether each arrived exactly once is the
+  // ledger's to say, and when one did not, that leads.
+  const state = S.runState === 'ended' && s.lost + s.duplicated + s.reordered > 0 ? 'endedFailed' : S.runState;
+  const n = (k) => Math.round(s[k]).toLocaleString('en-US');
+  const text = [t(`run.${state}`, {
+    name: S.cutBy ? workerName(t, S.cutBy.role, S.cutBy.id) : '',
+    lost: n('lost'), duplicated: n('duplicated'), reordered: n('reordered'), produced: n('produced'),
+  })];
   if (S.allRunningMs !== null && S.runState === 'running') {
     text.push(t('run.allRunning', { n: S.scenario.producers + S.scenario.consumers, ms: S.allRunningMs }));
   }

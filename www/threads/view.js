@@ -14,6 +14,8 @@ import { render } from './render.js';
 import { isolate } from './isolation.js';
 import { RealRun } from './real.js';
 import { SimulatedRun } from './simulated.js';
+import { openCourse } from '../common/course.js';
+import { facts, scenarioFor } from './course.js';
 
 const ZERO = { produced: 0, consumed: 0, queued: 0, lost: 0, duplicated: 0, reordered: 0, counter: 0, trueCount: 0,
   consumersStarted: 0, contention: 0, emptyFailures: 0, stalls: 0, settled: false, threads: [] };
@@ -22,14 +24,29 @@ const KEEP = 100;
 
 /** Starts the view in place of the playground (called by www/common/shell.js). */
 export async function start(shell = {}) {
+  // The isolation shim (coi-sw.js) isolates navigations that say `view=threads`; a level's link
+  // (index.html?level=NAME) does not. Where the shim already runs, go to the address that says
+  // it (isolated at once); otherwise the address says it before isolate() reloads through it.
+  const here = new URLSearchParams(location.search);
+  if (here.get('view') !== 'threads') {
+    here.set('view', 'threads');
+    if (!window.crossOriginIsolated && navigator.serviceWorker?.controller && window.top === window.self) {
+      location.replace(`?${here}${location.hash}`);
+      return;
+    }
+    history.replaceState(null, '', `?${here}${location.hash}`);
+  }
   const i18n = await loadI18n((lang) => import(`./strings/${lang}.js`), 'tt');
   const { scenario, run: autoRun, problems } = readParams(location.search);
   const S = {
     i18n, scenario, problems,
+    runScenario: null, // the settings of the run the ledger shows (the course's facts read them)
+    course: null, // the course's panel (www/common/course.js), once open
     mode: null, // 'real' | 'simulated'
     why: null, // { reason, detail } when simulated
     run: null, // the RealRun or SimulatedRun in progress
     runState: 'idle', // idle | starting | running | stopping | stopped | ended | cut
+    runs: 0, // runs started on this page (shown as data-runs, with data-run, in one frame)
     cutBy: null, // { role, id } of the worker whose death cut the run short
     stats: ZERO,
     rate: { t: 0, consumed: 0, perSec: 0 },
@@ -50,14 +67,30 @@ export async function start(shell = {}) {
   const frame = () => {
     requestAnimationFrame(frame);
     if (S.run && S.runState === 'running') S.run.poll();
-    if (S.dirty) render(S);
+    if (!S.dirty) return;
+    render(S);
+    S.course?.update(); // a fact may have changed with what was rendered
   };
   requestAnimationFrame(frame);
   if (shell.embedded) (await import('../common/embed-frame.js')).startEmbed(i18n);
   window.__qpThreads = testHooks(S);
   addEventListener('pagehide', () => S.run?.close());
+  // A link that names its settings keeps them: the level's setup is not put over them when the
+  // panel opens (the panel's "set up the level again" puts it in place).
+  const named = [...new URLSearchParams(location.search).keys()].some((k) => Object.hasOwn(PARAMS, k));
+  let opening = true;
+  const coursing = openCourse({
+    view: 'threads',
+    i18n,
+    before: S.el.view,
+    facts: () => facts(S),
+    apply: (setup) => { if (!(opening && named)) applySetup(S, setup); },
+    embedded: Boolean(shell.embedded),
+  }).finally(() => { opening = false; });
   const iso = await isolate();
   if (iso.mode === 'reloading') return;
+  // The level's settings are in place before the view says it can run (tests wait for that).
+  S.course = await coursing;
   S.mode = iso.mode;
   if (iso.mode === 'simulated') {
     S.why = { reason: iso.reason, detail: iso.detail };
@@ -98,9 +131,23 @@ function setUpPage(S) {
   }
 }
 
+/**
+ * Puts a level's settings in place (the course's `apply`): any run is stopped and the ledger
+ * starts empty, so that no count of an earlier run counts for this level.
+ */
+async function applySetup(S, setup) {
+  const scenario = scenarioFor(setup);
+  if (S.run) await stopRun(S);
+  Object.assign(S, { scenario, runScenario: null, stats: ZERO, cutBy: null, rate: { t: 0, consumed: 0, perSec: 0 } });
+  setRun(S, 'idle');
+  S.showControls();
+  history.replaceState(null, '', address(S.scenario));
+}
+
 function wireControls(S) {
   const $ = (id) => document.getElementById(id);
   const show = () => { for (const name of Object.keys(PARAMS)) $(`tc-${name}`).value = String(S.scenario[name]); };
+  S.showControls = show;
   show();
   for (const name of Object.keys(PARAMS)) {
     $(`tc-${name}`).addEventListener('change', (e) => {
@@ -119,7 +166,7 @@ function wireControls(S) {
 function address(scenario) {
   const q = new URLSearchParams(writeParams(scenario, false));
   const now = new URLSearchParams(location.search);
-  for (const k of ['lang', 'embed']) if (now.has(k)) q.set(k, now.get(k));
+  for (const k of ['lang', 'embed', 'level']) if (now.has(k)) q.set(k, now.get(k));
   return `?${q}`;
 }
 
@@ -178,7 +225,8 @@ function takeStats(S, json) {
 async function startRun(S) {
   if (S.run || !S.mode) return;
   setRun(S, 'starting');
-  Object.assign(S, { cutBy: null, stats: ZERO, rate: { t: 0, consumed: 0, perSec: 0 }, allRunningMs: null });
+  S.runs++;
+  Object.assign(S, { cutBy: null, stats: ZERO, rate: { t: 0, consumed: 0, perSec: 0 }, allRunningMs: null, runScenario: S.scenario });
   S.workerStates.clear();
   S.coreErrors.length = 0;
   const query = writeParams(S.scenario, false);
