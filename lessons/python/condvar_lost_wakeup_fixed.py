@@ -1,7 +1,9 @@
 # A lost wakeup, fixed. Twin of lessons/condvar_lost_wakeup_fixed.lab.
-# The producer sets `ready` and notifies holding m; the consumer checks and sleeps holding m,
+# The producer sets `ready` and notifies holding m; each consumer checks and sleeps holding m,
 # in a `while` loop (`c.wait_for(lambda: ready)` is the same loop). The notify cannot fall
-# between the check and the wait, whichever thread runs first: both orders are run here.
+# between a check and a wait, whichever thread runs first: both orders are run here. The
+# producer calls notify_all, as in the lab: with both consumers asleep, notify() would wake only
+# one of them, and the other would sleep forever.
 import threading
 import time
 
@@ -13,7 +15,7 @@ def producer():
     global ready
     with c:
         ready = 1
-        c.notify()
+        c.notify_all()
 
 
 def consumer():
@@ -22,13 +24,16 @@ def consumer():
             c.wait()
 
 
-for first_name in ("producer", "consumer"):
+for first_name in ("producer", "consumers"):
     ready = 0
-    p, q = threading.Thread(target=producer), threading.Thread(target=consumer)
-    first, second = (p, q) if first_name == "producer" else (q, p)
-    first.start()
-    time.sleep(0.01)  # let the first thread get ahead
-    second.start()
-    for t in (p, q):
+    p = threading.Thread(target=producer)
+    consumers = [threading.Thread(target=consumer, name=name) for name in ("C1", "C2")]
+    first, second = ([p], consumers) if first_name == "producer" else (consumers, [p])
+    for t in first:
+        t.start()
+    time.sleep(0.01)  # let the first threads get ahead
+    for t in second:
+        t.start()
+    for t in [p, *consumers]:
         t.join()
-    print(f"{first_name} first: the consumer went on, ready = {ready}")
+    print(f"{first_name} first: both consumers went on, ready = {ready}")

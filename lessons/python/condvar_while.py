@@ -38,6 +38,7 @@ def one_round():
         items[0] += 1
         c.notify()
     c1.join(), c2.join()
+    assert items[0] == 0, items[0]  # the final assert
     return failures
 
 

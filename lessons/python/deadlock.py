@@ -30,4 +30,5 @@ for t in (a, b):
     t.start()
 for t in (a, b):
     t.join()
-print(f"moved = {moved};", "deadlock: " + "; ".join(report) if report else "no deadlock")
+print("deadlock:", "; ".join(report) if report else "none")
+print(f"moved = {moved}: final assert moved == 2", "holds" if moved == 2 else "fails")

@@ -22,4 +22,5 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
+assert moved == 2, moved  # the final assert
 print(f"moved = {moved}: both threads got both locks, no deadlock")

@@ -28,4 +28,5 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
+assert entered == 3, entered  # the final assert
 print(f"inside = {inside}, entered = {entered}; assert inside == 1 failed:", failures or "never")

@@ -1,30 +1,34 @@
 # Synchronization: a critical section without a lock. Twin of lessons/mutex_missing.lab.
-# Same program: `inside` counts the threads in the critical section, and each thread checks
-# that it is alone. Nothing keeps the other thread out, in Python as in the lab. A Barrier
-# forces the lab's schedule (A steps in, then B steps in, before either checks). The lab's
-# `assert` is a recorded failure here, so that one thread's AssertionError does not end the
-# run with a traceback.
+# Same program: `inside` counts the threads in the critical section, and each of three threads
+# checks that it is alone. Nothing keeps the others out, in Python as in the lab. A Barrier
+# forces the lab's hint (A steps in, then B steps in, before either checks); C runs after
+# them. The lab's `assert` is a recorded failure here, so that one thread's AssertionError
+# does not end the run with a traceback.
 import threading
 
 inside = 0
 entered = 0
 failures = []
-both_in = threading.Barrier(2)  # the schedule, not the program
+a_and_b_in = threading.Barrier(2)  # the schedule, not the program
 
 
-def critical_section(name):
+def critical_section(name, after_entering):
     global inside, entered
     inside += 1
-    both_in.wait()
+    after_entering()
     if inside != 1:  # assert inside == 1
         failures.append(f"{name} saw inside = {inside}")
     entered += 1
     inside -= 1
 
 
-threads = [threading.Thread(target=critical_section, args=(n,)) for n in ("A", "B")]
-for t in threads:
+a_and_b = [threading.Thread(target=critical_section, args=(n, a_and_b_in.wait)) for n in "AB"]
+for t in a_and_b:
     t.start()
-for t in threads:
+for t in a_and_b:
     t.join()
+c = threading.Thread(target=critical_section, args=("C", lambda: None))  # the schedule
+c.start()
+c.join()
 print("assert inside == 1 failed:", "; ".join(failures) if failures else "never")
+print(f"entered = {entered}: final assert entered == 3", "holds" if entered == 3 else "fails")

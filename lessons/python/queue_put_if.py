@@ -41,3 +41,5 @@ for t in (p1, p2, threading.Thread(target=consumer)):
     t.start()
     t.join()  # the schedule: P1, then P2, then the Consumer
 print(f"got {got};", failures[0] if failures else "the queue never held more than 1")
+final = "holds" if qsize == 0 and got == 2 else "fails"
+print(f"final assert qsize == 0 and got == 2 {final}: qsize = {qsize}, got = {got}")

@@ -42,6 +42,8 @@ threads.append(threading.Thread(target=consumer))
 threads[-1].start()
 for t in threads:
     t.join()
+assert most <= 1, most
+assert qsize == 0 and got == 2, (qsize, got)  # the final assert
 print(f"got {got}; the queue held at most {most}")
 q = queue.Queue(maxsize=1)
 q.put("a")
