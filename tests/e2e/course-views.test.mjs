@@ -86,8 +86,8 @@ test('?level=NAME opens a level in its own view, from any page; an unknown name 
   await page.waitForURL((u) => u.pathname.endsWith('/index.html'));
   assert.equal((await panel(page)).level, threads, 'a threads level asked of lab.html opens in the threads view');
   await page.goto(`${env.base}/index.html?level=no_such_level`);
-  await page.waitForSelector('#level-panel[data-state=free]');
-  assert.match(await page.textContent('#level-panel'), /no_such_level/, 'the page says which name it did not find');
+  assert.equal((await panel(page)).level, first('queue'), 'an unknown name opens the view on its own level');
+  assert.match(await page.textContent('#level-panel .level-note'), /no_such_level/, 'and says which name it did not find');
   await ctx.close();
 });
 

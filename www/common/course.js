@@ -372,6 +372,7 @@ class Panel {
     title.id = 'level-title';
     fill(title, tr(level.title, lang));
     s.append(head, title);
+    if (this.missing) s.append(el('p', 'level-note', t('course.noSuchLevelShown', { name: this.missing })));
     const fixing = state !== 'playing';
     const goal = el('p', 'level-goal');
     const goalText = el('span');

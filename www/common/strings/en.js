@@ -63,6 +63,7 @@ export default {
   'course.freePlayLink': 'free play (no level)',
   'course.freePlay': 'Free play: no level is being checked.',
   'course.noSuchLevel': 'There is no level named “{name}” in this view.',
+  'course.noSuchLevelShown': 'There is no level named “{name}” in this view: here is your level of it instead.',
   'course.backToCourse': 'Back to the course',
   'course.python': 'The same in Python',
   'course.noPython': 'No Python version of this program has been written yet.',

@@ -63,6 +63,7 @@ export default {
   'course.freePlayLink': '自由练习（不闯关）',
   'course.freePlay': '自由练习：当前没有检查任何关卡。',
   'course.noSuchLevel': '这个视图里没有名为“{name}”的关卡。',
+  'course.noSuchLevelShown': '这个视图里没有名为“{name}”的关卡：下面是你在这个视图的当前关卡。',
   'course.backToCourse': '回到闯关路线',
   'course.python': '对应的 Python 代码',
   'course.noPython': '这个程序还没有 Python 版本。',
