@@ -234,7 +234,7 @@ export async function renderOverview(list, path, current, t, lang) {
     a.href = levelHref(level);
     if (level.name === current) a.setAttribute('aria-current', 'step');
     li.append(mark, ' ', el('span', 'course-view', t(`course.view.${level.view}`)), ' ', a,
-      el('span', 'sr-only', ` (${t(`course.stage.${stage}`)})`));
+      el('span', 'sr-only', t('course.stageSr', { stage: t(`course.stage.${stage}`) })));
     list.append(li);
   });
 }
@@ -431,9 +431,9 @@ class Panel {
     for (const l of rows) {
       const li = el('li');
       const seen = seenOf(l.name);
-      const where = el(l === this.level ? 'b' : 'a', '', `${t(`course.view.${l.view}`)}: ${plainTitle(l, lang)}`);
+      const where = el(l === this.level ? 'b' : 'a', '', t('course.twinWhere', { view: t(`course.view.${l.view}`), title: plainTitle(l, lang) }));
       if (l !== this.level) where.href = levelHref(l);
-      li.append(where, ' — ', seen ? seenText(t, l.view, seen, lang) : t('course.notSeen'));
+      li.append(where, t('course.twinSep'), seen ? seenText(t, l.view, seen, lang) : t('course.notSeen'));
       ul.append(li);
     }
     box.append(ul);
