@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parsePath, parseBlock, parseConds, holds, chosenStop, nextStop, levelFile } from '../../www/common/course.js';
+import { parsePath, parseBlock, parseConds, holds, chosenStop, nextStop, levelFile, seenText } from '../../www/common/course.js';
+import EN from '../../www/common/strings/en.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const path = parsePath(await readFile(resolve(ROOT, 'lessons/path.txt'), 'utf8'));
@@ -55,4 +56,14 @@ test('a view opens the asked level, else free play, else the first of its levels
   assert.equal(chosenStop('broker', p, '').stop, null, 'a view with no levels opens free');
   assert.equal(nextStop(p, 'a').name, 'b');
   assert.equal(nextStop(p, 'c'), null);
+});
+
+test('a measured number is worded by its fact where it has its own words, and simulated threads are not called real', () => {
+  const t = (k, v) => EN[k].replace(/\{(\w+)\}/g, (m, x) => v[x]);
+  const has = (k) => Object.hasOwn(EN, k);
+  assert.equal(seenText(t, has, 'threads', { n: 12, of: 1000000, fact: 'lost', real: true }, 'en'), 'happened 12 times in 1,000,000 items, on real threads');
+  assert.equal(seenText(t, has, 'threads', { n: 12, of: 1000000, fact: 'lost', real: false }, 'en'), 'happened 12 times in 1,000,000 items, on simulated threads');
+  assert.equal(seenText(t, has, 'broker', { n: 2, of: 10, fact: 'processed_twice' }, 'en'), '2 of 10 messages processed twice');
+  assert.equal(seenText(t, has, 'broker', { n: 3, of: 10, fact: 'lost' }, 'en'), '3 of 10 messages lost');
+  assert.equal(seenText(t, has, 'lab', { n: 4, of: 6 }, 'en'), 'reachable in 4 of 6 interleavings', 'a record without its fact (the lab\'s) keeps the view\'s words');
 });

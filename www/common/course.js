@@ -134,7 +134,11 @@ export function record(name, stage, seen) {
   const entry = p[name] && typeof p[name] === 'object' ? p[name] : {};
   entry[stage] = true;
   if (stage === 'fixed') entry.won = true;
-  if (seen && Number.isFinite(seen.n)) entry.seen = { n: seen.n, ...(Number.isFinite(seen.of) ? { of: seen.of } : {}) };
+  if (seen && Number.isFinite(seen.n)) {
+    entry.seen = { n: seen.n, ...(Number.isFinite(seen.of) ? { of: seen.of } : {}) };
+    if (typeof seen.fact === 'string') entry.seen.fact = seen.fact;
+    if (typeof seen.real === 'boolean') entry.seen.real = seen.real;
+  }
   p[name] = entry;
   writeJson(PROGRESS, p);
 }
@@ -200,9 +204,14 @@ const tr = (text, lang) => (text ? text[lang] || text.en || '' : '');
 export const plainTitle = (level, lang) => tr(level.title, lang).replace(/`/g, '');
 
 /** The measured number of a level in words: "4 of 6 interleavings", "96,699 in 2,097,152 items". */
-export function seenText(t, view, seen, lang) {
+export function seenText(t, has, view, seen, lang) {
   const fmt = (n) => Number(n).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
-  const key = Number.isFinite(seen.of) ? `course.seenOf.${view}` : `course.seen.${view}`;
+  const of = Number.isFinite(seen.of) ? 'seenOf' : 'seen';
+  // The wording of the fact measured if it has its own ("processed twice"), else the view's
+  // ("lost"); a number from simulated threads is not said to come from real ones.
+  const sim = seen.real === false ? 'Sim' : '';
+  const keys = [`course.${of}.${view}.${seen.fact}${sim}`, `course.${of}.${view}.${seen.fact}`, `course.${of}.${view}${sim}`, `course.${of}.${view}`];
+  const key = keys.find((k) => has(k)) ?? keys[keys.length - 1];
   return t(key, { n: fmt(seen.n), of: Number.isFinite(seen.of) ? fmt(seen.of) : '' });
 }
 
@@ -312,7 +321,12 @@ class Panel {
     const met = (which) => (this.judge ? this.judge[which]() : holds(which === 'goal' ? level.win : level.fixWin, facts));
     if (this.state === 'playing' && met('goal')) {
       const seen = level.measure && facts
-        ? { n: facts[level.measure.count], of: level.measure.of ? facts[level.measure.of] : undefined }
+        ? {
+          n: facts[level.measure.count],
+          of: level.measure.of ? facts[level.measure.of] : undefined,
+          fact: level.measure.count,
+          real: facts.real === undefined ? undefined : facts.real === 'yes',
+        }
         : null;
       this.reach('won', seen);
     } else if (this.state === 'won' && met('fix')) {
@@ -433,7 +447,7 @@ class Panel {
       const seen = seenOf(l.name);
       const where = el(l === this.level ? 'b' : 'a', '', t('course.twinWhere', { view: t(`course.view.${l.view}`), title: plainTitle(l, lang) }));
       if (l !== this.level) where.href = levelHref(l);
-      li.append(where, t('course.twinSep'), seen ? seenText(t, l.view, seen, lang) : t('course.notSeen'));
+      li.append(where, t('course.twinSep'), seen ? seenText(t, this.i18n.has, l.view, seen, lang) : t('course.notSeen'));
       ul.append(li);
     }
     box.append(ul);

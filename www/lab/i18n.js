@@ -7,7 +7,7 @@ export { fill } from '../common/i18n.js';
 
 const i18n = await loadI18n((lang) => import(`./strings/${lang}.js`), 't');
 
-export const { t, getLang, setLang, onLang, applyStatic } = i18n;
+export const { t, getLang, setLang, onLang, applyStatic, has } = i18n;
 
 /**
  * A message from the core, `{key, ...fields}`, in the current language. A field is a plain

@@ -6,7 +6,7 @@
 // `data-state` (playing, won, fixed), and the path's next level as the link `#level-next`.
 // Progress and the measured numbers go through www/common/course.js (path.js re-exports it).
 import { loadLevel } from '../common/course.js';
-import { fill, getLang, t } from './i18n.js';
+import { fill, getLang, has, t } from './i18n.js';
 import { el } from './stepper.js';
 import { keepProgram, levelHref, nextStop, plain, record, seenOf, seenText, stageOf, tr } from './path.js';
 
@@ -289,7 +289,7 @@ class LevelPanel {
       if (href) where.href = href;
       // This level's own number is the explorer's to count: say how.
       const none = href ? t('course.notSeen') : t('level.notCounted');
-      li.append(where, t('level.twinSeen', { seen: seen ? seenText(t, view, seen, lang) : none }));
+      li.append(where, t('level.twinSeen', { seen: seen ? seenText(t, has, view, seen, lang) : none }));
       li.dataset.view = view;
       ul.append(li);
       return li;
