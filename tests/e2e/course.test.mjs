@@ -314,7 +314,7 @@ test('the same failure three ways: a lab level links its twins in other views, e
   const twinTitle = /^#\| title\.en: (.+)$/m.exec(await readFile(resolve(ROOT, `lessons/${twins[0]}.level`), 'utf8'))[1];
   await page.waitForFunction((t) => document.querySelector('#level-twins li:nth-child(2)').textContent.includes(t), twinTitle.replace(/`/g, ''));
   assert.equal(await page.textContent('#level-twins li:nth-child(2)'),
-    `${fill(S['level.twinRow'], { view: S[`course.view.${stop.view}`], title: twinTitle.replace(/`/g, '') })}${fill(S['level.twinSeen'], { seen: fill(S[`course.seenOf.${stop.view}`], { n: '3', of: '1,000' }) })}`);
+    `${fill(S['course.twinWhere'], { view: S[`course.view.${stop.view}`], title: twinTitle.replace(/`/g, '') })}${S['course.twinSep']}${fill(S[`course.seenOf.${stop.view}`], { n: '3', of: '1,000' })}`);
   // Every interleaving of the level's own program counts this level's number.
   if (await page.isVisible('#explore-lock')) await page.click('#hint-next');
   await page.click('#run-exhaustive');

@@ -105,7 +105,6 @@ function toLevel(stop, b) {
     setup: Object.fromEntries((b.setup ?? '').split(/\s+/).filter(Boolean).map((p) => p.split('='))),
     measure: count ? { count, of } : null,
     twins: (b.twin ?? '').split(/\s+/).filter(Boolean),
-    fixFile: b['fix.file'] ?? null,
   };
 }
 
@@ -213,6 +212,33 @@ export function seenText(t, has, view, seen, lang) {
   const keys = [`course.${of}.${view}.${seen.fact}${sim}`, `course.${of}.${view}.${seen.fact}`, `course.${of}.${view}${sim}`, `course.${of}.${view}`];
   const key = keys.find((k) => has(k)) ?? keys[keys.length - 1];
   return t(key, { n: fmt(seen.n), of: Number.isFinite(seen.of) ? fmt(seen.of) : '' });
+}
+
+/** The Python twin of a program: lessons/python/NAME.py, NAME its level's (or lesson file's) name. */
+export const pythonFile = (name) => `lessons/python/${name}.py`;
+
+/** The text of a Python twin; rejects if the file is not there. */
+export function readPython(file) {
+  return fetch(file).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${file}: ${r.status}`))));
+}
+
+/**
+ * The list of "the same failure" in every view where the course shows it: one row per level,
+ * [{ name, view, title, seen, href, none }], `href` null for the level shown (in bold), `none`
+ * what to say when it has no number yet.
+ */
+export function sameFailureList(t, has, lang, rows) {
+  const ul = el('ul');
+  for (const r of rows) {
+    const li = el('li');
+    li.dataset.level = r.name;
+    li.dataset.view = r.view;
+    const where = el(r.href ? 'a' : 'b', '', t('course.twinWhere', { view: t(`course.view.${r.view}`), title: r.title }));
+    if (r.href) where.href = r.href;
+    li.append(where, t('course.twinSep'), r.seen ? seenText(t, has, r.view, r.seen, lang) : r.none ?? t('course.notSeen'));
+    ul.append(li);
+  }
+  return ul;
 }
 
 let cssAdded = false;
@@ -440,17 +466,9 @@ class Panel {
     const box = el('div', 'level-twins');
     const rows = [this.level, ...(this.twins ?? []).filter(Boolean)];
     if (rows.length < 2) return box;
-    box.append(el('h3', '', t('course.sameFailure')));
-    const ul = el('ul');
-    for (const l of rows) {
-      const li = el('li');
-      const seen = seenOf(l.name);
-      const where = el(l === this.level ? 'b' : 'a', '', t('course.twinWhere', { view: t(`course.view.${l.view}`), title: plainTitle(l, lang) }));
-      if (l !== this.level) where.href = levelHref(l);
-      li.append(where, t('course.twinSep'), seen ? seenText(t, this.i18n.has, l.view, seen, lang) : t('course.notSeen'));
-      ul.append(li);
-    }
-    box.append(ul);
+    box.append(el('h3', '', t('course.sameFailure')), sameFailureList(t, this.i18n.has, lang, rows.map((l) => ({
+      name: l.name, view: l.view, title: plainTitle(l, lang), seen: seenOf(l.name), href: l === this.level ? null : levelHref(l),
+    }))));
     return box;
   }
 
@@ -485,15 +503,13 @@ class Panel {
   python() {
     const { t } = this.i18n;
     const d = el('details', 'level-python');
-    const name = this.state !== 'playing' && this.level.fixFile ? this.level.fixFile.replace(/\.lab$/, '') : this.level.name;
     d.append(el('summary', '', t('course.python')));
     const pre = el('pre');
     d.append(pre);
     d.addEventListener('toggle', () => {
       if (!d.open || pre.dataset.loaded) return;
       pre.dataset.loaded = '1';
-      fetch(`lessons/python/${name}.py`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-        .then((text) => { pre.textContent = text; }, () => { pre.textContent = t('course.noPython'); });
+      readPython(pythonFile(this.level.name)).then((text) => { pre.textContent = text; }, () => { pre.textContent = t('course.noPython'); });
     });
     return d;
   }

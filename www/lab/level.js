@@ -5,10 +5,10 @@
 // The panel shows the course's interface (docs/COURSE.md): `#level-panel` with `data-level` and
 // `data-state` (playing, won, fixed), and the path's next level as the link `#level-next`.
 // Progress and the measured numbers go through www/common/course.js (path.js re-exports it).
-import { loadLevel } from '../common/course.js';
+import { loadLevel, sameFailureList } from '../common/course.js';
 import { fill, getLang, has, t } from './i18n.js';
 import { el } from './stepper.js';
-import { keepProgram, levelHref, nextStop, plain, record, seenOf, seenText, stageOf, tr } from './path.js';
+import { keepProgram, levelHref, nextStop, plain, record, seenOf, stageOf, tr } from './path.js';
 
 /** True if an outcome (the core's [[name, value], ...]) shows every wanted value. */
 const shows = (outcome, want) => want.every(([k, v]) => outcome.some(([k2, v2]) => k2 === k && v2 === v));
@@ -282,27 +282,15 @@ class LevelPanel {
     box.hidden = !own && !twins.length;
     if (box.hidden) return;
     box.append(el('h3', '', t(twins.length ? 'course.sameFailure' : 'level.measuredTitle')));
-    const ul = el('ul');
-    const row = (label, seen, view, href) => {
-      const li = el('li');
-      const where = el(href ? 'a' : 'b', '', label);
-      if (href) where.href = href;
-      // This level's own number is the explorer's to count: say how.
-      const none = href ? t('course.notSeen') : t('level.notCounted');
-      li.append(where, t('level.twinSeen', { seen: seen ? seenText(t, has, view, seen, lang) : none }));
-      li.dataset.view = view;
-      ul.append(li);
-      return li;
-    };
-    row(t('level.twinRow', { view: t('course.view.lab'), title: plain(e.level.title) }), own, 'lab', null).dataset.level = e.name;
+    // This level's own number is the explorer's to count: say how.
+    const rows = [{ name: e.name, view: 'lab', title: plain(e.level.title), seen: own, href: null, none: t('level.notCounted') }];
     for (const stop of twins) {
       const level = this.twinLevels.get(stop.name);
       if (level === undefined) this.readTwin(stop);
       const title = level ? level.title[lang] || level.title.en : stop.name;
-      const li = row(t('level.twinRow', { view: t(`course.view.${stop.view}`), title: title.replace(/`/g, '') }), seenOf(stop.name), stop.view, levelHref(stop));
-      li.dataset.level = stop.name;
+      rows.push({ name: stop.name, view: stop.view, title: title.replace(/`/g, ''), seen: seenOf(stop.name), href: levelHref(stop) });
     }
-    box.append(ul);
+    box.append(sameFailureList(t, has, lang, rows));
   }
 
   /** Reads a twin's level file for its title, once, and draws the list again. */

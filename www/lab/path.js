@@ -4,10 +4,10 @@
 // and the programs the learner wrote, in localStorage; and the path drawn as the course's
 // overview. It decides nothing about winning (www/lab/level.js asks the core); it loads,
 // remembers and draws.
-import { loadPath, parseBlock, renderOverview } from '../common/course.js';
+import { loadPath, renderOverview } from '../common/course.js';
 import { getLang, t } from './i18n.js';
 
-export { levelHref, nextStop, progress, record, seenOf, seenText, stageOf } from '../common/course.js';
+export { levelHref, nextStop, progress, record, seenOf, stageOf } from '../common/course.js';
 
 /**
  * The whole path ([{ view, name }]) and the lab's levels on it, in order:
@@ -28,8 +28,7 @@ export async function loadLevels(wasm) {
       const text = await r.text();
       const parsed = JSON.parse(wasm.level_json(text));
       if (parsed.error) throw new Error(t('level.invalid', { line: parsed.error.line }));
-      const twins = parsed.level.twins ?? (parseBlock(text).twin ?? '').split(/\s+/).filter(Boolean);
-      return { name, text, level: parsed.level, program: parsed.program, n: i + 1, twins };
+      return { name, text, level: parsed.level, program: parsed.program, n: i + 1, twins: parsed.level.twins ?? [] };
     } catch (err) {
       problems.push(`${name}: ${err.message ?? err}`);
       return null;

@@ -4,6 +4,7 @@
 // text; a file that is not there is said plainly.
 import { t } from './i18n.js';
 import { $ } from './page.js';
+import { pythonFile, readPython } from '../common/course.js';
 
 /** Shows the Python twin of the program the level is about, if the section is open; `again`
  * re-words what is shown (a change of language). */
@@ -12,17 +13,14 @@ export function showPython(lab, { again = false } = {}) {
   const name = lab.course?.pythonName() ?? null;
   box.hidden = !name;
   if (!name) return;
-  const file = `lessons/python/${name}.py`;
+  const file = pythonFile(name);
   $('python-file').textContent = file;
   const pre = $('python-code');
   if (!box.open || (pre.dataset.file === file && !(again && pre.dataset.state === 'missing'))) return;
   pre.dataset.file = file;
   pre.dataset.state = 'loading';
   pre.textContent = t('python.loading');
-  fetch(file).then((res) => {
-    if (!res.ok) throw new Error(String(res.status));
-    return res.text();
-  }).then((text) => {
+  readPython(file).then((text) => {
     if (pre.dataset.file !== file) return;
     pre.dataset.state = 'shown';
     pre.textContent = text;

@@ -340,8 +340,6 @@ export default {
   'outcomes.goalTip': 'the level’s goal: the outcome it asks you to reach',
   'python.loading': 'reading…',
   'python.missing': 'There is no Python version of this program yet: {file} is not there.',
-  'level.twinRow': '{view}: {title}',
-  'level.twinSeen': ' — {seen}',
   'level.measuredTitle': 'How often the failure is reachable',
   'level.notCounted': 'not counted yet: run “every interleaving” on the level’s own program',
   'stepper.readNewest': '{thread} read the newest write, #{k} ({what}). To read an older one, undo to before the load and pick it under “other choices”.',

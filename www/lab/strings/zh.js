@@ -336,8 +336,6 @@ export default {
   'outcomes.goalTip': '本关的目标：要你达成的最终结果',
   'python.loading': '正在读取……',
   'python.missing': '这个程序还没有 Python 版本：{file} 不存在。',
-  'level.twinRow': '{view}：{title}',
-  'level.twinSeen': ' — {seen}',
   'level.measuredTitle': '这个失败有多容易发生',
   'level.notCounted': '尚未统计：在本关自己的程序上运行“穷举所有交错执行”',
   'stepper.readNewest': '{thread} 读取了最新的写入 #{k}（{what}）。要读取更早的写入，请撤销到这次读取之前，再在“其他选择”下选择。',
